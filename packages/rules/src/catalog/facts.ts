@@ -1,0 +1,90 @@
+/**
+ * Fact declarations: the inputs the server hands the engine for one household, each with a type,
+ * so expressions are type-checked at load time and inputs are converted once (integers to CEL's
+ * bigint) at the boundary.
+ *
+ * ```yaml
+ * household:
+ *   monthlyIncome: { type: int, unit: fen/month, label: 家庭月收入 }
+ * member:
+ *   age: { type: int, unit: year, label: 年龄 }
+ * ```
+ */
+import { RuleLoadError } from '../errors.ts';
+import { asMap, checkIdentifier, entry, mapEntries, optionalString, requiredString, YamlFile } from '../yaml/yamlFile.ts';
+
+export type Entity = 'household' | 'member';
+
+export const VALUE_TYPES = [
+  'int',
+  'double',
+  'string',
+  'bool',
+  'list<int>',
+  'list<double>',
+  'list<string>',
+  'list<bool>',
+] as const;
+export type ValueType = (typeof VALUE_TYPES)[number];
+
+export interface FactDeclaration {
+  name: string;
+  entity: Entity;
+  type: ValueType;
+  unit: string;
+  label: string;
+  file: string;
+}
+
+export interface FactSchema {
+  household: Map<string, FactDeclaration>;
+  member: Map<string, FactDeclaration>;
+}
+
+export function parseFactFiles(files: Record<string, string>): FactSchema {
+  const schema: FactSchema = { household: new Map(), member: new Map() };
+  for (const [fileName, text] of Object.entries(files)) {
+    const file = new YamlFile(fileName, text);
+    const root = file.rootMap('a facts file');
+    for (const [key, keyNode, value] of mapEntries(root)) {
+      if (key !== 'household' && key !== 'member') {
+        throw file.error('bad_entity', `facts are declared under "household" or "member", not "${key}"`, keyNode);
+      }
+      for (const [name, nameNode, declNode] of mapEntries(asMap(file, value, key))) {
+        checkIdentifier(file, name, nameNode, 'fact name');
+        const decl = asMap(file, declNode, `fact ${name}`);
+        const type = requiredString(file, decl, 'type', declNode);
+        if (!VALUE_TYPES.includes(type as ValueType)) {
+          throw file.error('bad_type', `type must be one of ${VALUE_TYPES.join(', ')}`, entry(decl, 'type'));
+        }
+        if (schema[key].has(name)) {
+          throw file.error('duplicate_name', `fact ${key}.${name} is declared twice`, nameNode);
+        }
+        schema[key].set(name, {
+          name,
+          entity: key,
+          type: type as ValueType,
+          unit: optionalString(file, decl, 'unit') ?? '',
+          label: optionalString(file, decl, 'label') ?? name,
+          file: fileName,
+        });
+      }
+    }
+  }
+  return schema;
+}
+
+/** A required-fact reference such as `household.monthlyIncome` or `member.age`. */
+export function parseFactReference(
+  schema: FactSchema,
+  reference: string,
+  fail: (message: string) => RuleLoadError,
+): FactDeclaration {
+  const [entity, name, extra] = reference.split('.');
+  if (extra !== undefined || (entity !== 'household' && entity !== 'member') || !name) {
+    throw fail(`required fact "${reference}" must read household.<name> or member.<name>`);
+  }
+  const decl = schema[entity].get(name);
+  if (!decl) throw fail(`required fact "${reference}" is not declared`);
+  return decl;
+}

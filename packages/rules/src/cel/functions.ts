@@ -1,0 +1,101 @@
+/**
+ * Functions Doudi adds to CEL. Each is declared once here and used twice: registered in the cel-js
+ * environment (type checking, and the oracle in tests and benchmarks) and dispatched by the
+ * compiler. Money helpers do exact decimal arithmetic (see `money.ts`).
+ */
+import { divideRoundHalfUp, multiplyMoney } from '../money.ts';
+import { checkDouble, checkInt, evaluationError, kindOf, type CelKind } from './runtime.ts';
+
+export interface FunctionOverload {
+  /** cel-js signature, e.g. `min(int, int): int`. */
+  signature: string;
+  name: string;
+  /** Argument kinds checked at run time to pick the overload (lists are checked shallowly). */
+  argumentKinds: CelKind[];
+  implementation: (...args: never[]) => unknown;
+  description: string;
+}
+
+function overload(
+  signature: string,
+  implementation: (...args: never[]) => unknown,
+  description: string,
+): FunctionOverload {
+  const match = /^(\w+)\((.*)\):/.exec(signature);
+  if (!match) throw new Error(`bad signature ${signature}`);
+  const argumentKinds = (match[2] ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((type) => (type.startsWith('list') ? 'list' : type) as CelKind);
+  return { signature, name: match[1] as string, argumentKinds, implementation, description };
+}
+
+function sumInts(values: unknown[]): bigint {
+  let total = 0n;
+  for (const value of values) {
+    if (typeof value !== 'bigint') throw evaluationError('no_such_overload', `sum() of ${kindOf(value)}`);
+    total = checkInt(total + value);
+  }
+  return total;
+}
+
+function sumDoubles(values: unknown[]): number {
+  let total = 0;
+  for (const value of values) {
+    if (typeof value !== 'number') throw evaluationError('no_such_overload', `sum() of ${kindOf(value)}`);
+    total += value;
+  }
+  return checkDouble(total);
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Completed years between two ISO dates; someone born on 29 February turns a year older on 1 March. */
+export function ageOn(birthDate: string, date: string): bigint {
+  const birth = ISO_DATE.exec(birthDate);
+  const on = ISO_DATE.exec(date);
+  if (!birth || !on) throw evaluationError('invalid_argument', `ageOn() needs ISO dates, got ${birthDate}, ${date}`);
+  const [, by, bm, bd] = birth.map(Number) as [number, number, number, number];
+  const [, oy, om, od] = on.map(Number) as [number, number, number, number];
+  let age = oy - by;
+  if (om < bm || (om === bm && od < bd)) age--;
+  return BigInt(age);
+}
+
+export const FUNCTION_OVERLOADS: readonly FunctionOverload[] = [
+  overload('min(int, int): int', (a: bigint, b: bigint) => (a < b ? a : b), 'the smaller of two ints'),
+  overload('min(double, double): double', (a: number, b: number) => Math.min(a, b), 'the smaller of two doubles'),
+  overload('max(int, int): int', (a: bigint, b: bigint) => (a > b ? a : b), 'the larger of two ints'),
+  overload('max(double, double): double', (a: number, b: number) => Math.max(a, b), 'the larger of two doubles'),
+  overload('sum(list<int>): int', sumInts, 'sum of a list of ints (0 when empty)'),
+  overload('sum(list<double>): double', sumDoubles, 'sum of a list of doubles'),
+  overload(
+    'divideRound(int, int): int',
+    (a: bigint, b: bigint) => {
+      if (b === 0n) throw evaluationError('division_by_zero', 'division by zero in divideRound()');
+      return divideRoundHalfUp(a, b);
+    },
+    'a / b rounded half-up: per-capita amounts in fen',
+  ),
+  overload(
+    'moneyTimes(int, double): int',
+    (fen: bigint, ratio: number) => {
+      if (!Number.isFinite(ratio)) throw evaluationError('invalid_argument', 'moneyTimes() ratio is not finite');
+      return checkInt(multiplyMoney(fen, ratio));
+    },
+    'an amount in fen times a ratio, exact, rounded half-up to the fen',
+  ),
+  overload('ageOn(string, string): int', ageOn, 'completed years between a birth date and a date (ISO)'),
+];
+
+/** Overloads by name, for the compiler's dispatch. */
+export const OVERLOADS_BY_NAME: ReadonlyMap<string, readonly FunctionOverload[]> = (() => {
+  const byName = new Map<string, FunctionOverload[]>();
+  for (const entry of FUNCTION_OVERLOADS) {
+    const list = byName.get(entry.name) ?? [];
+    list.push(entry);
+    byName.set(entry.name, list);
+  }
+  return byName;
+})();

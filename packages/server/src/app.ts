@@ -1,0 +1,125 @@
+/**
+ * Builds the Fastify application: plugins, error shape, sessions, the API routes of every
+ * domain, the OpenAPI document at /docs, and the web client at /. No listening here; `serve`
+ * (cli) and the tests decide what to do with it.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { auditRoutes } from './domains/audit/audit.routes.ts';
+import { Account, authRoutes } from './domains/auth/auth.routes.ts';
+import { healthRoutes } from './domains/health/health.routes.ts';
+import { Region, regionsRoutes } from './domains/regions/regions.routes.ts';
+import { userSchemas, usersRoutes } from './domains/users/users.routes.ts';
+import { installErrorHandler } from './http/errorHandler.ts';
+import { ErrorResponse } from './http/schemas.ts';
+import { installSession } from './http/session.ts';
+
+export interface AppState {
+  closing: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export async function buildApp(db: Database, config: Config): Promise<FastifyInstance & { state: AppState }> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    bodyLimit: config.bodyLimit,
+    trustProxy: process.env.DOUDI_TRUST_PROXY === 'true',
+    requestIdHeader: 'x-request-id',
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  const state: AppState = { closing: false };
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onClose', async () => {
+    state.closing = true;
+  });
+
+  installErrorHandler(app);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        // Ant Design writes its styles at run time; scripts stay same-origin only.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        scriptSrc: ["'self'"],
+      },
+    },
+  });
+  await app.register(fastifyCookie, { secret: config.cookieSecret });
+  await app.register(fastifyCsrf, {
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: config.secureCookies, signed: true },
+    getToken: (request) => request.headers['x-csrf-token'] as string | undefined,
+  });
+  await app.register(fastifyRateLimit, { max: config.apiRateLimit, timeWindow: '1 minute' });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Doudi 兜底 API',
+        version: '0.1.0',
+        description:
+          '社会救助平台接口。登录后以 Cookie 维持会话；所有修改请求须带 x-csrf-token 请求头（由 GET /api/auth/csrf 取得）。',
+      },
+      tags: [
+        { name: 'auth', description: '登录与会话' },
+        { name: 'account', description: '我的账户' },
+        { name: 'users', description: '用户管理' },
+        { name: 'regions', description: '行政区划' },
+        { name: 'audit', description: '审计' },
+        { name: 'operations', description: '运维' },
+      ],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  for (const schema of [ErrorResponse, Account, Region, ...userSchemas]) app.addSchema(schema);
+  installSession(app, db, config);
+
+  await app.register(healthRoutes(db, state));
+  await app.register(authRoutes(db, config));
+  await app.register(usersRoutes(db));
+  await app.register(regionsRoutes(db));
+  await app.register(auditRoutes(db));
+
+  await serveWebClient(app, config.webDist);
+  return Object.assign(app, { state });
+}
+
+/** The built web client, with every non-API path falling back to index.html (client-side routes). */
+async function serveWebClient(app: FastifyInstance, webDist: string): Promise<void> {
+  const index = path.join(webDist, 'index.html');
+  if (!existsSync(index)) return;
+  await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    if (request.url.startsWith('/api/')) {
+      return reply.status(404).send({
+        code: 'NOT_FOUND',
+        message: '您访问的接口不存在',
+        messageEn: 'no such route',
+        requestId: request.id,
+      });
+    }
+    return reply.type('text/html').sendFile('index.html', { cacheControl: false });
+  });
+}

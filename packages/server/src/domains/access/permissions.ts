@@ -1,0 +1,67 @@
+/**
+ * One permission enum for the whole platform, and which roles hold which permission.
+ * Every service method calls `authorize(actor, Permission.X)` before it does anything else;
+ * what rows it may then touch is decided by the database (row-level security on the
+ * actor's region scope), not here.
+ */
+import { errors } from '../../http/errors.ts';
+
+export const Roles = [
+  'resident',
+  'gridWorker',
+  'caseworker',
+  'countyOfficer',
+  'departmentOfficer',
+  'verificationCentre',
+  'provider',
+  'auditor',
+  'admin',
+] as const;
+export type Role = (typeof Roles)[number];
+
+export const Permission = {
+  accountRead: 'account.read',
+  accountChangePassword: 'account.changePassword',
+  regionRead: 'region.read',
+  regionImport: 'region.import',
+  userRead: 'user.read',
+  userManage: 'user.manage',
+  auditRead: 'audit.read',
+  auditVerify: 'audit.verify',
+  workbenchUse: 'workbench.use',
+} as const;
+export type Permission = (typeof Permission)[keyof typeof Permission];
+
+const everyone: Permission[] = [Permission.accountRead, Permission.accountChangePassword, Permission.regionRead];
+const staff: Permission[] = [...everyone, Permission.workbenchUse];
+
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  resident: everyone,
+  gridWorker: staff,
+  caseworker: [...staff, Permission.userRead],
+  countyOfficer: [...staff, Permission.userRead],
+  departmentOfficer: staff,
+  verificationCentre: staff,
+  provider: staff,
+  auditor: [...staff, Permission.userRead, Permission.auditRead, Permission.auditVerify],
+  admin: [...staff, Permission.userRead, Permission.userManage, Permission.regionImport, Permission.auditVerify],
+};
+
+export interface Actor {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  department: string | null;
+  /** 12-digit code of the user's home region; the scope is its subtree. */
+  regionCode: string;
+}
+
+export function can(actor: Actor, permission: Permission): boolean {
+  return rolePermissions[actor.role].includes(permission);
+}
+
+export function authorize(actor: Actor | undefined, permission: Permission): asserts actor is Actor {
+  if (!actor) throw errors.unauthenticated();
+  if (!can(actor, permission)) throw errors.forbidden(permission);
+}

@@ -1,0 +1,377 @@
+/**
+ * Data model of the synthetic county. Three layers are kept apart on purpose:
+ *  - `Household` / `Person`: what the registry holds (and what a household declares when applying);
+ *  - `SourceRecord`: what each department would send to the verification centre;
+ *  - `GroundTruth`: what is really so. The platform never loads it; benchmarks use it to score
+ *    targeting (who should and should not be enrolled, which hidden assets verification must find).
+ * Money is integer fen, dates are ISO 'YYYY-MM-DD', region codes are strings (12 digits for villages).
+ */
+
+export type Sex = 'male' | 'female';
+
+export type Relationship =
+  | 'head'
+  | 'spouse'
+  | 'son'
+  | 'daughter'
+  | 'daughterInLaw'
+  | 'grandson'
+  | 'granddaughter'
+  | 'father'
+  | 'mother'
+  | 'other';
+
+export type HouseholdStructure =
+  | 'elderlyAlone'
+  | 'elderlyCouple'
+  | 'singleAdult'
+  | 'couple'
+  | 'nuclear'
+  | 'threeGeneration'
+  | 'skippedGeneration'
+  | 'extended';
+
+export type MaritalStatus = 'unmarried' | 'married' | 'widowed' | 'divorced';
+export type HealthCondition = 'healthy' | 'chronicIllness' | 'seriousIllness';
+export type DisabilityType = 'visual' | 'hearing' | 'speech' | 'physical' | 'intellectual' | 'mental' | 'multiple';
+export type DisabilityGrade = 1 | 2 | 3 | 4;
+export type WorkCapacity = 'full' | 'partial' | 'none';
+export type EmploymentStatus =
+  | 'farming'
+  | 'localEmployee'
+  | 'migrantWorker'
+  | 'selfEmployed'
+  | 'casualWork'
+  | 'unemployed'
+  | 'retired'
+  | 'inSchool'
+  | 'notWorking';
+export type SchoolingStage = 'preschool' | 'primary' | 'junior' | 'senior' | 'vocational' | 'college';
+export type DailyTask = 'eating' | 'dressing' | 'bedTransfer' | 'toilet' | 'walkingIndoors' | 'bathing';
+/** `true` = the person does the task unaided (the tekun care assessment's six tasks). */
+export type CareDependency = Record<DailyTask, boolean>;
+export type AssistanceCategory = 'dibao' | 'tekun' | 'nearDibao' | 'relapseWatch' | 'expenditureHardship';
+
+/** A village or community: the generator's only geographic input. */
+export interface Village {
+  code: string; // 12 digits
+  name: string;
+  townshipCode: string; // 9 digits
+  urban: boolean;
+  townshipName?: string;
+}
+
+export interface DisabilityCertificate {
+  /** 残疾人证号: the 18-character ID number + type digit + grade digit (20 characters). */
+  certificateNumber: string;
+  type: DisabilityType;
+  grade: DisabilityGrade;
+  issuedOn: string;
+}
+
+export interface SeriousIllness {
+  diagnosis: string;
+  icd10: string;
+  diagnosedOn: string;
+}
+
+export interface Person {
+  id: string;
+  householdId: string;
+  name: string;
+  sex: Sex;
+  birthDate: string;
+  idNumber: string;
+  relationship: Relationship;
+  maritalStatus: MaritalStatus;
+  phone: string | null;
+  /** 12-digit village code of the hukou. */
+  hukouRegion: string;
+  /** 12-digit village code when living at home, else the 6-digit county/district code where they live. */
+  residenceRegion: string;
+  residenceRegionName: string;
+  health: HealthCondition;
+  seriousIllness: SeriousIllness | null;
+  disability: DisabilityCertificate | null;
+  workCapacity: WorkCapacity;
+  employment: EmploymentStatus;
+  /** Has a contract: appears in tax, employee social insurance and (sometimes) provident-fund data. */
+  formalEmployment: boolean;
+  employerName: string | null;
+  schooling: SchoolingStage | null;
+  /** For persons aged 60+ and persons with a disability; otherwise null. */
+  care: CareDependency | null;
+  /** Set when the person died in the year before `asOf` (the hukou is cancelled on that date). */
+  deathDate: string | null;
+}
+
+/** Monthly income in fen, by type. */
+export interface IncomeByType {
+  wages: number;
+  remittances: number;
+  business: number;
+  agricultural: number;
+  pensions: number;
+  transfers: number;
+}
+
+export interface Declaration {
+  monthlyIncomeFen: IncomeByType;
+  depositsFen: number;
+  securitiesFen: number;
+  properties: number;
+  vehicles: number;
+  businesses: number;
+}
+
+export interface Enrolment {
+  category: AssistanceCategory;
+  /** Members covered (tekun covers the supported person only). */
+  personIds: string[];
+  startDate: string;
+  /** Cash paid monthly; 0 for categories that bring monitoring or services rather than cash. */
+  monthlyAmountFen: number;
+  tekunCare?: 'dispersed' | 'institutional';
+}
+
+export interface Household {
+  id: string;
+  /** 户号 as the police hukou system numbers it. */
+  householdNumber: string;
+  countyCode: string;
+  townshipCode: string;
+  villageCode: string;
+  urban: boolean;
+  address: string;
+  structure: HouseholdStructure;
+  members: Person[];
+  declared: Declaration;
+  enrolments: Enrolment[];
+}
+
+export interface DepositAccount {
+  id: string;
+  personId: string;
+  bank: string;
+  kind: 'deposit' | 'wealthProduct' | 'securities';
+  balanceFen: number;
+}
+
+export interface Property {
+  id: string;
+  personId: string;
+  certificateNumber: string;
+  location: string;
+  regionCode: string;
+  /** Floor area in hundredths of a square metre (integer, like money). */
+  areaCentiM2: number;
+  use: 'homestead' | 'residential' | 'commercial';
+  registeredOn: string;
+  valueFen: number;
+}
+
+export interface Vehicle {
+  id: string;
+  personId: string;
+  plate: string;
+  kind: 'car' | 'truck' | 'motorcycle';
+  brand: string;
+  purchasePriceFen: number;
+  registeredOn: string;
+  disabilityVehicle: boolean;
+}
+
+export interface BusinessRole {
+  id: string;
+  personId: string;
+  entityName: string;
+  creditCode: string;
+  entityType: 'company' | 'individualBusiness';
+  role: 'legalRepresentative' | 'shareholder' | 'operator';
+  registeredCapitalFen: number;
+  registeredOn: string;
+  /** Net monthly business income the role brings the household (truth only). */
+  monthlyIncomeFen: number;
+}
+
+export interface Assets {
+  deposits: DepositAccount[];
+  properties: Property[];
+  vehicles: Vehicle[];
+  businesses: BusinessRole[];
+}
+
+export type HiddenItemKind = 'car' | 'secondProperty' | 'largeDeposit' | 'companyRole';
+export interface HiddenItem {
+  kind: HiddenItemKind;
+  personId: string;
+  /** Id of the asset in `GroundTruth.assets` (and `assetId` of the source record that shows it). */
+  assetId: string;
+}
+
+export type HardshipKind = 'seriousIllness' | 'earnerDeath' | 'jobLoss' | 'disability';
+export interface HardshipEvent {
+  kind: HardshipKind;
+  personId: string;
+  date: string;
+}
+
+export interface GroundTruth {
+  householdId: string;
+  asOf: string;
+  monthlyIncomeFen: IncomeByType;
+  personIncome: { personId: string; monthlyIncomeFen: IncomeByType }[];
+  perCapitaMonthlyIncomeFen: number;
+  /** Per-capita true income below the local dibao standard used by the generator. */
+  belowDibaoStandard: boolean;
+  assets: Assets;
+  hidden: HiddenItem[];
+  hardshipEvents: HardshipEvent[];
+}
+
+interface RecordBase {
+  recordId: string;
+  idNumber: string;
+  name: string;
+}
+
+export interface HukouRecord extends RecordBase {
+  source: 'hukou';
+  householdNumber: string;
+  relationship: Relationship;
+  sex: Sex;
+  birthDate: string;
+  event: 'birth' | 'moveIn' | 'moveOut' | 'deregistration';
+  eventDate: string;
+  fromRegion: string | null;
+  toRegion: string | null;
+  hukouRegion: string;
+}
+export interface DeathRecord extends RecordBase {
+  source: 'death';
+  deathDate: string;
+  cause: 'illness' | 'accident' | 'other';
+  cremated: boolean;
+}
+export interface TaxRecord extends RecordBase {
+  source: 'tax';
+  year: number;
+  employerName: string;
+  wageIncomeFen: number;
+  taxPaidFen: number;
+}
+export interface SocialInsuranceRecord extends RecordBase {
+  source: 'socialInsurance';
+  scheme: 'employee' | 'resident';
+  status: 'contributing' | 'receivingPension' | 'suspended';
+  annualContributionFen: number;
+  monthlyPensionFen: number;
+  unemploymentBenefitMonthlyFen: number;
+  statusSince: string;
+}
+export interface RealEstateRecord extends RecordBase {
+  source: 'realEstate';
+  assetId: string;
+  certificateNumber: string;
+  location: string;
+  areaCentiM2: number;
+  use: Property['use'];
+  registeredOn: string;
+}
+export interface VehicleRecord extends RecordBase {
+  source: 'vehicle';
+  assetId: string;
+  plate: string;
+  kind: Vehicle['kind'];
+  brand: string;
+  purchasePriceFen: number;
+  registeredOn: string;
+  disabilityVehicle: boolean;
+}
+export interface BusinessRecord extends RecordBase {
+  source: 'business';
+  assetId: string;
+  entityName: string;
+  creditCode: string;
+  entityType: BusinessRole['entityType'];
+  role: BusinessRole['role'];
+  registeredCapitalFen: number;
+  registeredOn: string;
+}
+export interface ProvidentFundRecord extends RecordBase {
+  source: 'providentFund';
+  employerName: string;
+  monthlyDepositFen: number;
+  balanceFen: number;
+}
+export interface BankRecord extends RecordBase {
+  source: 'bankDeposit';
+  assetId: string;
+  bank: string;
+  kind: DepositAccount['kind'];
+  balanceFen: number;
+  balanceOn: string;
+}
+export interface MedicalClaimRecord extends RecordBase {
+  source: 'medicalClaim';
+  hospital: string;
+  diagnosis: string;
+  icd10: string;
+  inpatient: boolean;
+  admissionDate: string;
+  dischargeDate: string;
+  totalFen: number;
+  insurancePaidFen: number;
+  outOfPocketFen: number;
+}
+export interface EducationSpendingRecord extends RecordBase {
+  source: 'educationSpending';
+  schoolName: string;
+  stage: SchoolingStage;
+  schoolYear: string;
+  tuitionFen: number;
+  boardingFen: number;
+  otherFeesFen: number;
+}
+export interface DisabilityRecord extends RecordBase {
+  source: 'disabilityCertificate';
+  certificateNumber: string;
+  type: DisabilityType;
+  grade: DisabilityGrade;
+  issuedOn: string;
+}
+
+export type SourceRecord =
+  | HukouRecord
+  | DeathRecord
+  | TaxRecord
+  | SocialInsuranceRecord
+  | RealEstateRecord
+  | VehicleRecord
+  | BusinessRecord
+  | ProvidentFundRecord
+  | BankRecord
+  | MedicalClaimRecord
+  | EducationSpendingRecord
+  | DisabilityRecord;
+
+export type SourceName = SourceRecord['source'];
+
+/** One generated household: the registry view, the departments' records and the (separate) truth. */
+export interface CountyHousehold {
+  household: Household;
+  records: SourceRecord[];
+  /** Never load into the platform: it is the answer key. */
+  truth: GroundTruth;
+}
+
+export interface GenerateOptions {
+  seed: number;
+  households: number;
+  villages: readonly Village[];
+  asOf: string;
+  /** Text placed before township and village in addresses; defaults to the county's full name if known. */
+  addressPrefix?: string;
+  /** Monthly dibao standards (fen) the generator uses to shape enrolled households and truth flags. */
+  dibaoStandardFen?: { urban: number; rural: number };
+}
