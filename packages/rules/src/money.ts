@@ -15,8 +15,19 @@ export interface ExactDecimal {
   scale: number;
 }
 
+// Ratios repeat (a handful of coefficients across a whole county), so their decimals are cached.
+const decimalCache = new Map<number, ExactDecimal>();
+
 /** The exact decimal a finite double was written as (its shortest round-trip representation). */
 export function decimalFromDouble(value: number): ExactDecimal {
+  const cached = decimalCache.get(value);
+  if (cached) return cached;
+  const decimal = readDecimal(value);
+  if (decimalCache.size < 4096) decimalCache.set(value, decimal);
+  return decimal;
+}
+
+function readDecimal(value: number): ExactDecimal {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
   const text = value.toString();
   const match = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(text);

@@ -37,7 +37,7 @@ export async function buildApp(db: Database, config: Config): Promise<FastifyIns
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
     bodyLimit: config.bodyLimit,
     trustProxy: process.env.DOUDI_TRUST_PROXY === 'true',
-    requestIdHeader: 'x-request-id',
+    requestIdHeader: false,
     genReqId: (request) => {
       const given = request.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -49,8 +49,13 @@ export async function buildApp(db: Database, config: Config): Promise<FastifyIns
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
-  app.addHook('onClose', async () => {
+  // While stopping, tell keep-alive clients to hang up after this response, so that in-flight
+  // requests finish and no idle connection holds the process open.
+  app.addHook('preClose', async () => {
     state.closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (state.closing) reply.header('connection', 'close');
   });
 
   installErrorHandler(app);
@@ -89,7 +94,9 @@ export async function buildApp(db: Database, config: Config): Promise<FastifyIns
         { name: 'operations', description: '运维' },
       ],
     },
-    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}` },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string) || `def-${i}`,
+    },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 

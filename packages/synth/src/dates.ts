@@ -1,14 +1,37 @@
 import type { Rng } from './random.ts';
 
-/** ISO dates as day numbers (days since 1970-01-01, UTC): exact, time-zone free arithmetic. */
-const MS_PER_DAY = 86_400_000;
+/**
+ * ISO dates as day numbers (days since 1970-01-01) with integer civil-calendar arithmetic (Howard
+ * Hinnant's days_from_civil): exact, time-zone free, and ~10× faster than going through Date, which
+ * matters at a million households.
+ */
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 export function toDay(iso: string): number {
-  return Math.floor(Date.parse(`${iso}T00:00:00Z`) / MS_PER_DAY);
+  let y = Number(iso.slice(0, 4));
+  const m = Number(iso.slice(5, 7));
+  const d = Number(iso.slice(8, 10));
+  if (m <= 2) y -= 1;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }
 
 export function fromDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+  const z = day + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y}-${pad2(m)}-${pad2(d)}`;
 }
 
 export function isIsoDate(value: string): boolean {
@@ -43,8 +66,10 @@ export function addDays(iso: string, days: number): string {
 
 /** Same month and day `years` later (29 February becomes 28 February in common years). */
 export function addYears(iso: string, years: number): string {
-  const candidate = `${Number(iso.slice(0, 4)) + years}${iso.slice(4)}`;
-  return isIsoDate(candidate) ? candidate : candidate.replace(/-02-29$/, '-02-28');
+  const y = Number(iso.slice(0, 4)) + years;
+  const rest = iso.slice(4);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return `${y}${rest === '-02-29' && !leap ? '-02-28' : rest}`;
 }
 
 export function maxDate(a: string, b: string): string {

@@ -8,7 +8,8 @@ import type { AssistanceCategory, HouseholdStructure, IncomeByType, Person } fro
  *  - local employees 2,900 rural / 3,400 urban: Hubei county wages, minimum wage tier III ~1,800–2,000;
  *  - casual work 1,700: day labour on construction and harvest, irregular;
  *  - self-employed business 4,000 net (shops, transport, repair);
- *  - farming 650 per working farmer: Hubei rural operating income ~6,000 yuan per capita a year;
+ *  - farming 900 per working farmer, side jobs in the slack season included (兼业): Hubei rural
+ *    operating income is ~6,000 yuan per capita a year;
  *  - resident basic pension 150–350: central 123 + Hubei top-up + personal account (2024);
  *  - employee pension 3,300 (urban retirees; village teachers and cadres 4,000).
  * Incomes are log-normal around the median (spread σ ≈ 0.3–0.5 on log scale).
@@ -66,7 +67,9 @@ function personIncome(ctx: IncomeContext, p: Person): IncomeByType {
       income.business = yuan(4_000, 0.5);
       break;
     case 'farming':
-      income.agricultural = Math.round(yuan(650, 0.5) * (p.workCapacity === 'partial' ? 0.55 : 1) * (age >= 70 ? 0.5 : 1));
+      income.agricultural = Math.round(
+        yuan(900, 0.5) * (p.workCapacity === 'partial' ? 0.55 : 1) * (age >= 70 ? 0.5 : 1),
+      );
       break;
     case 'retired':
       income.pensions = yuan(urban ? 3_300 : 4_000, 0.25);
@@ -90,7 +93,7 @@ export function makeIncomes(ctx: IncomeContext, members: readonly Person[]): Inc
   // Remittances: children whose hukou is elsewhere send money to parents who stay behind, and more
   // where the grandparents raise their grandchildren.
   if (structure === 'elderlyAlone' || structure === 'elderlyCouple') {
-    if (rng.chance(0.7)) head.remittances = rng.logNormal(500 * YUAN, 0.6, 50 * YUAN);
+    if (rng.chance(0.85)) head.remittances = rng.logNormal(700 * YUAN, 0.6, 50 * YUAN);
   } else if (structure === 'skippedGeneration') {
     head.remittances = rng.logNormal(1_400 * YUAN, 0.45, 200 * YUAN);
   }

@@ -1,7 +1,8 @@
 import { ageOn } from './dates.ts';
-import { employer } from './places.ts';
-import { COLLEGE_RESIDENCE, type Destination, MIGRANT_DESTINATIONS } from './regions.ts';
+
+import { COLLEGE_RESIDENCE, employer } from './places.ts';
 import { type Rng, Weighted } from './random.ts';
+import { type Destination, MIGRANT_DESTINATIONS } from './regions.ts';
 import type { AssistanceCategory, EmploymentStatus, Person } from './types.ts';
 
 /**
@@ -87,7 +88,12 @@ export function assignEmployment(ctx: EmploymentContext, members: Person[]): voi
   }
 }
 
-function employmentOf(ctx: EmploymentContext, p: Person, age: number, migrantFactor: number): EmploymentStatus {
+function employmentOf(
+  ctx: EmploymentContext,
+  p: Person,
+  age: number,
+  migrantFactor: number,
+): EmploymentStatus {
   const { rng, urban } = ctx;
   if (p.schooling !== null) return 'inSchool';
   if (age < 16) return 'notWorking';

@@ -47,7 +47,10 @@ const TEKUN = new Weighted<HouseholdStructure>([
   ['singleAdult', 28],
 ]);
 
-export function structureTable(urban: boolean, category: AssistanceCategory | null): Weighted<HouseholdStructure> {
+export function structureTable(
+  urban: boolean,
+  category: AssistanceCategory | null,
+): Weighted<HouseholdStructure> {
   if (category === 'tekun') return TEKUN;
   if (category === 'dibao' || category === 'nearDibao') return DIBAO;
   return urban ? URBAN : RURAL;
@@ -67,7 +70,7 @@ export const MAX_HOUSEHOLD_SIZE = 7;
 
 /** Ages of the old skew young-old: half 60–70, a long tail to the late 90s. */
 function elderAge(rng: Rng, min: number): number {
-  return Math.min(98, min + rng.int(0, 9) + (rng.chance(0.55) ? rng.int(0, 18) : 0));
+  return Math.min(98, min + rng.int(0, 9) + (rng.chance(0.55) ? rng.int(0, 22) : 0));
 }
 
 /** Rural Hubei sex ratio at birth for 1990s–2010s cohorts was high (~1.15–1.25 boys per girl). */
@@ -138,8 +141,18 @@ export function planMembers(
       const sex: Sex = rng.chance(0.58) ? 'female' : 'male';
       const x = rng.float();
       const marital: MaritalStatus =
-        sex === 'male' ? (x < 0.6 ? 'widowed' : x < 0.88 ? 'unmarried' : 'divorced') : x < 0.9 ? 'widowed' : 'divorced';
-      return [person('head', sex, elderAge(rng, 60), marital, sex === 'female' ? outsiderSurname(rng) : s, false)];
+        sex === 'male'
+          ? x < 0.6
+            ? 'widowed'
+            : x < 0.88
+              ? 'unmarried'
+              : 'divorced'
+          : x < 0.9
+            ? 'widowed'
+            : 'divorced';
+      return [
+        person('head', sex, elderAge(rng, 60), marital, sex === 'female' ? outsiderSurname(rng) : s, false),
+      ];
     }
     case 'elderlyCouple': {
       const age = elderAge(rng, 62);
@@ -170,9 +183,25 @@ export function planMembers(
         // Single parent: widowed or divorced; a mother heads it more often.
         const sex: Sex = rng.chance(0.6) ? 'female' : 'male';
         const age = sex === 'female' ? spouseAge(rng, father) : father;
-        members.push(person('head', sex, age, rng.chance(0.5) ? 'widowed' : 'divorced', sex === 'male' ? s : outsiderSurname(rng)));
+        members.push(
+          person(
+            'head',
+            sex,
+            age,
+            rng.chance(0.5) ? 'widowed' : 'divorced',
+            sex === 'male' ? s : outsiderSurname(rng),
+          ),
+        );
         const kidsSurname = sex === 'male' ? s : outsiderSurname(rng);
-        members.push(...children(rng, childCount(rng, urban), sex === 'female' ? age : spouseAge(rng, age), kidsSurname, false));
+        members.push(
+          ...children(
+            rng,
+            childCount(rng, urban),
+            sex === 'female' ? age : spouseAge(rng, age),
+            kidsSurname,
+            false,
+          ),
+        );
       } else {
         const mother = spouseAge(rng, father);
         members.push(person('head', 'male', father, 'married', s));
@@ -186,7 +215,9 @@ export function planMembers(
       return members;
     }
     case 'threeGeneration':
-      return rng.chance(0.5) ? threeGenerationElderHead(rng, s, urban) : threeGenerationMiddleHead(rng, s, urban);
+      return rng.chance(0.5)
+        ? threeGenerationElderHead(rng, s, urban)
+        : threeGenerationMiddleHead(rng, s, urban);
     case 'skippedGeneration': {
       // Grandparents raising grandchildren whose parents hold hukou elsewhere (留守儿童).
       const members: MemberPlan[] = [];
@@ -195,7 +226,9 @@ export function planMembers(
       if (male) {
         members.push(person('head', 'male', age, rng.chance(0.72) ? 'married' : 'widowed', s));
         if (members[0]?.marital === 'married') {
-          members.push(person('spouse', 'female', spouseAge(rng, age), 'married', outsiderSurname(rng), true));
+          members.push(
+            person('spouse', 'female', spouseAge(rng, age), 'married', outsiderSurname(rng), true),
+          );
         }
       } else {
         members.push(person('head', 'female', age, 'widowed', outsiderSurname(rng)));
@@ -204,7 +237,15 @@ export function planMembers(
       const n = rng.chance(0.6) ? 1 : 2;
       for (let i = 0; i < n; i++) {
         const sex = childSex(rng);
-        members.push(person(sex === 'male' ? 'grandson' : 'granddaughter', sex, rng.int(0, 16), 'unmarried', kidsSurname));
+        members.push(
+          person(
+            sex === 'male' ? 'grandson' : 'granddaughter',
+            sex,
+            rng.int(0, 16),
+            'unmarried',
+            kidsSurname,
+          ),
+        );
       }
       return members;
     }
@@ -243,7 +284,16 @@ function threeGenerationMiddleHead(rng: Rng, s: string, urban: boolean): MemberP
   const both = x < 0.45;
   if (both || x >= 0.8) members.push(person('father', 'male', parentAge, both ? 'married' : 'widowed', s));
   if (both || x < 0.8) {
-    members.push(person('mother', 'female', Math.min(98, spouseAge(rng, parentAge)), both ? 'married' : 'widowed', outsiderSurname(rng), true));
+    members.push(
+      person(
+        'mother',
+        'female',
+        Math.min(98, spouseAge(rng, parentAge)),
+        both ? 'married' : 'widowed',
+        outsiderSurname(rng),
+        true,
+      ),
+    );
   }
   return members.slice(0, MAX_HOUSEHOLD_SIZE);
 }

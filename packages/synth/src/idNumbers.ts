@@ -30,7 +30,7 @@ export class IdAllocator {
     this.counters = new Uint16Array(regions.length * this.days * 2);
   }
 
-  /** Adds a region (e.g. a second county among the input villages); returns false if unknown and full. */
+  /** Index of a birth region; regions are fixed when the allocator is built (its memory is sized by them). */
   private indexOf(region: string): number {
     const found = this.regionIndex.get(region);
     if (found === undefined) throw new Error(`region ${region} is not registered with the ID allocator`);

@@ -6,6 +6,7 @@ import type { Rng } from './random.ts';
  * Mobile prefixes of China Mobile, China Unicom and China Telecom (MIIT allocations); numbers are
  * 11 digits. Phone numbers need not be unique: family members sometimes share one.
  */
+// biome-ignore format: compact table, one row per line would hide the data
 const MOBILE_PREFIXES = [
   '134', '135', '136', '137', '138', '139', '147', '150', '151', '152', '157', '158', '159', '178', '182',
   '183', '184', '187', '188', '198', '130', '131', '132', '155', '156', '166', '175', '176', '185', '186',
@@ -39,7 +40,8 @@ const ORG_CODE_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2];
 /** Check character of a 9-character organisation code (GB 11714). */
 function orgCodeCheck(body8: string): string {
   let sum = 0;
-  for (let i = 0; i < 8; i++) sum += CREDIT_CODE_CHARS.indexOf(body8[i] as string) * (ORG_CODE_WEIGHTS[i] as number);
+  for (let i = 0; i < 8; i++)
+    sum += CREDIT_CODE_CHARS.indexOf(body8[i] as string) * (ORG_CODE_WEIGHTS[i] as number);
   const c = 11 - (sum % 11);
   return c === 10 ? 'X' : c === 11 ? '0' : String(c);
 }
@@ -47,7 +49,8 @@ function orgCodeCheck(body8: string): string {
 /** Check character of an 18-character unified social credit code (GB 32100-2015). */
 export function creditCodeCheck(first17: string): string {
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += CREDIT_CODE_CHARS.indexOf(first17[i] as string) * (CREDIT_CODE_WEIGHTS[i] as number);
+  for (let i = 0; i < 17; i++)
+    sum += CREDIT_CODE_CHARS.indexOf(first17[i] as string) * (CREDIT_CODE_WEIGHTS[i] as number);
   return CREDIT_CODE_CHARS[(31 - (sum % 31)) % 31] as string;
 }
 

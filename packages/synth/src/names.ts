@@ -6,6 +6,7 @@ import type { Sex } from './types.ts';
  * 张 ~6.6%, 刘 ~5.4%, 陈 ~4.6% …), with surnames frequent in Xiaogan (胡, 熊, 程, 余, 邹, 汪, 彭, 喻,
  * 肖, 涂) raised: central-Hubei villages are often single-clan (熊家湾, 程家畈).
  */
+// biome-ignore format: compact table, one row per line would hide the data
 const SURNAME_TABLE: readonly (readonly [string, number])[] = [
   ['王', 71], ['李', 70], ['张', 66], ['刘', 54], ['陈', 46], ['杨', 31], ['黄', 25], ['赵', 20],
   ['吴', 20], ['周', 19], ['徐', 17], ['孙', 15], ['马', 15], ['朱', 14], ['胡', 30], ['郭', 13],
@@ -59,7 +60,18 @@ const POOLS: Record<'old' | 'middle' | 'young', Record<Sex, string>> = {
  * test that every layer stores and masks names by code point, not by UTF-16 unit. Real registries
  * hold them (the 2017 MPS rare-character project). Kept as arrays of code points to stay explicit.
  */
-export const RARE_CHARACTERS: readonly string[] = ['𠮷', '㛃', '䶮', '龑', '𡒄', '㼆', '堃', '喆', '淏', '昇'];
+export const RARE_CHARACTERS: readonly string[] = [
+  '𠮷',
+  '㛃',
+  '䶮',
+  '龑',
+  '𡒄',
+  '㼆',
+  '堃',
+  '喆',
+  '淏',
+  '昇',
+];
 
 /** Share of persons whose given name carries a rare character. */
 export const RARE_NAME_SHARE = 0.004;

@@ -26,34 +26,42 @@ import type {
  * certificate (~38 million); the brief asks for the survey rate so every certificate is issued here.
  */
 export function disabilityRate(age: number): number {
-  if (age < 18) return 0.012;
-  if (age < 45) return 0.03;
-  if (age < 60) return 0.06;
-  if (age < 70) return 0.1;
-  if (age < 80) return 0.16;
-  return 0.26;
+  if (age < 18) return 0.011;
+  if (age < 45) return 0.027;
+  if (age < 60) return 0.055;
+  if (age < 70) return 0.09;
+  if (age < 80) return 0.15;
+  return 0.24;
 }
 
 /** Type shares by age group, after the 2006 survey (physical 29%, hearing 24%, multiple 16%, visual 15%…). */
+// biome-ignore format: compact table, one row per line would hide the data
 const TYPE_CHILD = new Weighted<DisabilityType>([
   ['intellectual', 30], ['multiple', 20], ['hearing', 14], ['speech', 10], ['physical', 16], ['mental', 4], ['visual', 6],
 ]);
+// biome-ignore format: compact table, one row per line would hide the data
 const TYPE_ADULT = new Weighted<DisabilityType>([
   ['physical', 33], ['hearing', 16], ['visual', 14], ['multiple', 14], ['mental', 12], ['intellectual', 8], ['speech', 3],
 ]);
+// biome-ignore format: compact table, one row per line would hide the data
 const TYPE_OLD = new Weighted<DisabilityType>([
   ['physical', 30], ['hearing', 28], ['visual', 21], ['multiple', 16], ['mental', 3], ['intellectual', 1], ['speech', 1],
 ]);
 /** Grades among certificate holders: severe (1–2) about 40%, as in CDPF statistical yearbooks. */
-const GRADES = new Weighted<DisabilityGrade>([[1, 13], [2, 27], [3, 28], [4, 32]]);
+const GRADES = new Weighted<DisabilityGrade>([
+  [1, 13],
+  [2, 27],
+  [3, 28],
+  [4, 32],
+]);
 
 /** Serious illness (cancer, uraemia, stroke…) by age; ~2.5% of all persons. */
 export function seriousIllnessRate(age: number): number {
-  if (age < 18) return 0.003;
-  if (age < 45) return 0.008;
-  if (age < 60) return 0.03;
-  if (age < 75) return 0.055;
-  return 0.065;
+  if (age < 18) return 0.002;
+  if (age < 45) return 0.006;
+  if (age < 60) return 0.024;
+  if (age < 75) return 0.045;
+  return 0.055;
 }
 
 /** Chronic disease (hypertension, diabetes, COPD) — widespread among the rural old. */
@@ -85,24 +93,48 @@ function birthRegion(ctx: PersonContext, plan: MemberPlan): string {
   return ctx.rng.chance(p) ? OTHER_HUBEI_BIRTH_REGIONS.draw(ctx.rng) : ctx.countyCode;
 }
 
-function disability(ctx: PersonContext, age: number, forced: Forced, idNumber: string, birthDate: string): DisabilityCertificate | null {
+function disability(
+  ctx: PersonContext,
+  age: number,
+  forced: Forced,
+  idNumber: string,
+  birthDate: string,
+): DisabilityCertificate | null {
   const { rng } = ctx;
-  if (forced !== 'disability' && forced !== 'severeDisability' && !rng.chance(disabilityRate(age) * ctx.frailty)) return null;
+  if (
+    forced !== 'disability' &&
+    forced !== 'severeDisability' &&
+    !rng.chance(disabilityRate(age) * ctx.frailty)
+  )
+    return null;
   const type = (age < 18 ? TYPE_CHILD : age < 65 ? TYPE_ADULT : TYPE_OLD).draw(rng);
   let grade = GRADES.draw(rng);
   if (forced === 'severeDisability') grade = rng.chance(0.5) ? 1 : 2;
   // Certificates are renewed; the current one was issued within the last 10 years (~10% last year).
-  const issuedOn = randomDate(rng, addYears(ctx.asOf, -10) > birthDate ? addYears(ctx.asOf, -10) : birthDate, ctx.asOf);
+  const issuedOn = randomDate(
+    rng,
+    addYears(ctx.asOf, -10) > birthDate ? addYears(ctx.asOf, -10) : birthDate,
+    ctx.asOf,
+  );
   return { certificateNumber: `${idNumber}${DISABILITY_TYPE_DIGIT[type]}${grade}`, type, grade, issuedOn };
 }
 
-function seriousIllness(ctx: PersonContext, age: number, forced: Forced, birthDate: string): SeriousIllness | null {
+function seriousIllness(
+  ctx: PersonContext,
+  age: number,
+  forced: Forced,
+  birthDate: string,
+): SeriousIllness | null {
   const { rng } = ctx;
   if (forced !== 'seriousIllness' && !rng.chance(seriousIllnessRate(age) * ctx.frailty)) return null;
   const d = SERIOUS_DIAGNOSES.draw(rng);
   // About a third were diagnosed within the last year: those are the monitoring's new-illness events.
   const from = rng.chance(0.33) ? addYears(ctx.asOf, -1) : addYears(ctx.asOf, -6);
-  return { diagnosis: d.name, icd10: d.icd10, diagnosedOn: randomDate(rng, from > birthDate ? from : birthDate, ctx.asOf) };
+  return {
+    diagnosis: d.name,
+    icd10: d.icd10,
+    diagnosedOn: randomDate(rng, from > birthDate ? from : birthDate, ctx.asOf),
+  };
 }
 
 /**
@@ -144,14 +176,26 @@ function workCapacity(
 }
 
 /** Katz order: bathing is lost first, eating last. */
-const TASK_LOSS_ORDER: readonly DailyTask[] = ['bathing', 'dressing', 'toilet', 'walkingIndoors', 'bedTransfer', 'eating'];
+const TASK_LOSS_ORDER: readonly DailyTask[] = [
+  'bathing',
+  'dressing',
+  'toilet',
+  'walkingIndoors',
+  'bedTransfer',
+  'eating',
+];
 
 /**
  * Care dependency for the old and the disabled. Rates follow CLASS/CHARLS findings: a few percent
  * of people in their 60s need help with a daily task, a quarter of those over 80; severe disability
  * and grave illness raise the odds.
  */
-function care(rng: Rng, age: number, health: HealthCondition, dis: DisabilityCertificate | null): CareDependency | null {
+function care(
+  rng: Rng,
+  age: number,
+  health: HealthCondition,
+  dis: DisabilityCertificate | null,
+): CareDependency | null {
   if (age < 60 && !dis) return null;
   let p = age >= 80 ? 0.25 : age >= 70 ? 0.08 : age >= 60 ? 0.03 : 0.02;
   if (dis) p += dis.grade === 1 ? 0.6 : dis.grade === 2 ? 0.3 : dis.grade === 3 ? 0.08 : 0;

@@ -15,7 +15,13 @@ export const BANKS = new Weighted<string>([
   ['汉口银行', 4],
 ]);
 
-export const SECURITIES_FIRMS: readonly string[] = ['长江证券', '天风证券', '华泰证券', '中信证券', '国泰君安证券'];
+export const SECURITIES_FIRMS: readonly string[] = [
+  '长江证券',
+  '天风证券',
+  '华泰证券',
+  '中信证券',
+  '国泰君安证券',
+];
 
 export interface Diagnosis {
   name: string;
@@ -28,7 +34,7 @@ export interface Diagnosis {
  * Serious illnesses (大病): the conditions Hubei's critical-illness insurance and medical aid list
  * most often; costs are broad medians of a county hospital plus referral to Wuhan.
  */
-export const SERIOUS_DIAGNOSES = new Weighted<Diagnosis>([
+const SERIOUS_TABLE: readonly (readonly [Diagnosis, number])[] = [
   [{ name: '肺恶性肿瘤', icd10: 'C34.9', yearlyCostYuan: 90_000 }, 12],
   [{ name: '胃恶性肿瘤', icd10: 'C16.9', yearlyCostYuan: 70_000 }, 8],
   [{ name: '肝恶性肿瘤', icd10: 'C22.0', yearlyCostYuan: 80_000 }, 7],
@@ -44,7 +50,14 @@ export const SERIOUS_DIAGNOSES = new Weighted<Diagnosis>([
   [{ name: '重性精神疾病', icd10: 'F20.9', yearlyCostYuan: 20_000 }, 5],
   [{ name: '再生障碍性贫血', icd10: 'D61.9', yearlyCostYuan: 60_000 }, 2],
   [{ name: '先天性心脏病', icd10: 'Q24.9', yearlyCostYuan: 50_000 }, 2],
-]);
+];
+export const SERIOUS_DIAGNOSES = new Weighted<Diagnosis>(SERIOUS_TABLE);
+const SERIOUS_COST = new Map(SERIOUS_TABLE.map(([d]) => [d.icd10, d.yearlyCostYuan]));
+
+/** Typical yearly inpatient cost (yuan) of a serious diagnosis. */
+export function seriousCostYuan(icd10: string): number {
+  return SERIOUS_COST.get(icd10) ?? 60_000;
+}
 
 export const CHRONIC_DIAGNOSES = new Weighted<Diagnosis>([
   [{ name: '原发性高血压', icd10: 'I10', yearlyCostYuan: 1_200 }, 40],

@@ -94,7 +94,8 @@ export class Weighted<T> {
   share(value: T): number {
     let w = 0;
     for (let i = 0; i < this.values.length; i++) {
-      if (this.values[i] === value) w += (this.cumulative[i] as number) - (i > 0 ? (this.cumulative[i - 1] as number) : 0);
+      if (this.values[i] === value)
+        w += (this.cumulative[i] as number) - (i > 0 ? (this.cumulative[i - 1] as number) : 0);
     }
     return w / this.total;
   }

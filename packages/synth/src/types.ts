@@ -33,7 +33,14 @@ export type HouseholdStructure =
 
 export type MaritalStatus = 'unmarried' | 'married' | 'widowed' | 'divorced';
 export type HealthCondition = 'healthy' | 'chronicIllness' | 'seriousIllness';
-export type DisabilityType = 'visual' | 'hearing' | 'speech' | 'physical' | 'intellectual' | 'mental' | 'multiple';
+export type DisabilityType =
+  | 'visual'
+  | 'hearing'
+  | 'speech'
+  | 'physical'
+  | 'intellectual'
+  | 'mental'
+  | 'multiple';
 export type DisabilityGrade = 1 | 2 | 3 | 4;
 export type WorkCapacity = 'full' | 'partial' | 'none';
 export type EmploymentStatus =

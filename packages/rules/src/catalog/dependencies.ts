@@ -14,7 +14,10 @@ export class DependencyCycleError extends Error {
  * Depth-first topological order: every name comes after the names it depends on. Names are
  * visited in the given order so the result is deterministic.
  */
-export function topologicalOrder(names: readonly string[], dependencies: ReadonlyMap<string, readonly string[]>): string[] {
+export function topologicalOrder(
+  names: readonly string[],
+  dependencies: ReadonlyMap<string, readonly string[]>,
+): string[] {
   const state = new Map<string, 'visiting' | 'done'>();
   const order: string[] = [];
   const path: string[] = [];

@@ -10,8 +10,16 @@
  *   age: { type: int, unit: year, label: 年龄 }
  * ```
  */
-import { RuleLoadError } from '../errors.ts';
-import { asMap, checkIdentifier, entry, mapEntries, optionalString, requiredString, YamlFile } from '../yaml/yamlFile.ts';
+import type { RuleLoadError } from '../errors.ts';
+import {
+  asMap,
+  checkIdentifier,
+  entry,
+  mapEntries,
+  optionalString,
+  requiredString,
+  YamlFile,
+} from '../yaml/yamlFile.ts';
 
 export type Entity = 'household' | 'member';
 
@@ -48,7 +56,11 @@ export function parseFactFiles(files: Record<string, string>): FactSchema {
     const root = file.rootMap('a facts file');
     for (const [key, keyNode, value] of mapEntries(root)) {
       if (key !== 'household' && key !== 'member') {
-        throw file.error('bad_entity', `facts are declared under "household" or "member", not "${key}"`, keyNode);
+        throw file.error(
+          'bad_entity',
+          `facts are declared under "household" or "member", not "${key}"`,
+          keyNode,
+        );
       }
       for (const [name, nameNode, declNode] of mapEntries(asMap(file, value, key))) {
         checkIdentifier(file, name, nameNode, 'fact name');

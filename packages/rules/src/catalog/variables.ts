@@ -15,8 +15,8 @@ import type { Node } from 'yaml';
 import {
   asMap,
   checkIdentifier,
-  entry,
   type ExpressionSource,
+  entry,
   mapEntries,
   optionalString,
   requiredString,

@@ -5,7 +5,8 @@
  * both agree on random expressions.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
-import { combineErrors } from '../errors.ts';
+import { combineErrors, MissingFactError } from '../errors.ts';
+import { MACROS } from './compileMacros.ts';
 import { OVERLOADS_BY_NAME } from './functions.ts';
 import * as rt from './runtime.ts';
 
@@ -48,7 +49,11 @@ export function compileAst(ast: ASTNode): CompiledExpression {
 }
 
 function unsupported(node: ASTNode, what: string): CompileError {
-  return new CompileError('unsupported_expression', `${what} is not supported by the Doudi rules compiler`, node.start);
+  return new CompileError(
+    'unsupported_expression',
+    `${what} is not supported by the Doudi rules compiler`,
+    node.start,
+  );
 }
 
 function constant(value: unknown): Compiled {
@@ -61,11 +66,8 @@ function compileNode(node: ASTNode, lex: Lexical): Compiled {
       return compileLiteral(node);
     case 'id':
       return compileIdentifier(node.args, lex);
-    case '.': {
-      const [target, field] = node.args;
-      const t = compileNode(target, lex);
-      return (s) => rt.selectField(t(s), field);
-    }
+    case '.':
+      return compileSelect(node.args[0], node.args[1], lex);
     case '[]': {
       const t = compileNode(node.args[0], lex);
       const k = compileNode(node.args[1], lex);
@@ -105,24 +107,63 @@ function compileNode(node: ASTNode, lex: Lexical): Compiled {
 
 function compileLiteral(node: ASTNode & { op: 'value' }): Compiled {
   const value = node.args;
-  if (value === null || ['bigint', 'number', 'string', 'boolean'].includes(typeof value)) return constant(value);
+  if (value === null || ['bigint', 'number', 'string', 'boolean'].includes(typeof value))
+    return constant(value);
   throw unsupported(node, 'this literal type (bytes, uint)');
 }
 
 function compileIdentifier(name: string, lex: Lexical): Compiled {
   const slot = lex.locals.get(name);
   if (slot !== undefined) return (s) => s.locals[slot];
-  return (s) => {
-    const value = s.root[name];
-    if (value === undefined) throw rt.evaluationError('unknown_variable', `Unknown variable: ${name}`);
-    return value;
-  };
+  return (s) => rootValue(s, name);
+}
+
+function rootValue(s: Scope, name: string): unknown {
+  const value = s.root[name];
+  if (value === undefined) throw rt.evaluationError('unknown_variable', `Unknown variable: ${name}`);
+  // A root that could not be supplied (e.g. no member list) re-raises why.
+  if (value instanceof rt.Failure) throw value.error;
+  return value;
+}
+
+/**
+ * Field selection, the most frequent node (`household.x`, `m.age`, `param.y`). Selections on a
+ * root or macro variable are fused into one closure with the common case (a record field that is
+ * present) inline; everything else goes through `selectField`.
+ */
+function compileSelect(target: ASTNode, field: string, lex: Lexical): Compiled {
+  if (target.op === 'id') {
+    const name = target.args;
+    const slot = lex.locals.get(name);
+    if (slot !== undefined) {
+      return (s) => {
+        const record = s.locals[slot];
+        if (record instanceof rt.FactRecord) {
+          const value = record[field];
+          if (value !== undefined && !(value instanceof rt.Failure)) return value;
+        }
+        return rt.selectField(record, field);
+      };
+    }
+    return (s) => {
+      const record = s.root[name];
+      if (record instanceof rt.FactRecord) {
+        const value = record[field];
+        if (value !== undefined && !(value instanceof rt.Failure)) return value;
+      }
+      return rt.selectField(rootValue(s, name), field);
+    };
+  }
+  const t = compileNode(target, lex);
+  return (s) => rt.selectField(t(s), field);
 }
 
 function compileList(elements: ASTNode[], lex: Lexical): Compiled {
   if (elements.every((e) => e.op === 'value')) {
     // A literal list is built once; frozen so no caller can change it for the next evaluation.
-    const items = Object.freeze(elements.map((e) => compileLiteral(e as ASTNode & { op: 'value' })(undefined as never)));
+    const items = Object.freeze(
+      elements.map((e) => compileLiteral(e as ASTNode & { op: 'value' })(undefined as never)),
+    );
     return constant(items);
   }
   const parts = elements.map((e) => compileNode(e, lex));
@@ -135,7 +176,8 @@ function compileList(elements: ASTNode[], lex: Lexical): Compiled {
 
 function compileMap(entries: [ASTNode, ASTNode][], lex: Lexical): Compiled {
   const parts = entries.map(([k, v]) => {
-    if (k.op === 'value' && typeof k.args !== 'string') throw unsupported(k, 'a map key that is not a string');
+    if (k.op === 'value' && typeof k.args !== 'string')
+      throw unsupported(k, 'a map key that is not a string');
     return [compileNode(k, lex), compileNode(v, lex)] as const;
   });
   return (s) => {
@@ -178,38 +220,93 @@ function compileLogical(args: [ASTNode, ASTNode], lex: Lexical, isOr: boolean): 
   };
 }
 
+/**
+ * When the left operand lacks a fact, the right operand is still tried so that every missing fact
+ * of the expression is reported at once (an applicant is asked for everything in one go). Only
+ * missing facts get this treatment; CEL errors propagate as usual.
+ */
+function alsoMissing(error: unknown, other: Compiled, s: Scope): unknown {
+  if (!(error instanceof MissingFactError)) return error;
+  try {
+    other(s);
+  } catch (second) {
+    return combineErrors(error, second);
+  }
+  return error;
+}
+
+function strictBinary(a: Compiled, b: Compiled, op: (x: unknown, y: unknown) => unknown): Compiled {
+  return (s) => {
+    let x: unknown;
+    try {
+      x = a(s);
+    } catch (error) {
+      throw alsoMissing(error, b, s);
+    }
+    return op(x, b(s));
+  };
+}
+
+/**
+ * One closure literal per operator, so that each literal's call to its runtime helper stays
+ * monomorphic and V8 can inline it (a shared closure calling `op(x, y)` would not).
+ */
 function compileBinary(node: ASTNode, lex: Lexical): Compiled {
   const [leftNode, rightNode] = node.args as [ASTNode, ASTNode];
   const a = compileNode(leftNode, lex);
   const b = compileNode(rightNode, lex);
+  const left = (s: Scope) => {
+    try {
+      return a(s);
+    } catch (error) {
+      throw alsoMissing(error, b, s);
+    }
+  };
   switch (node.op) {
     case '+':
-      return (s) => rt.add(a(s), b(s));
+      return (s) => rt.add(left(s), b(s));
     case '-':
-      return (s) => rt.subtract(a(s), b(s));
+      return (s) => rt.subtract(left(s), b(s));
     case '*':
-      return (s) => rt.multiply(a(s), b(s));
+      return (s) => rt.multiply(left(s), b(s));
     case '/':
-      return (s) => rt.divide(a(s), b(s));
+      return (s) => rt.divide(left(s), b(s));
     case '%':
-      return (s) => rt.modulo(a(s), b(s));
+      return (s) => rt.modulo(left(s), b(s));
     case '==':
-      return (s) => rt.equals(a(s), b(s));
+      return (s) => rt.equals(left(s), b(s));
     case '!=':
-      return (s) => !rt.equals(a(s), b(s));
+      return (s) => !rt.equals(left(s), b(s));
     case '<':
-      return (s) => rt.compare(a(s), b(s), '_<_') < 0;
+      return (s) => rt.compare(left(s), b(s), '_<_') < 0;
     case '<=':
-      return (s) => rt.compare(a(s), b(s), '_<=_') <= 0;
+      return (s) => rt.compare(left(s), b(s), '_<=_') <= 0;
     case '>':
-      return (s) => rt.compare(a(s), b(s), '_>_') > 0;
+      return (s) => rt.compare(left(s), b(s), '_>_') > 0;
     case '>=':
-      return (s) => rt.compare(a(s), b(s), '_>=_') >= 0;
+      return (s) => rt.compare(left(s), b(s), '_>=_') >= 0;
     case 'in':
-      return (s) => rt.contains(b(s), a(s));
+      return (s) => rt.contains(b(s), left(s));
     default:
       throw unsupported(node, `operator ${node.op}`);
   }
+}
+
+/** Evaluates call arguments left to right, collecting missing facts across all of them. */
+function evaluateArguments(args: readonly Compiled[], s: Scope): unknown[] {
+  const values = new Array(args.length);
+  for (let i = 0; i < args.length; i++) {
+    try {
+      values[i] = (args[i] as Compiled)(s);
+    } catch (error) {
+      let merged = error;
+      for (let j = i + 1; j < args.length && merged instanceof MissingFactError; j++) {
+        merged = alsoMissing(merged, args[j] as Compiled, s);
+      }
+      throw merged;
+    }
+  }
+  return values;
 }
 
 function compileCall(node: ASTNode, name: string, args: ASTNode[], lex: Lexical): Compiled {
@@ -228,10 +325,31 @@ function compileCall(node: ASTNode, name: string, args: ASTNode[], lex: Lexical)
     if (name === 'double') return (s) => rt.toDouble(a(s));
     if (name === 'string') return (s) => rt.toCelString(a(s));
   }
-  const candidates = (OVERLOADS_BY_NAME.get(name) ?? []).filter((o) => o.argumentKinds.length === args.length);
+  const candidates = (OVERLOADS_BY_NAME.get(name) ?? []).filter(
+    (o) => o.argumentTypes.length === args.length,
+  );
   if (candidates.length === 0) throw unsupported(node, `function ${name}()`);
+  // The type checker annotated each argument: pick the overload now when the types decide it.
+  const argumentTypes = args.map(
+    (a) => (a as ASTNode & { checkedType?: { name: string } }).checkedType?.name,
+  );
+  const chosen = candidates.filter((o) => o.argumentTypes.every((t, i) => t === argumentTypes[i]));
+  if (chosen.length === 1) {
+    const implementation = (chosen[0] as (typeof chosen)[number]).implementation as (
+      ...v: unknown[]
+    ) => unknown;
+    if (compiled.length === 1) {
+      const a = compiled[0] as Compiled;
+      return (s) => implementation(a(s));
+    }
+    if (compiled.length === 2) {
+      const [a, b] = compiled as [Compiled, Compiled];
+      return strictBinary(a, b, implementation);
+    }
+    return (s) => implementation(...evaluateArguments(compiled, s));
+  }
   return (s) => {
-    const values = compiled.map((c) => c(s));
+    const values = evaluateArguments(compiled, s);
     for (const candidate of candidates) {
       if (candidate.argumentKinds.every((kind, i) => rt.kindOf(values[i]) === kind)) {
         return (candidate.implementation as (...v: unknown[]) => unknown)(...values);
@@ -247,7 +365,13 @@ const STRING_METHODS: Record<string, (receiver: string, argument: string) => boo
   contains: (r, a) => r.includes(a),
 };
 
-function compileReceiverCall(node: ASTNode, name: string, receiver: ASTNode, args: ASTNode[], lex: Lexical): Compiled {
+function compileReceiverCall(
+  node: ASTNode,
+  name: string,
+  receiver: ASTNode,
+  args: ASTNode[],
+  lex: Lexical,
+): Compiled {
   const macro = MACROS[name];
   if (macro && (args.length === 2 || (name === 'map' && args.length === 3))) {
     const iterator = args[0] as ASTNode;
@@ -272,90 +396,3 @@ function compileReceiverCall(node: ASTNode, name: string, receiver: ASTNode, arg
   }
   throw unsupported(node, `method .${name}()`);
 }
-
-type MacroCompiler = (items: Compiled, slot: number, bodies: Compiled[]) => Compiled;
-
-/** Lists iterate their elements, maps their keys, as in CEL. */
-function iterate(value: unknown): readonly unknown[] {
-  if (Array.isArray(value)) return value;
-  if (rt.kindOf(value) === 'map') return Object.keys(value as object);
-  throw rt.evaluationError('no_such_overload', `cannot iterate over ${rt.kindOf(value)}`);
-}
-
-function spend(s: Scope): void {
-  if (--s.budget < 0) {
-    throw rt.evaluationError('budget_exhausted', 'the expression used up its iteration budget');
-  }
-}
-
-/** exists/all: errors in single iterations are absorbed when another iteration decides. */
-function quantifier(decisive: boolean): MacroCompiler {
-  return (items, slot, [predicate]) => {
-    const p = predicate as Compiled;
-    return (s) => {
-      const list = iterate(items(s));
-      let error: unknown;
-      for (let i = 0; i < list.length; i++) {
-        spend(s);
-        s.locals[slot] = list[i];
-        let value: unknown;
-        try {
-          value = p(s);
-        } catch (e) {
-          error = error === undefined ? e : combineErrors(error, e);
-          continue;
-        }
-        if (value === decisive) return decisive;
-        if (value !== !decisive) error ??= rt.noOverload('predicate', value);
-      }
-      if (error !== undefined) throw error;
-      return !decisive;
-    };
-  };
-}
-
-const MACROS: Record<string, MacroCompiler> = {
-  exists: quantifier(true),
-  all: quantifier(false),
-  exists_one: (items, slot, [predicate]) => {
-    const p = predicate as Compiled;
-    return (s) => {
-      const list = iterate(items(s));
-      let count = 0;
-      for (let i = 0; i < list.length; i++) {
-        spend(s);
-        s.locals[slot] = list[i];
-        if (rt.requireBool(p(s), 'exists_one() predicate')) count++;
-      }
-      return count === 1;
-    };
-  },
-  filter: (items, slot, [predicate]) => {
-    const p = predicate as Compiled;
-    return (s) => {
-      const list = iterate(items(s));
-      const out: unknown[] = [];
-      for (let i = 0; i < list.length; i++) {
-        spend(s);
-        s.locals[slot] = list[i];
-        if (rt.requireBool(p(s), 'filter() predicate')) out.push(list[i]);
-      }
-      return out;
-    };
-  },
-  map: (items, slot, bodies) => {
-    const transform = bodies[bodies.length - 1] as Compiled;
-    const predicate = bodies.length === 2 ? (bodies[0] as Compiled) : undefined;
-    return (s) => {
-      const list = iterate(items(s));
-      const out: unknown[] = [];
-      for (let i = 0; i < list.length; i++) {
-        spend(s);
-        s.locals[slot] = list[i];
-        if (predicate && !rt.requireBool(predicate(s), 'map() filter')) continue;
-        out.push(transform(s));
-      }
-      return out;
-    };
-  },
-};

@@ -36,7 +36,8 @@ function errorStart(error: CelErrorLike): number {
 
 function loadError(source: ExpressionSource, error: unknown, stage: string): RuleLoadError {
   if (error instanceof RuleLoadError) return error;
-  if (error instanceof CompileError) return new RuleLoadError(error.code, error.message, source.position(error.start));
+  if (error instanceof CompileError)
+    return new RuleLoadError(error.code, error.message, source.position(error.start));
   const e = error as CelErrorLike;
   const summary = e.summary ?? e.message.split('\n')[0] ?? String(error);
   return new RuleLoadError(e.code ?? stage, `${stage}: ${summary}`, source.position(errorStart(e)));
@@ -106,7 +107,14 @@ export function prepareExpression(
   } catch (error) {
     throw loadError(source, error, 'compile error');
   }
-  return { source: source.text, ast, type, run: compiled.run, localSlots: compiled.localSlots, ...references(ast) };
+  return {
+    source: source.text,
+    ast,
+    type,
+    run: compiled.run,
+    localSlots: compiled.localSlots,
+    ...references(ast),
+  };
 }
 
 /** An `ExpressionSource` for text that does not come from a file (tests, ad-hoc checks). */

@@ -4,13 +4,15 @@
  * compiler. Money helpers do exact decimal arithmetic (see `money.ts`).
  */
 import { divideRoundHalfUp, multiplyMoney } from '../money.ts';
-import { checkDouble, checkInt, evaluationError, kindOf, type CelKind } from './runtime.ts';
+import { type CelKind, checkDouble, checkInt, evaluationError, kindOf } from './runtime.ts';
 
 export interface FunctionOverload {
   /** cel-js signature, e.g. `min(int, int): int`. */
   signature: string;
   name: string;
-  /** Argument kinds checked at run time to pick the overload (lists are checked shallowly). */
+  /** Declared argument types, e.g. `['list<int>']`: matched against checked types at compile time. */
+  argumentTypes: string[];
+  /** Argument kinds checked at run time when static types cannot decide (dyn arguments). */
   argumentKinds: CelKind[];
   implementation: (...args: never[]) => unknown;
   description: string;
@@ -23,12 +25,12 @@ function overload(
 ): FunctionOverload {
   const match = /^(\w+)\((.*)\):/.exec(signature);
   if (!match) throw new Error(`bad signature ${signature}`);
-  const argumentKinds = (match[2] ?? '')
+  const argumentTypes = (match[2] ?? '')
     .split(',')
     .map((part) => part.trim())
-    .filter(Boolean)
-    .map((type) => (type.startsWith('list') ? 'list' : type) as CelKind);
-  return { signature, name: match[1] as string, argumentKinds, implementation, description };
+    .filter(Boolean);
+  const argumentKinds = argumentTypes.map((type) => (type.startsWith('list') ? 'list' : type) as CelKind);
+  return { signature, name: match[1] as string, argumentTypes, argumentKinds, implementation, description };
 }
 
 function sumInts(values: unknown[]): bigint {
@@ -55,7 +57,8 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 export function ageOn(birthDate: string, date: string): bigint {
   const birth = ISO_DATE.exec(birthDate);
   const on = ISO_DATE.exec(date);
-  if (!birth || !on) throw evaluationError('invalid_argument', `ageOn() needs ISO dates, got ${birthDate}, ${date}`);
+  if (!birth || !on)
+    throw evaluationError('invalid_argument', `ageOn() needs ISO dates, got ${birthDate}, ${date}`);
   const [, by, bm, bd] = birth.map(Number) as [number, number, number, number];
   const [, oy, om, od] = on.map(Number) as [number, number, number, number];
   let age = oy - by;
@@ -65,9 +68,17 @@ export function ageOn(birthDate: string, date: string): bigint {
 
 export const FUNCTION_OVERLOADS: readonly FunctionOverload[] = [
   overload('min(int, int): int', (a: bigint, b: bigint) => (a < b ? a : b), 'the smaller of two ints'),
-  overload('min(double, double): double', (a: number, b: number) => Math.min(a, b), 'the smaller of two doubles'),
+  overload(
+    'min(double, double): double',
+    (a: number, b: number) => Math.min(a, b),
+    'the smaller of two doubles',
+  ),
   overload('max(int, int): int', (a: bigint, b: bigint) => (a > b ? a : b), 'the larger of two ints'),
-  overload('max(double, double): double', (a: number, b: number) => Math.max(a, b), 'the larger of two doubles'),
+  overload(
+    'max(double, double): double',
+    (a: number, b: number) => Math.max(a, b),
+    'the larger of two doubles',
+  ),
   overload('sum(list<int>): int', sumInts, 'sum of a list of ints (0 when empty)'),
   overload('sum(list<double>): double', sumDoubles, 'sum of a list of doubles'),
   overload(
@@ -81,7 +92,8 @@ export const FUNCTION_OVERLOADS: readonly FunctionOverload[] = [
   overload(
     'moneyTimes(int, double): int',
     (fen: bigint, ratio: number) => {
-      if (!Number.isFinite(ratio)) throw evaluationError('invalid_argument', 'moneyTimes() ratio is not finite');
+      if (!Number.isFinite(ratio))
+        throw evaluationError('invalid_argument', 'moneyTimes() ratio is not finite');
       return checkInt(multiplyMoney(fen, ratio));
     },
     'an amount in fen times a ratio, exact, rounded half-up to the fen',

@@ -63,9 +63,17 @@ export function checkAstBounds(ast: ASTNode, limits: ExpressionLimits): void {
   while (stack.length > 0) {
     const [node, depth] = stack.pop() as [ASTNode, number];
     if (depth > limits.maxDepth) {
-      throw new CompileError('limit_exceeded', `expression nests deeper than ${limits.maxDepth} levels`, node.start);
+      throw new CompileError(
+        'limit_exceeded',
+        `expression nests deeper than ${limits.maxDepth} levels`,
+        node.start,
+      );
     }
-    if (node.op === 'value' && typeof node.args === 'string' && node.args.length > limits.maxStringLiteralLength) {
+    if (
+      node.op === 'value' &&
+      typeof node.args === 'string' &&
+      node.args.length > limits.maxStringLiteralLength
+    ) {
       throw new CompileError(
         'limit_exceeded',
         `string literal longer than ${limits.maxStringLiteralLength} characters`,

@@ -58,7 +58,10 @@ export function evaluationError(code: string, message: string, stricter = false)
 }
 
 export function noOverload(operator: string, ...values: unknown[]): CelEvaluationError {
-  return evaluationError('no_such_overload', `no such overload: ${operator}(${values.map(kindOf).join(', ')})`);
+  return evaluationError(
+    'no_such_overload',
+    `no such overload: ${operator}(${values.map(kindOf).join(', ')})`,
+  );
 }
 
 export function checkInt(value: bigint): bigint {
@@ -171,7 +174,8 @@ function compareIntDouble(i: bigint, d: number): number {
 /** Negative, zero or positive; NaN when unordered (NaN doubles). */
 export function compare(a: unknown, b: unknown, operator: string): number {
   if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : a === b ? 0 : Number.NaN;
+  if (typeof a === 'number' && typeof b === 'number')
+    return a < b ? -1 : a > b ? 1 : a === b ? 0 : Number.NaN;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
   if (typeof a === 'bigint' && typeof b === 'number') return compareIntDouble(a, b);
@@ -268,7 +272,8 @@ export function toDouble(value: unknown): number {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') {
     const parsed = value.trim() === '' ? Number.NaN : Number(value);
-    if (!Number.isFinite(parsed)) throw evaluationError('invalid_argument', `double() cannot parse "${value}"`, true);
+    if (!Number.isFinite(parsed))
+      throw evaluationError('invalid_argument', `double() cannot parse "${value}"`, true);
     return parsed;
   }
   throw noOverload('double', value);

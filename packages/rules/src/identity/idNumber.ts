@@ -12,9 +12,40 @@ const CHECK_CHARACTERS = '10X98765432';
 
 /** Province-level prefixes in use (GB/T 2260); a number outside these has no valid region. */
 const PROVINCE_PREFIXES = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65',
-  '71', '81', '82',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
 ]);
 
 export type IdNumberProblem = 'length' | 'characters' | 'regionPrefix' | 'birthDate' | 'checkDigit';
@@ -39,7 +70,10 @@ function isRealDate(year: number, month: number, day: number): boolean {
  * Checks an identity number, naming the first problem found in the order a clerk would look:
  * length, characters, region prefix, birth date, check digit. `today` bounds the birth date.
  */
-export function checkIdNumber(input: string, today: string = new Date().toISOString().slice(0, 10)): IdNumberCheck {
+export function checkIdNumber(
+  input: string,
+  today: string = new Date().toISOString().slice(0, 10),
+): IdNumberCheck {
   const value = input.trim().toUpperCase();
   if (value.length !== 18) {
     return {

@@ -81,20 +81,31 @@ interface RawValue {
 function readDatedValues(file: YamlFile, map: YAMLMap, where: string): RawValue[] {
   const out: RawValue[] = [];
   for (const [date, keyNode, valueNode] of mapEntries(map)) {
-    if (!isIsoDate(date)) throw file.error('bad_date', `${where}: "${date}" is not an ISO date YYYY-MM-DD`, keyNode);
+    if (!isIsoDate(date))
+      throw file.error('bad_date', `${where}: "${date}" is not an ISO date YYYY-MM-DD`, keyNode);
     if (isMap(valueNode)) {
       const detail = asMap(file, valueNode, `${where} ${date}`);
       const reference = optionalString(file, detail, 'reference');
       out.push({ date, raw: scalarValue(entry(detail, 'value')) ?? null, reference, node: valueNode });
     } else {
-      out.push({ date, raw: valueNode === null ? null : (scalarValue(valueNode) ?? null), node: valueNode ?? keyNode });
+      out.push({
+        date,
+        raw: valueNode === null ? null : (scalarValue(valueNode) ?? null),
+        node: valueNode ?? keyNode,
+      });
     }
   }
   return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
 /** The declared type, or the one the values and unit imply (ratio units are always double). */
-function inferType(file: YamlFile, declared: string | undefined, unit: string, raws: RawValue[], node: Node): ParameterType {
+function inferType(
+  file: YamlFile,
+  declared: string | undefined,
+  unit: string,
+  raws: RawValue[],
+  node: Node,
+): ParameterType {
   if (declared !== undefined) {
     if (!PARAMETER_TYPES.includes(declared as ParameterType)) {
       throw file.error('bad_type', `type must be one of ${PARAMETER_TYPES.join(', ')}`, node);
@@ -115,7 +126,8 @@ function convert(file: YamlFile, raw: RawValue, type: ParameterType, unit: strin
   const base = raw.reference === undefined ? {} : { reference: raw.reference };
   if (raw.raw === null) return { date: raw.date, value: null, ...base };
   const v = raw.raw;
-  const bad = (expected: string) => file.error('bad_value', `value on ${raw.date} must be ${expected}`, raw.node);
+  const bad = (expected: string) =>
+    file.error('bad_value', `value on ${raw.date} must be ${expected}`, raw.node);
   switch (type) {
     case 'int':
       if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
@@ -155,7 +167,11 @@ export function parseParameter(fileName: string, text: string): Parameter {
   if (regionsNode) {
     for (const [prefix, keyNode, valueNode] of mapEntries(asMap(file, regionsNode, 'regions'))) {
       if (!/^(\d{2}|\d{4}|\d{6}|\d{9})$/.test(prefix)) {
-        throw file.error('bad_region', `region "${prefix}" must be a code prefix of 2, 4, 6 or 9 digits`, keyNode);
+        throw file.error(
+          'bad_region',
+          `region "${prefix}" must be a code prefix of 2, 4, 6 or 9 digits`,
+          keyNode,
+        );
       }
       const regionMap = asMap(file, valueNode, `region ${prefix}`);
       // Two shapes: a plain date map, or { reference, values } when the region has its own legal basis.
@@ -165,7 +181,13 @@ export function parseParameter(fileName: string, text: string): Parameter {
       regionRaws.push([prefix, keyNode, reference, readDatedValues(file, datesMap, `region ${prefix}`)]);
     }
   }
-  const type = inferType(file, optionalString(file, map, 'type'), unit, [...national, ...regionRaws.flatMap((r) => r[3])], map);
+  const type = inferType(
+    file,
+    optionalString(file, map, 'type'),
+    unit,
+    [...national, ...regionRaws.flatMap((r) => r[3])],
+    map,
+  );
   const regions = new Map<string, RegionOverride>();
   for (const [prefix, , ref, raws] of regionRaws) {
     const values = raws.map((raw) => convert(file, raw, type, unit));
@@ -190,7 +212,8 @@ function inForce(values: readonly DatedValue[], date: string): DatedValue | unde
  * national value ended by `null` (or not yet started) means no value, which is an error.
  */
 export function lookupParameter(parameter: Parameter, date: string, regionCode: string): ParameterValue {
-  if (!REGION_CODE.test(regionCode)) throw new RangeError(`region code must have 12 digits, got "${regionCode}"`);
+  if (!REGION_CODE.test(regionCode))
+    throw new RangeError(`region code must have 12 digits, got "${regionCode}"`);
   if (!isIsoDate(date)) throw new RangeError(`date must be YYYY-MM-DD, got "${date}"`);
   for (const length of [9, 6, 4, 2]) {
     const prefix = regionCode.slice(0, length);
@@ -198,7 +221,12 @@ export function lookupParameter(parameter: Parameter, date: string, regionCode: 
     if (!override) continue;
     const found = inForce(override.values, date);
     if (found && found.value !== null) {
-      return provenance(parameter, found, prefix, found.reference ?? override.reference ?? parameter.reference);
+      return provenance(
+        parameter,
+        found,
+        prefix,
+        found.reference ?? override.reference ?? parameter.reference,
+      );
     }
   }
   const found = inForce(parameter.values, date);
@@ -208,7 +236,12 @@ export function lookupParameter(parameter: Parameter, date: string, regionCode: 
   throw new ParameterValueMissingError(parameter.name, date, regionCode);
 }
 
-function provenance(parameter: Parameter, found: DatedValue, regionPrefix: string | null, reference: string): ParameterValue {
+function provenance(
+  parameter: Parameter,
+  found: DatedValue,
+  regionPrefix: string | null,
+  reference: string,
+): ParameterValue {
   return {
     name: parameter.name,
     value: found.value as ParameterScalar,

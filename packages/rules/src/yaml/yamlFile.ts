@@ -2,7 +2,16 @@
  * A catalogue YAML file with positions. Every error found while loading (bad YAML, bad field,
  * bad CEL, type error) is reported as file:line:column so an author can fix it in an editor.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type Scalar, type YAMLMap } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  type Scalar,
+  type YAMLMap,
+} from 'yaml';
 import { RuleLoadError, type SourcePosition } from '../errors.ts';
 
 /** CEL source text taken from a YAML scalar, with a map from CEL offsets to file positions. */
@@ -23,7 +32,12 @@ export class YamlFile {
   ) {
     const doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     const first = doc.errors[0];
-    if (first) throw new RuleLoadError('yaml_syntax', first.message.split('\n')[0] ?? 'bad YAML', this.position(first.pos[0]));
+    if (first)
+      throw new RuleLoadError(
+        'yaml_syntax',
+        first.message.split('\n')[0] ?? 'bad YAML',
+        this.position(first.pos[0]),
+      );
     this.root = doc.contents as Node | null;
   }
 
@@ -128,10 +142,26 @@ export function asSeq(file: YamlFile, node: Node | null | undefined, what: strin
 
 /** camelCase names, the glossary's identifiers; no names that JavaScript objects already carry. */
 export const IDENTIFIER = /^[a-z][A-Za-z0-9]*$/;
-const RESERVED = new Set([...Object.getOwnPropertyNames(Object.prototype), 'in', 'as', 'null', 'true', 'false']);
+const RESERVED = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'in',
+  'as',
+  'null',
+  'true',
+  'false',
+]);
 
-export function checkIdentifier(file: YamlFile, name: string, node: Node | null | undefined, what: string): void {
+export function checkIdentifier(
+  file: YamlFile,
+  name: string,
+  node: Node | null | undefined,
+  what: string,
+): void {
   if (!IDENTIFIER.test(name) || RESERVED.has(name)) {
-    throw file.error('bad_name', `${what} "${name}" must be a camelCase identifier (letters and digits)`, node);
+    throw file.error(
+      'bad_name',
+      `${what} "${name}" must be a camelCase identifier (letters and digits)`,
+      node,
+    );
   }
 }

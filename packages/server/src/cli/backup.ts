@@ -12,7 +12,9 @@ import { openRuntime } from '../runtime.ts';
 export async function backup(out: string): Promise<number> {
   const config = loadConfig();
   if (config.databaseUrl) {
-    console.error('连接的是 PostgreSQL 服务器：请用 pg_dump 备份（例如 pg_dump -Fc "$DATABASE_URL" > doudi.dump）');
+    console.error(
+      '连接的是 PostgreSQL 服务器：请用 pg_dump 备份（例如 pg_dump -Fc "$DATABASE_URL" > doudi.dump）',
+    );
     return 2;
   }
   const { db } = await openRuntime(config);
@@ -46,6 +48,13 @@ export async function restore(file: string, force: boolean): Promise<number> {
   await migrate(db);
   const users = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM app_user');
   await db.close();
-  console.log(JSON.stringify({ restored: file, dataDir: config.dataDir, users: users.rows[0]?.count, previous: occupied ? aside : null }));
+  console.log(
+    JSON.stringify({
+      restored: file,
+      dataDir: config.dataDir,
+      users: users.rows[0]?.count,
+      previous: occupied ? aside : null,
+    }),
+  );
   return 0;
 }

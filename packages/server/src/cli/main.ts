@@ -14,7 +14,9 @@ import { openRuntime } from '../runtime.ts';
 import { backup, restore } from './backup.ts';
 import { serve } from './serve.ts';
 
-async function withRuntime(fn: (runtime: Awaited<ReturnType<typeof openRuntime>>) => Promise<number>): Promise<number> {
+async function withRuntime(
+  fn: (runtime: Awaited<ReturnType<typeof openRuntime>>) => Promise<number>,
+): Promise<number> {
   const runtime = await openRuntime();
   try {
     return await fn(runtime);
@@ -63,9 +65,22 @@ export function buildCli(setExitCode: (code: number) => void): Command {
       done(
         await withRuntime(async ({ db }) => {
           const password = options.password ?? process.env.DOUDI_NEW_PASSWORD;
-          if (!password) throw new AppError(400, 'VALIDATION_FAILED', '请用 --password 或 DOUDI_NEW_PASSWORD 给出密码', 'password required', 'password');
+          if (!password)
+            throw new AppError(
+              400,
+              'VALIDATION_FAILED',
+              '请用 --password 或 DOUDI_NEW_PASSWORD 给出密码',
+              'password required',
+              'password',
+            );
           if (!(Roles as readonly string[]).includes(options.role)) {
-            throw new AppError(400, 'VALIDATION_FAILED', `角色应为：${Roles.join('、')}`, 'unknown role', 'role');
+            throw new AppError(
+              400,
+              'VALIDATION_FAILED',
+              `角色应为：${Roles.join('、')}`,
+              'unknown role',
+              'role',
+            );
           }
           const created = await createUser(db, systemActor, {
             username: options.username,
@@ -104,7 +119,9 @@ export function buildCli(setExitCode: (code: number) => void): Command {
     .action((value: string) => {
       const result = checkIdNumber(value);
       if (result.valid) {
-        console.log(`有效：地区码 ${result.regionCode}，出生日期 ${result.birthDate}，性别 ${result.sex === 'male' ? '男' : '女'}`);
+        console.log(
+          `有效：地区码 ${result.regionCode}，出生日期 ${result.birthDate}，性别 ${result.sex === 'male' ? '男' : '女'}`,
+        );
         done(0);
       } else {
         console.log(`无效（${result.problem}）：${result.message}`);
@@ -121,8 +138,11 @@ export function buildCli(setExitCode: (code: number) => void): Command {
     .action(async (options) =>
       done(
         await withRuntime(async ({ db }) => {
-          const result = await importRegions(db, options.under, (read) => process.stderr.write(`\r已读取 ${read} 条`));
-          process.stderr.write('\n');
+          const tty = process.stderr.isTTY;
+          const result = await importRegions(db, options.under, (read) => {
+            if (tty) process.stderr.write(`\r已读取 ${read} 条区划`);
+          });
+          if (tty) process.stderr.write('\n');
           console.log(JSON.stringify(result));
           return 0;
         }),

@@ -22,6 +22,8 @@ export async function serve(options: { port?: string; host?: string; demo?: bool
     stopping = true;
     app.log.info({ signal }, '正在停止：等待进行中的请求和任务完成');
     // Fastify answers new requests with 503 and waits for in-flight ones; then jobs, then the database.
+    // A client that keeps a connection open past the grace period is cut off.
+    setTimeout(() => app.server.closeAllConnections(), 15_000).unref();
     await app.close();
     await jobs.stop();
     await db.close();
@@ -32,6 +34,8 @@ export async function serve(options: { port?: string; host?: string; demo?: bool
   process.once('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`兜底平台已启动：http://${config.host}:${config.port}/ （接口文档 /docs，数据库 ${db.engine}）`);
+  app.log.info(
+    `兜底平台已启动：http://${config.host}:${config.port}/ （接口文档 /docs，数据库 ${db.engine}）`,
+  );
   return new Promise<number>(() => undefined);
 }

@@ -7,8 +7,8 @@ import PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { asSystem } from '../db/scope.ts';
-import { deleteExpiredSessions } from '../domains/auth/sessions.repo.ts';
 import { verifyAuditChain } from '../domains/audit/auditVerify.ts';
+import { deleteExpiredSessions } from '../domains/auth/sessions.repo.ts';
 
 export interface JobLogger {
   info(object: object, message: string): void;

@@ -10,6 +10,9 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'doudi_app') THEN
     CREATE ROLE doudi_app NOLOGIN;
   END IF;
+EXCEPTION
+  -- Roles belong to the whole server: another database may be creating it at this moment.
+  WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
 

@@ -32,7 +32,11 @@ export const Permission = {
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
-const everyone: Permission[] = [Permission.accountRead, Permission.accountChangePassword, Permission.regionRead];
+const everyone: Permission[] = [
+  Permission.accountRead,
+  Permission.accountChangePassword,
+  Permission.regionRead,
+];
 const staff: Permission[] = [...everyone, Permission.workbenchUse];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -44,7 +48,13 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   verificationCentre: staff,
   provider: staff,
   auditor: [...staff, Permission.userRead, Permission.auditRead, Permission.auditVerify],
-  admin: [...staff, Permission.userRead, Permission.userManage, Permission.regionImport, Permission.auditVerify],
+  admin: [
+    ...staff,
+    Permission.userRead,
+    Permission.userManage,
+    Permission.regionImport,
+    Permission.auditVerify,
+  ],
 };
 
 export interface Actor {

@@ -74,7 +74,11 @@ export interface ChainBatchRow {
 }
 
 /** Reads the chain in order with each row's recomputed hash; run as the system (no scope). */
-export async function readChainBatch(db: Queryable, afterSeq: number, limit: number): Promise<ChainBatchRow[]> {
+export async function readChainBatch(
+  db: Queryable,
+  afterSeq: number,
+  limit: number,
+): Promise<ChainBatchRow[]> {
   const result = await db.query<ChainBatchRow>(
     `SELECT seq, prev_hash, hash, audit_row_hash(a) AS expected
        FROM audit_log a WHERE seq > $1 ORDER BY seq LIMIT $2`,

@@ -34,8 +34,13 @@ export async function verifyAuditTrail(db: Database, actor: Actor | undefined, r
   authorize(actor, Permission.auditVerify);
   const result = await verifyAuditChain(db);
   await asActor(db, actor, requestId, (tx) =>
-    appendAudit(tx, { action: 'audit.verify', entityType: 'audit', regionCode: actor.regionCode, actorRole: actor.role, after: result }),
+    appendAudit(tx, {
+      action: 'audit.verify',
+      entityType: 'audit',
+      regionCode: actor.regionCode,
+      actorRole: actor.role,
+      after: result,
+    }),
   );
   return result;
 }
-

@@ -50,7 +50,11 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainVerification
   }
   const head = await readChainHead(db);
   if (head.last_seq !== previousSeq || head.last_hash !== previousHash) {
-    return broken(previousSeq + 1, 'tailMissing', `审计链应有 ${head.last_seq} 条记录，只找到 ${previousSeq} 条`);
+    return broken(
+      previousSeq + 1,
+      'tailMissing',
+      `审计链应有 ${head.last_seq} 条记录，只找到 ${previousSeq} 条`,
+    );
   }
   return { ok: true, rowsChecked, message: `审计链完整，共校验 ${rowsChecked} 条记录` };
 }

@@ -82,7 +82,13 @@ export const authRoutes =
 
     app.get(
       '/api/account',
-      { schema: { tags: ['account'], summary: '当前登录用户', response: { 200: Type.Ref('Account'), ...errorResponses } } },
+      {
+        schema: {
+          tags: ['account'],
+          summary: '当前登录用户',
+          response: { 200: Type.Ref('Account'), ...errorResponses },
+        },
+      },
       async (request) => getAccount(db, actorOf(request), request.id),
     );
 

@@ -34,13 +34,18 @@ export function actorFromRow(row: users.UserRow): Actor {
 const badCredentials = () =>
   new AppError(401, 'BAD_CREDENTIALS', '用户名或密码错误', 'wrong username or password', 'password');
 
-export async function login(db: Database, config: Config, input: LoginInput): Promise<{ token: string; actor: Actor }> {
+export async function login(
+  db: Database,
+  config: Config,
+  input: LoginInput,
+): Promise<{ token: string; actor: Actor }> {
   const user = await asSystem(db, (tx) => users.findUserByUsername(tx, input.username));
   if (!user) {
     await verifyPassword(await decoyHash(), input.password);
     throw badCredentials();
   }
-  if (user.disabled) throw new AppError(403, 'ACCOUNT_DISABLED', '账户已停用，请联系管理员', 'account disabled');
+  if (user.disabled)
+    throw new AppError(403, 'ACCOUNT_DISABLED', '账户已停用，请联系管理员', 'account disabled');
   if (user.locked_until && user.locked_until > new Date()) {
     const minutes = Math.ceil((user.locked_until.getTime() - Date.now()) / 60_000);
     throw new AppError(
@@ -50,11 +55,27 @@ export async function login(db: Database, config: Config, input: LoginInput): Pr
       `too many failed sign-ins; try again in ${minutes} minutes`,
     );
   }
-  const audit = { entityType: 'user', entityId: user.id, regionCode: user.region_code, actorId: user.id, actorRole: user.role, requestId: input.requestId };
+  const audit = {
+    entityType: 'user',
+    entityId: user.id,
+    regionCode: user.region_code,
+    actorId: user.id,
+    actorRole: user.role,
+    requestId: input.requestId,
+  };
   if (!(await verifyPassword(user.password_hash, input.password))) {
     await asSystem(db, async (tx) => {
-      const state = await users.recordFailedLogin(tx, user.id, config.lockoutThreshold, config.lockoutMinutes);
-      await appendAudit(tx, { ...audit, action: state.locked_until ? 'auth.locked' : 'auth.loginFailed', after: { clientIp: input.clientIp } });
+      const state = await users.recordFailedLogin(
+        tx,
+        user.id,
+        config.lockoutThreshold,
+        config.lockoutMinutes,
+      );
+      await appendAudit(tx, {
+        ...audit,
+        action: state.locked_until ? 'auth.locked' : 'auth.loginFailed',
+        after: { clientIp: input.clientIp },
+      });
     });
     throw badCredentials();
   }
@@ -119,14 +140,28 @@ export async function changePassword(
     const user = await users.findUserById(tx, actor.userId);
     if (!user) throw errors.unauthenticated();
     if (!(await verifyPassword(user.password_hash, input.currentPassword))) {
-      throw new AppError(400, 'BAD_CREDENTIALS', '当前密码不正确', 'current password is wrong', 'currentPassword');
+      throw new AppError(
+        400,
+        'BAD_CREDENTIALS',
+        '当前密码不正确',
+        'current password is wrong',
+        'currentPassword',
+      );
     }
     await users.setPasswordHash(tx, actor.userId, newHash);
-    await appendAudit(tx, { action: 'user.passwordChanged', entityType: 'user', entityId: actor.userId, regionCode: actor.regionCode, actorRole: actor.role });
+    await appendAudit(tx, {
+      action: 'user.passwordChanged',
+      entityType: 'user',
+      entityId: actor.userId,
+      regionCode: actor.regionCode,
+      actorRole: actor.role,
+    });
     return { otherSessionsEnded: 0 };
   }).then(async (result) => {
     // Sessions are system-owned rows; end every other session of this user once the new password is stored.
-    const ended = await asSystem(db, (tx) => sessions.deleteOtherSessions(tx, actor.userId, sessions.hashToken(input.token)));
+    const ended = await asSystem(db, (tx) =>
+      sessions.deleteOtherSessions(tx, actor.userId, sessions.hashToken(input.token)),
+    );
     return { ...result, otherSessionsEnded: ended };
   });
 }

@@ -29,7 +29,11 @@ export interface SessionRow {
 }
 
 /** Looks a session up; `expired` when past its absolute end or idle for too long. */
-export async function findSession(tx: Queryable, tokenHash: string, idleMinutes: number): Promise<SessionRow | undefined> {
+export async function findSession(
+  tx: Queryable,
+  tokenHash: string,
+  idleMinutes: number,
+): Promise<SessionRow | undefined> {
   const result = await tx.query<SessionRow>(
     `SELECT user_id,
             (expires_at < now() OR last_seen_at < now() - make_interval(mins => $2)) AS expired,
@@ -48,7 +52,11 @@ export async function deleteSession(tx: Queryable, tokenHash: string): Promise<v
   await tx.query('DELETE FROM app_session WHERE token_hash = $1', [tokenHash]);
 }
 
-export async function deleteOtherSessions(tx: Queryable, userId: string, keepTokenHash: string): Promise<number> {
+export async function deleteOtherSessions(
+  tx: Queryable,
+  userId: string,
+  keepTokenHash: string,
+): Promise<number> {
   const result = await tx.query('DELETE FROM app_session WHERE user_id = $1 AND token_hash <> $2', [
     userId,
     keepTokenHash,

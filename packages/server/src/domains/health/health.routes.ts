@@ -8,7 +8,13 @@ export const healthRoutes =
   async (app) => {
     app.get(
       '/healthz',
-      { schema: { tags: ['operations'], summary: '存活检查', response: { 200: Type.Object({ status: Type.String() }) } } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: '存活检查',
+          response: { 200: Type.Object({ status: Type.String() }) },
+        },
+      },
       async () => ({ status: 'ok' }),
     );
     app.get(
@@ -18,7 +24,11 @@ export const healthRoutes =
           tags: ['operations'],
           summary: '就绪检查：数据库可用且已迁移',
           response: {
-            200: Type.Object({ status: Type.String(), database: Type.String(), schemaVersion: Type.Integer() }),
+            200: Type.Object({
+              status: Type.String(),
+              database: Type.String(),
+              schemaVersion: Type.Integer(),
+            }),
             503: Type.Object({ status: Type.String(), reason: Type.String() }),
           },
         },
@@ -26,7 +36,9 @@ export const healthRoutes =
       async (_request, reply) => {
         if (state.closing) return reply.status(503).send({ status: 'closing', reason: '服务正在停止' });
         try {
-          const result = await db.query<{ version: number }>('SELECT max(version)::int AS version FROM schema_migration');
+          const result = await db.query<{ version: number }>(
+            'SELECT max(version)::int AS version FROM schema_migration',
+          );
           return { status: 'ready', database: db.engine, schemaVersion: result.rows[0]?.version ?? 0 };
         } catch (error) {
           return reply.status(503).send({ status: 'unavailable', reason: (error as Error).message });

@@ -23,7 +23,8 @@ export function isRegionCode(code: string): boolean {
 
 /** Pads a 2/4/6/9/12-digit statistics code to 12 digits. */
 export function toRegionCode(original: string): string {
-  if (!/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.test(original)) throw new Error(`不是有效的行政区划代码：${original}`);
+  if (!/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.test(original))
+    throw new Error(`不是有效的行政区划代码：${original}`);
   return original.padEnd(12, '0');
 }
 

@@ -58,7 +58,11 @@ export async function importRegions(
   onProgress?: (read: number) => void,
 ): Promise<RegionImportResult> {
   if (!/^(\d{2}|\d{4}|\d{6})$/.test(under)) {
-    throw errors.validation('under', '请给出省（2位）、市（4位）或县（6位）行政区划代码', 'give a 2, 4 or 6-digit code');
+    throw errors.validation(
+      'under',
+      '请给出省（2位）、市（4位）或县（6位）行政区划代码',
+      'give a 2, 4 or 6-digit code',
+    );
   }
   const batch: RegionInput[] = [];
   const byLevel: Record<number, number> = {};
@@ -89,8 +93,9 @@ export async function importRegions(
     }
     // Parents must exist before their children reference them.
     await flush();
+    // An unknown code is known before the 36 MB village file is read.
+    if (digits === under.length && !byLevel[level]) throw errors.notFound(`行政区划 ${under}`);
   }
-  if (read === 0) throw errors.notFound(`行政区划 ${under}`);
   await asSystem(db, (tx) =>
     appendAudit(tx, {
       action: 'region.import',

@@ -20,7 +20,9 @@ export async function findRegion(tx: Queryable, code: string): Promise<RegionRow
 }
 
 export async function listChildren(tx: Queryable, code: string): Promise<RegionRow[]> {
-  const result = await tx.query<RegionRow>(`${SELECT_REGION} WHERE r.parent_code = $1 ORDER BY r.code`, [code]);
+  const result = await tx.query<RegionRow>(`${SELECT_REGION} WHERE r.parent_code = $1 ORDER BY r.code`, [
+    code,
+  ]);
   return result.rows;
 }
 
@@ -36,7 +38,12 @@ export async function listAncestors(tx: Queryable, code: string): Promise<Region
   return result.rows;
 }
 
-export async function searchRegions(tx: Queryable, prefix: string, name: string, limit: number): Promise<RegionRow[]> {
+export async function searchRegions(
+  tx: Queryable,
+  prefix: string,
+  name: string,
+  limit: number,
+): Promise<RegionRow[]> {
   const result = await tx.query<RegionRow>(
     `${SELECT_REGION} WHERE r.code LIKE $1 || '%' AND r.name LIKE '%' || $2 || '%' ORDER BY r.level, r.code LIMIT $3`,
     [prefix, name.replace(/[%_\\]/g, (c) => `\\${c}`), limit],

@@ -3,7 +3,7 @@ import type { Database } from '../../db/database.ts';
 import { asActor } from '../../db/scope.ts';
 import { errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
-import { isRegionCode, isWithin, regionLevelNames, type RegionLevel, regionPrefix } from './regionCode.ts';
+import { isRegionCode, isWithin, type RegionLevel, regionLevelNames, regionPrefix } from './regionCode.ts';
 import * as repo from './regions.repo.ts';
 
 export interface RegionView {
@@ -33,7 +33,8 @@ function toView(row: repo.RegionRow, actor: Actor): RegionView {
 }
 
 function checkCode(code: string) {
-  if (!isRegionCode(code)) throw errors.validation('code', '行政区划代码应为12位数字', 'a region code has 12 digits');
+  if (!isRegionCode(code))
+    throw errors.validation('code', '行政区划代码应为12位数字', 'a region code has 12 digits');
 }
 
 /** Opening a region's page is limited to the actor's own subtree (and the chain above it). */
@@ -67,7 +68,12 @@ export async function getChildren(db: Database, actor: Actor | undefined, code: 
   return rows.map((r) => toView(r, actor));
 }
 
-export async function searchRegions(db: Database, actor: Actor | undefined, name: string, requestId?: string) {
+export async function searchRegions(
+  db: Database,
+  actor: Actor | undefined,
+  name: string,
+  requestId?: string,
+) {
   authorize(actor, Permission.regionRead);
   const rows = await asActor(db, actor, requestId, (tx) =>
     repo.searchRegions(tx, regionPrefix(actor.regionCode), name, 50),

@@ -38,12 +38,14 @@ export async function listUsers(
                    AND ($2::text IS NULL OR u.role = $2)
                    AND ($3::text IS NULL OR u.username ILIKE '%' || $3 || '%' OR u.display_name ILIKE '%' || $3 || '%')`;
   const params = [filter.regionCode ?? null, filter.role ?? null, filter.search ?? null];
-  const rows = await tx.query<UserRow>(`${SELECT_USER} ${where} ORDER BY u.region_code, u.username OFFSET $4 LIMIT $5`, [
-    ...params,
-    filter.offset,
-    filter.limit,
-  ]);
-  const total = await tx.query<{ count: number }>(`SELECT count(*)::int AS count FROM app_user u ${where}`, params);
+  const rows = await tx.query<UserRow>(
+    `${SELECT_USER} ${where} ORDER BY u.region_code, u.username OFFSET $4 LIMIT $5`,
+    [...params, filter.offset, filter.limit],
+  );
+  const total = await tx.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM app_user u ${where}`,
+    params,
+  );
   return { rows: rows.rows, total: total.rows[0]?.count ?? 0 };
 }
 
@@ -68,7 +70,13 @@ export async function insertUser(tx: Queryable, user: NewUser): Promise<string> 
 export async function updateUser(
   tx: Queryable,
   id: string,
-  changes: { displayName?: string; role?: Role; department?: string | null; regionCode?: string; disabled?: boolean },
+  changes: {
+    displayName?: string;
+    role?: Role;
+    department?: string | null;
+    regionCode?: string;
+    disabled?: boolean;
+  },
 ): Promise<void> {
   await tx.query(
     `UPDATE app_user SET display_name = coalesce($2, display_name), role = coalesce($3, role),

@@ -85,7 +85,9 @@ export const usersRoutes =
               username: Type.String({ pattern: '^[A-Za-z0-9_.@-]{3,64}$' }),
               displayName: Type.String({ minLength: 1, maxLength: 100 }),
               role: Type.Ref('Role'),
-              department: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 50 }), Type.Null()])),
+              department: Type.Optional(
+                Type.Union([Type.String({ minLength: 1, maxLength: 50 }), Type.Null()]),
+              ),
               regionCode: RegionCode,
               password: Type.String({ minLength: 1, maxLength: 128 }),
             },
@@ -108,7 +110,9 @@ export const usersRoutes =
             {
               displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
               role: Type.Optional(Type.Ref('Role')),
-              department: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 50 }), Type.Null()])),
+              department: Type.Optional(
+                Type.Union([Type.String({ minLength: 1, maxLength: 50 }), Type.Null()]),
+              ),
               disabled: Type.Optional(Type.Boolean()),
               unlock: Type.Optional(Type.Boolean()),
             },
@@ -117,6 +121,7 @@ export const usersRoutes =
           response: { 200: Type.Ref('User'), ...errorResponses },
         },
       },
-      async (request) => updateUser(db, actorOf(request), request.params.id, request.body as never, request.id),
+      async (request) =>
+        updateUser(db, actorOf(request), request.params.id, request.body as never, request.id),
     );
   };

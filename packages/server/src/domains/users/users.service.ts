@@ -60,7 +60,12 @@ export async function listUsers(
       limit: query.pageSize,
     }),
   );
-  return { items: result.rows.map(toUserView), total: result.total, page: query.page, pageSize: query.pageSize };
+  return {
+    items: result.rows.map(toUserView),
+    total: result.total,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
 }
 
 export async function getUser(db: Database, actor: Actor | undefined, id: string, requestId?: string) {
@@ -80,17 +85,27 @@ export interface CreateUserInput {
 }
 
 /** Creates an account. Used by the admin page and by `doudi user add` (with a system actor). */
-export async function createUser(db: Database, actor: Actor | undefined, input: CreateUserInput, requestId?: string) {
+export async function createUser(
+  db: Database,
+  actor: Actor | undefined,
+  input: CreateUserInput,
+  requestId?: string,
+) {
   authorize(actor, Permission.userManage);
   const problem = passwordProblem(input.password, input.username);
   if (problem) throw errors.validation('password', problem, 'password too weak');
   if ((input.role === 'departmentOfficer') !== !!input.department) {
-    throw errors.validation('department', '部门工作人员必须填写所属部门，其他角色不填', 'department is required for departmentOfficer only');
+    throw errors.validation(
+      'department',
+      '部门工作人员必须填写所属部门，其他角色不填',
+      'department is required for departmentOfficer only',
+    );
   }
   if (!isWithin(input.regionCode, actor.regionCode)) throw errors.outOfScope('所选地区');
   const passwordHash = await hashPassword(input.password);
   return asActor(db, actor, requestId, async (tx) => {
-    if (!(await findRegion(tx, input.regionCode))) throw errors.validation('regionCode', '地区代码不存在', 'unknown region');
+    if (!(await findRegion(tx, input.regionCode)))
+      throw errors.validation('regionCode', '地区代码不存在', 'unknown region');
     const id = await repo.insertUser(tx, {
       username: input.username,
       displayName: input.displayName,
@@ -99,11 +114,24 @@ export async function createUser(db: Database, actor: Actor | undefined, input: 
       regionCode: input.regionCode,
       passwordHash,
     });
-    if (!id) throw errors.conflict('USERNAME_TAKEN', `用户名 ${input.username} 已被使用`, 'username taken', 'username');
+    if (!id)
+      throw errors.conflict(
+        'USERNAME_TAKEN',
+        `用户名 ${input.username} 已被使用`,
+        'username taken',
+        'username',
+      );
     const created = await repo.findUserById(tx, id);
     if (!created) throw errors.notFound('用户');
     const view = toUserView(created);
-    await appendAudit(tx, { action: 'user.create', entityType: 'user', entityId: id, regionCode: input.regionCode, actorRole: actor.role, after: view });
+    await appendAudit(tx, {
+      action: 'user.create',
+      entityType: 'user',
+      entityId: id,
+      regionCode: input.regionCode,
+      actorRole: actor.role,
+      after: view,
+    });
     return view;
   });
 }
@@ -112,7 +140,13 @@ export async function updateUser(
   db: Database,
   actor: Actor | undefined,
   id: string,
-  changes: { displayName?: string; role?: Role; department?: string | null; disabled?: boolean; unlock?: boolean },
+  changes: {
+    displayName?: string;
+    role?: Role;
+    department?: string | null;
+    disabled?: boolean;
+    unlock?: boolean;
+  },
   requestId?: string,
 ) {
   authorize(actor, Permission.userManage);
@@ -122,7 +156,11 @@ export async function updateUser(
     const role = changes.role ?? before.role;
     const department = changes.department !== undefined ? changes.department : before.department;
     if ((role === 'departmentOfficer') !== !!department) {
-      throw errors.validation('department', '部门工作人员必须填写所属部门，其他角色不填', 'department is required for departmentOfficer only');
+      throw errors.validation(
+        'department',
+        '部门工作人员必须填写所属部门，其他角色不填',
+        'department is required for departmentOfficer only',
+      );
     }
     await repo.updateUser(tx, id, { ...changes, department });
     if (changes.unlock) await repo.clearFailedLogins(tx, id);

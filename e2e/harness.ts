@@ -1,0 +1,228 @@
+/**
+ * Starts a real doudi server (demo county, fresh database) and Debian's Chromium for a test file.
+ * Builds nothing: run `npm run build -w @doudi/web` first so the server has a web client to serve.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');
+export const DEMO_PASSWORD = 'Doudi2026demo';
+
+export const DESKTOP = { width: 1366, height: 768 };
+export const PHONE = { width: 390, height: 844 };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A fresh database on the PostgreSQL server, when the suite runs against one. */
+async function serverDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (process.env.DOUDI_TEST_ON_SERVER !== '1' || !adminUrl) return undefined;
+  const name = `doudi_e2e_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: adminUrl });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+export interface TestServer {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(): Promise<TestServer> {
+  const webDist = process.env.DOUDI_WEB_DIST || path.join(REPO_ROOT, 'packages/web/dist');
+  if (!existsSync(path.join(webDist, 'index.html'))) {
+    throw new Error(`没有找到前端构建产物 ${webDist}，请先运行 npm run build -w @doudi/web`);
+  }
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'doudi-e2e-'));
+  const database = await serverDatabase();
+  const child = spawn(
+    process.execPath,
+    ['packages/server/bin/doudi.mjs', 'serve', '--demo', '--port', String(port)],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        DOUDI_DATA_DIR: dataDir,
+        DOUDI_JOBS: 'false',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        DOUDI_WEB_DIST: webDist,
+        ...(database ? { DATABASE_URL: database.url } : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  // Kept for the error message when the server does not come up.
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += chunk;
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += chunk;
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitForReady(baseUrl, child, () => output);
+  } catch (error) {
+    await stopChild(child);
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    baseUrl,
+    async stop() {
+      await stopChild(child);
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForReady(baseUrl: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`服务器启动失败（退出码 ${child.exitCode}）：\n${output()}`);
+    try {
+      const response = await fetch(`${baseUrl}/readyz`);
+      if (response.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`服务器 120 秒内未就绪：\n${output()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface Session {
+  context: BrowserContext;
+  page: Page;
+}
+
+/** A fresh browser context (own cookies and localStorage), in Chinese unless told otherwise. */
+export async function openSession(
+  browser: Browser,
+  baseUrl: string,
+  viewport: { width: number; height: number } = DESKTOP,
+): Promise<Session> {
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error('页面脚本错误：', error.message));
+  return { context, page };
+}
+
+/** Signs in through the login form and waits for the workbench. */
+export async function login(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/login');
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('side-menu').or(page.getByTestId('menu-button')).first().waitFor();
+}
+
+export async function screenshot(page: Page, name: string, fullPage = false): Promise<void> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  // Let antd's transitions settle, so a picture does not catch a half-open menu.
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage });
+}
+
+/** A tiny API client with its own cookie, for setting up data outside the browser. */
+export async function apiSession(baseUrl: string, username: string, password = DEMO_PASSWORD) {
+  const jar = new Map<string, string>();
+  const remember = (response: Response) => {
+    for (const line of response.headers.getSetCookie()) {
+      const [pair = ''] = line.split(';');
+      const at = pair.indexOf('=');
+      jar.set(pair.slice(0, at), pair.slice(at + 1));
+    }
+  };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
+  remember(csrfResponse);
+  const { token } = (await csrfResponse.json()) as { token: string };
+  const request = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${baseUrl}${url}`, {
+      method,
+      headers: {
+        cookie: cookie(),
+        'x-csrf-token': token,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    remember(response);
+    const json = (await response.json()) as T;
+    if (!response.ok) throw new Error(`${method} ${url} → ${response.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  await request('POST', '/api/auth/login', { username, password });
+  return {
+    get: <T>(url: string) => request<T>('GET', url),
+    post: <T>(url: string, body?: unknown) => request<T>('POST', url, body),
+  };
+}
+
+/** Waits until the text is visible somewhere on the page (fails after the timeout). */
+export async function seeText(page: Page, text: string | RegExp, timeout = 15_000): Promise<void> {
+  await page.getByText(text).first().waitFor({ state: 'visible', timeout });
+}

@@ -1,0 +1,126 @@
+/**
+ * Batch evaluation for "policy finds people" (政策找人): the whole county re-screened overnight.
+ * Parameters are resolved once per (date, region); results go into flat typed arrays (one status
+ * byte and one amount per household × policy) instead of objects, and traces are built only when
+ * asked. Typed arrays also cross worker-thread boundaries without copying.
+ */
+import type { CompiledCatalog } from '../catalog/types.ts';
+import { createEvaluationContext, decidePolicy, type PolicyStatus, prepareHousehold } from './engine.ts';
+import type { HouseholdFacts } from './facts.ts';
+import { buildTrace, type PolicyTrace } from './trace.ts';
+
+export const STATUS_CODES: readonly PolicyStatus[] = ['eligible', 'ineligible', 'needsInformation', 'error'];
+const CODE_OF: Record<PolicyStatus, number> = { eligible: 0, ineligible: 1, needsInformation: 2, error: 3 };
+
+export interface BatchDetail {
+  missingFacts?: string[];
+  error?: string;
+}
+
+export interface BatchResult {
+  policyIds: string[];
+  householdCount: number;
+  /** Row-major `[household * policyIds.length + policy]`, codes indexing `STATUS_CODES`. */
+  statuses: Uint8Array;
+  /** Same layout; integer fen, NaN where there is no amount. */
+  amountsFen: Float64Array;
+  /** Sparse, same keys: missing facts and errors. */
+  details: Map<number, BatchDetail>;
+  /** Only with `trace: true`: one trace per policy per household. */
+  traces?: PolicyTrace[][];
+}
+
+export interface BatchOptions {
+  policies?: readonly string[];
+  /** Build a full trace for every household (costly; meant for small batches). */
+  trace?: boolean;
+}
+
+export function evaluateBatch(
+  catalog: CompiledCatalog,
+  households: readonly HouseholdFacts[],
+  date: string,
+  regionCode: string,
+  options: BatchOptions = {},
+): BatchResult {
+  const ctx = createEvaluationContext(catalog, date, regionCode, options.policies);
+  const policyCount = ctx.policies.length;
+  const size = households.length * policyCount;
+  const statuses = new Uint8Array(size);
+  const amountsFen = new Float64Array(size).fill(Number.NaN);
+  const details = new Map<number, BatchDetail>();
+  const traces: PolicyTrace[][] | undefined = options.trace ? [] : undefined;
+  for (let h = 0; h < households.length; h++) {
+    let records: ReturnType<typeof prepareHousehold>;
+    try {
+      records = prepareHousehold(ctx, households[h] as HouseholdFacts);
+    } catch (error) {
+      // Bad input (e.g. a fact of the wrong type) fails this household only.
+      for (let p = 0; p < policyCount; p++) {
+        statuses[h * policyCount + p] = CODE_OF.error;
+        details.set(h * policyCount + p, { error: error instanceof Error ? error.message : String(error) });
+      }
+      traces?.push([]);
+      continue;
+    }
+    const householdTraces: PolicyTrace[] | undefined = traces ? [] : undefined;
+    for (let p = 0; p < policyCount; p++) {
+      const policy = ctx.policies[p] as (typeof ctx.policies)[number];
+      const decision = decidePolicy(ctx, records, policy, options.trace === true);
+      const slot = h * policyCount + p;
+      statuses[slot] = CODE_OF[decision.status];
+      if (decision.amountFen !== null) amountsFen[slot] = decision.amountFen;
+      if (decision.missingFacts.length > 0 || decision.error) {
+        details.set(slot, {
+          ...(decision.missingFacts.length > 0 ? { missingFacts: decision.missingFacts } : {}),
+          ...(decision.error ? { error: decision.error } : {}),
+        });
+      }
+      householdTraces?.push(buildTrace(ctx, records, policy, decision));
+    }
+    if (householdTraces) traces?.push(householdTraces);
+  }
+  return {
+    policyIds: ctx.policies.map((p) => p.id),
+    householdCount: households.length,
+    statuses,
+    amountsFen,
+    details,
+    ...(traces ? { traces } : {}),
+  };
+}
+
+/** One cell of a batch result as an object. */
+export function batchOutcome(
+  result: BatchResult,
+  household: number,
+  policy: number,
+): { policyId: string; status: PolicyStatus; amountFen: number | null } & BatchDetail {
+  const slot = household * result.policyIds.length + policy;
+  const amount = result.amountsFen[slot] as number;
+  return {
+    policyId: result.policyIds[policy] as string,
+    status: STATUS_CODES[result.statuses[slot] as number] as PolicyStatus,
+    amountFen: Number.isNaN(amount) ? null : amount,
+    ...result.details.get(slot),
+  };
+}
+
+/** Joins batch results computed on consecutive slices of one household list. */
+export function concatBatchResults(parts: readonly BatchResult[]): BatchResult {
+  const first = parts[0];
+  if (!first) throw new RangeError('no batch results to join');
+  const policyCount = first.policyIds.length;
+  const householdCount = parts.reduce((n, p) => n + p.householdCount, 0);
+  const statuses = new Uint8Array(householdCount * policyCount);
+  const amountsFen = new Float64Array(householdCount * policyCount);
+  const details = new Map<number, BatchDetail>();
+  let offset = 0;
+  for (const part of parts) {
+    statuses.set(part.statuses, offset);
+    amountsFen.set(part.amountsFen, offset);
+    for (const [slot, detail] of part.details) details.set(offset + slot, detail);
+    offset += part.statuses.length;
+  }
+  return { policyIds: first.policyIds, householdCount, statuses, amountsFen, details };
+}

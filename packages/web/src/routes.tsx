@@ -1,0 +1,57 @@
+/** Every page of the web client. Pages are lazy so the login page does not load ECharts. */
+import { lazy, type ReactNode, Suspense } from 'react';
+import { createBrowserRouter, Navigate } from 'react-router';
+import { useAccount } from './auth/AccountContext';
+import { FullPageSpin, RequireAccount, RequirePermission } from './auth/RequireAccount';
+import { NotFoundPage } from './scenes/errors/ErrorPage';
+import { RouteErrorPage } from './scenes/errors/RouteErrorPage';
+import { WorkbenchLayout } from './scenes/layout/WorkbenchLayout';
+import { LoginPage } from './scenes/login/LoginPage';
+
+const HomePage = lazy(() => import('./scenes/home/HomePage'));
+const RegionPage = lazy(() => import('./scenes/regions/RegionPage'));
+const UsersPage = lazy(() => import('./scenes/users/UsersPage'));
+const UserDetailPage = lazy(() => import('./scenes/users/UserDetailPage'));
+const UserCreatePage = lazy(() => import('./scenes/users/UserCreatePage'));
+const AuditPage = lazy(() => import('./scenes/audit/AuditPage'));
+const AccountPage = lazy(() => import('./scenes/account/AccountPage'));
+
+function page(element: ReactNode, permission?: string | string[]) {
+  const body = <Suspense fallback={<FullPageSpin />}>{element}</Suspense>;
+  return permission ? <RequirePermission permission={permission}>{body}</RequirePermission> : body;
+}
+
+/** /regions opens the person's own region. */
+function OwnRegion() {
+  return <Navigate to={`/regions/${useAccount().regionCode}`} replace />;
+}
+
+export const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  {
+    path: '/',
+    element: (
+      <RequireAccount>
+        <WorkbenchLayout />
+      </RequireAccount>
+    ),
+    errorElement: <RouteErrorPage />,
+    // A pathless child keeps the header and menu when a page crashes.
+    children: [
+      {
+        errorElement: <RouteErrorPage />,
+        children: [
+          { index: true, element: page(<HomePage />) },
+          { path: 'regions', element: page(<OwnRegion />, 'region.read') },
+          { path: 'regions/:code', element: page(<RegionPage />, 'region.read') },
+          { path: 'users', element: page(<UsersPage />, 'user.read') },
+          { path: 'users/new', element: page(<UserCreatePage />, 'user.manage') },
+          { path: 'users/:id', element: page(<UserDetailPage />, 'user.read') },
+          { path: 'audit', element: page(<AuditPage />, ['audit.read', 'audit.verify']) },
+          { path: 'account', element: page(<AccountPage />, 'account.read') },
+          { path: '*', element: <NotFoundPage /> },
+        ],
+      },
+    ],
+  },
+]);

@@ -1,0 +1,54 @@
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  HomeOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import type { ReactNode } from 'react';
+
+export interface MenuEntry {
+  key: string;
+  path: string;
+  labelKey: string;
+  icon: ReactNode;
+  /** Shown when the account holds any of these. */
+  anyOf: string[];
+}
+
+// The server decides what each role may do; the menu only hides doors that would answer 403.
+export const MENU: MenuEntry[] = [
+  { key: 'home', path: '/', labelKey: 'menu.home', icon: <HomeOutlined />, anyOf: ['account.read'] },
+  {
+    key: 'regions',
+    path: '/regions',
+    labelKey: 'menu.regions',
+    icon: <ApartmentOutlined />,
+    anyOf: ['region.read'],
+  },
+  { key: 'users', path: '/users', labelKey: 'menu.users', icon: <TeamOutlined />, anyOf: ['user.read'] },
+  {
+    key: 'audit',
+    path: '/audit',
+    labelKey: 'menu.audit',
+    icon: <AuditOutlined />,
+    anyOf: ['audit.read', 'audit.verify'],
+  },
+  {
+    key: 'account',
+    path: '/account',
+    labelKey: 'menu.account',
+    icon: <UserOutlined />,
+    anyOf: ['account.read'],
+  },
+];
+
+export function menuFor(permissions: string[]): MenuEntry[] {
+  return MENU.filter((entry) => entry.anyOf.some((p) => permissions.includes(p)));
+}
+
+/** The menu entry a path belongs to, so /users/123 highlights 用户管理. */
+export function selectedKey(pathname: string): string {
+  const first = pathname.split('/')[1] ?? '';
+  return MENU.find((entry) => entry.path === `/${first}`)?.key ?? 'home';
+}
