@@ -71,8 +71,8 @@ describe('doudi commands on a database', () => {
   it('migrate, regions import, user add, audit verify, then detects tampering', async () => {
     const migrated = await doudi(['migrate'], env);
     expect(migrated.code).toBe(0);
-    expect(JSON.parse(migrated.stdout)).toMatchObject({ to: 1 });
-    expect(JSON.parse((await doudi(['migrate'], env)).stdout)).toMatchObject({ from: 1, to: 1, applied: [] });
+    expect(JSON.parse(migrated.stdout)).toMatchObject({ to: 2 });
+    expect(JSON.parse((await doudi(['migrate'], env)).stdout)).toMatchObject({ from: 2, to: 2, applied: [] });
 
     const imported = await doudi(['regions', 'import', '--under', '420921'], env);
     expect(imported.code).toBe(0);

@@ -16,7 +16,7 @@ describe('HTTP behaviour shared by every route', () => {
   it('answers /healthz and /readyz with the engine and schema version', async () => {
     expect((await t.app.inject('/healthz')).json()).toEqual({ status: 'ok' });
     const ready = (await t.app.inject('/readyz')).json();
-    expect(ready).toMatchObject({ status: 'ready', schemaVersion: 1 });
+    expect(ready).toMatchObject({ status: 'ready', schemaVersion: 2 });
     expect(['pglite', 'postgres']).toContain(ready.database);
   });
 

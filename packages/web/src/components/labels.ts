@@ -1,6 +1,7 @@
 /** Display names for codes the API sends as identifiers (roles, departments, levels). */
 import type { TFunction } from 'i18next';
 import type { Role } from '../api/client';
+import type { components } from '../api/generated/schema';
 
 export const ROLES: Role[] = [
   'resident',
@@ -14,7 +15,7 @@ export const ROLES: Role[] = [
   'admin',
 ];
 
-// The server stores a department as free text; these are the county departments that take referrals.
+// The server owns the department list (its OpenAPI enum); `satisfies` fails the typecheck if they drift.
 export const DEPARTMENTS = [
   'education',
   'medicalSecurity',
@@ -26,7 +27,7 @@ export const DEPARTMENTS = [
   'emergency',
   'ruralRevitalization',
   'charity',
-] as const;
+] as const satisfies readonly components['schemas']['Department'][];
 
 export function roleName(t: TFunction, role: string | null | undefined): string {
   if (!role) return '—';

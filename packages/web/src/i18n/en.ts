@@ -179,7 +179,6 @@ export const en: Messages = {
       'Each entry holds the hash of the one before it; any edit or deletion makes the check fail and names the first altered entry.',
     verifyOk: 'Audit chain intact',
     verifyBroken: 'Audit chain has been altered',
-    verifyResultEn: '{{count}} entries checked',
     seq: 'Seq',
     at: 'Time',
     actorRole: 'Actor role',

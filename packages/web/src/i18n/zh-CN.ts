@@ -169,7 +169,6 @@ export const zhCN = {
     chainIntro: '每条记录都含有上一条记录的哈希值，任何删改都会使校验失败，并指出第一条被改动的记录。',
     verifyOk: '审计链完整',
     verifyBroken: '审计链已被改动',
-    verifyResultEn: '{{count}} entries checked',
     seq: '序号',
     at: '时间',
     actorRole: '操作人角色',

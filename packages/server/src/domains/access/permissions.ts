@@ -19,6 +19,21 @@ export const Roles = [
 ] as const;
 export type Role = (typeof Roles)[number];
 
+/** Departments whose officers receive referrals and alerts (DOMAIN.md, "Who uses it"). */
+export const Departments = [
+  'education',
+  'medicalSecurity',
+  'housing',
+  'humanResources',
+  'health',
+  'disabledPersons',
+  'tradeUnion',
+  'emergency',
+  'ruralRevitalization',
+  'charity',
+] as const;
+export type Department = (typeof Departments)[number];
+
 export const Permission = {
   accountRead: 'account.read',
   accountChangePassword: 'account.changePassword',

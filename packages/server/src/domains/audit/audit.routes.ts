@@ -54,6 +54,7 @@ export const auditRoutes =
               firstBrokenSeq: Type.Optional(Type.Integer()),
               problem: Type.Optional(Type.String()),
               message: Type.String(),
+              messageEn: Type.String(),
             }),
             ...errorResponses,
           },

@@ -14,6 +14,7 @@ export interface ChainVerification {
   firstBrokenSeq?: number;
   problem?: ChainProblem;
   message: string;
+  messageEn: string;
 }
 
 const GENESIS_HASH = '0'.repeat(64);
@@ -29,6 +30,7 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainVerification
     firstBrokenSeq: seq,
     problem,
     message,
+    messageEn: `audit row ${seq} fails the check (${problem})`,
   });
   for (;;) {
     const rows = await readChainBatch(db, previousSeq, BATCH);
@@ -56,5 +58,10 @@ export async function verifyAuditChain(db: Queryable): Promise<ChainVerification
       `审计链应有 ${head.last_seq} 条记录，只找到 ${previousSeq} 条`,
     );
   }
-  return { ok: true, rowsChecked, message: `审计链完整，共校验 ${rowsChecked} 条记录` };
+  return {
+    ok: true,
+    rowsChecked,
+    message: `审计链完整，共校验 ${rowsChecked} 条记录`,
+    messageEn: `The audit chain is intact: ${rowsChecked} rows checked`,
+  };
 }

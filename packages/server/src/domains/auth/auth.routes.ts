@@ -14,7 +14,7 @@ export const Account = Type.Object(
     username: Type.String(),
     displayName: Type.String(),
     role: Type.Union(Roles.map((r) => Type.Literal(r))),
-    department: Type.Union([Type.String(), Type.Null()]),
+    department: Type.Union([Type.Ref('Department'), Type.Null()]),
     regionCode: Type.String(),
     regionName: Type.String(),
     disabled: Type.Boolean(),

@@ -3,12 +3,17 @@ import { Type } from 'typebox';
 import type { Database } from '../../db/database.ts';
 import { errorResponses, RegionCode } from '../../http/schemas.ts';
 import { actorOf } from '../../http/session.ts';
-import { Roles } from '../access/permissions.ts';
+import { Departments, Roles } from '../access/permissions.ts';
 import { createUser, getUser, listUsers, updateUser } from './users.service.ts';
 
 const RoleSchema = Type.Union(
   Roles.map((r) => Type.Literal(r)),
   { $id: 'Role' },
+);
+
+const DepartmentSchema = Type.Union(
+  Departments.map((d) => Type.Literal(d)),
+  { $id: 'Department' },
 );
 
 export const User = Type.Object(
@@ -17,7 +22,7 @@ export const User = Type.Object(
     username: Type.String(),
     displayName: Type.String(),
     role: Type.Ref('Role'),
-    department: Type.Union([Type.String(), Type.Null()]),
+    department: Type.Union([Type.Ref('Department'), Type.Null()]),
     regionCode: Type.String(),
     regionName: Type.String(),
     disabled: Type.Boolean(),
@@ -27,7 +32,7 @@ export const User = Type.Object(
   { $id: 'User' },
 );
 
-export const userSchemas = [RoleSchema, User];
+export const userSchemas = [RoleSchema, DepartmentSchema, User];
 
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

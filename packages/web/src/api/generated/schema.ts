@@ -298,6 +298,7 @@ export interface paths {
                         "application/json": {
                             firstBrokenSeq?: number;
                             message: string;
+                            messageEn: string;
                             ok: boolean;
                             problem?: string;
                             rowsChecked: number;
@@ -1340,7 +1341,7 @@ export interface components {
     schemas: {
         Account: {
             createdAt: string;
-            department: string | null;
+            department: components["schemas"]["Department"] | null;
             disabled: boolean;
             displayName: string;
             id: string;
@@ -1351,6 +1352,7 @@ export interface components {
             role: "resident" | "gridWorker" | "caseworker" | "countyOfficer" | "departmentOfficer" | "verificationCentre" | "provider" | "auditor" | "admin";
             username: string;
         };
+        Department: "education" | "medicalSecurity" | "housing" | "humanResources" | "health" | "disabledPersons" | "tradeUnion" | "emergency" | "ruralRevitalization" | "charity";
         ErrorResponse: {
             /** @description Stable error code, e.g. VALIDATION_FAILED */
             code: string;
@@ -1375,7 +1377,7 @@ export interface components {
         Role: "resident" | "gridWorker" | "caseworker" | "countyOfficer" | "departmentOfficer" | "verificationCentre" | "provider" | "auditor" | "admin";
         User: {
             createdAt: string;
-            department: string | null;
+            department: components["schemas"]["Department"] | null;
             disabled: boolean;
             displayName: string;
             id: string;

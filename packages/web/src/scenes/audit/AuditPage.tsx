@@ -4,13 +4,14 @@ import { Alert, App, Button, Card, Space, Table, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call, errorText } from '../../api/client';
+import type { paths } from '../../api/generated/schema';
 import { useCan } from '../../auth/AccountContext';
 import { formatTime, roleName } from '../../components/labels';
 import { ApiErrorPage } from '../errors/ErrorPage';
 
 const PAGE = 50;
 type Entry = Awaited<ReturnType<typeof loadEntries>>[number];
-type Verification = { ok: boolean; rowsChecked: number; message: string; firstBrokenSeq?: number };
+type Verification = paths['/api/audit/verify']['post']['responses'][200]['content']['application/json'];
 
 function loadEntries(beforeSeq?: number) {
   return call(api.GET('/api/audit', { params: { query: { limit: PAGE, beforeSeq } } }));
@@ -49,17 +50,7 @@ function VerifyCard() {
     }
   };
 
-  // The server's message is Chinese only; in English it is rebuilt from the numbers.
-  const text = (r: Verification) =>
-    i18n.language === 'en'
-      ? [
-          r.ok ? t('audit.verifyOk') : t('audit.verifyBroken'),
-          r.firstBrokenSeq === undefined ? null : `first altered entry #${r.firstBrokenSeq}`,
-          t('audit.verifyResultEn', { count: r.rowsChecked }),
-        ]
-          .filter(Boolean)
-          .join('; ')
-      : r.message;
+  const text = (r: Verification) => (i18n.language === 'en' ? r.messageEn : r.message);
 
   return (
     <Card title={t('audit.chainTitle')}>
