@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,13 @@ import pg from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
-export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'docs/screenshots');
+// Screenshots go to docs/screenshots only when asked (DOUDI_SCREENSHOTS=docs), so a test run
+// does not rewrite committed pictures; otherwise to a scratch folder.
+export const SCREENSHOT_DIR =
+  process.env.DOUDI_SCREENSHOTS === 'docs'
+    ? path.join(REPO_ROOT, 'docs/screenshots')
+    : path.join(tmpdir(), 'doudi-screenshots');
+mkdirSync(SCREENSHOT_DIR, { recursive: true });
 export const DEMO_PASSWORD = 'Doudi2026demo';
 
 export const DESKTOP = { width: 1366, height: 768 };

@@ -10,6 +10,7 @@ import {
   login,
   openSession,
   PHONE,
+  SCREENSHOT_DIR,
   screenshot,
   seeText,
   startServer,
@@ -86,7 +87,7 @@ describe('截图', () => {
     await page.getByTestId('villages-chart').waitFor();
     await page.waitForTimeout(800);
     await page.screenshot({
-      path: `${process.cwd()}/docs/screenshots/workbench-county-desktop-zh.png`,
+      path: `${SCREENSHOT_DIR}/workbench-county-desktop-zh.png`,
       fullPage: true,
     });
     await context.close();
