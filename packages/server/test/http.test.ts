@@ -20,6 +20,10 @@ describe('HTTP behaviour shared by every route', () => {
     expect(['pglite', 'postgres']).toContain(ready.database);
   });
 
+  it('tells the sign-in page whether demo accounts exist', async () => {
+    expect((await t.app.inject('/api/meta')).json()).toEqual({ version: '0.1.0', demo: true });
+  });
+
   it('returns the caller’s request id, or makes one, on every response and error', async () => {
     const given = await t.app.inject({ url: '/api/account', headers: { 'x-request-id': 'trace-12345678' } });
     expect(given.headers['x-request-id']).toBe('trace-12345678');

@@ -4,8 +4,20 @@ import type { Database } from '../../db/database.ts';
 
 /** Liveness (the process answers) and readiness (the database answers and is migrated). */
 export const healthRoutes =
-  (db: Database, state: { closing: boolean }): FastifyPluginAsyncTypebox =>
+  (db: Database, state: { closing: boolean }, environment: string): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // What the sign-in page may say before anyone is known: demo accounts exist only outside production.
+    app.get(
+      '/api/meta',
+      {
+        schema: {
+          tags: ['operations'],
+          summary: '平台信息（登录页用）：版本、是否演示环境',
+          response: { 200: Type.Object({ version: Type.String(), demo: Type.Boolean() }) },
+        },
+      },
+      async () => ({ version: '0.1.0', demo: environment !== 'production' }),
+    );
     app.get(
       '/healthz',
       {

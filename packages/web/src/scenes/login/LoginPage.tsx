@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api, call, errorText } from '../../api/client';
+import { useLoad } from '../../api/useLoad';
 import { useAccountState } from '../../auth/AccountContext';
 import { FullPageSpin } from '../../auth/RequireAccount';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
@@ -29,6 +30,8 @@ export function LoginPage() {
   const [submitting, setSubmitting] = useState(false);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const returnPath = safeReturnPath(params.get('from'));
+  // The demo password is printed only where demo accounts exist (never in production).
+  const meta = useLoad(() => call(api.GET('/api/meta')), []);
 
   if (status === 'loading') return <FullPageSpin />;
   if (status === 'signedIn' && !submitting) return <Navigate to={returnPath} replace />;
@@ -87,9 +90,11 @@ export function LoginPage() {
             {t('login.submit')}
           </Button>
         </Form>
-        <Typography.Paragraph type="secondary" className={styles.hint} style={{ marginBottom: 0 }}>
-          {t('login.demoHint')}
-        </Typography.Paragraph>
+        {meta.data?.demo ? (
+          <Typography.Paragraph type="secondary" className={styles.hint} style={{ marginBottom: 0 }}>
+            {t('login.demoHint')}
+          </Typography.Paragraph>
+        ) : null}
       </Card>
       <Typography.Text type="secondary" className={styles.footer}>
         {t('login.footer')}
