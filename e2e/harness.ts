@@ -65,7 +65,36 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<TestServer> {
+export interface ServerOptions {
+  /** Seed this many synthetic households of the demo county (`doudi seed`) before serving. */
+  seedHouseholds?: number;
+}
+
+/** Runs one doudi command to completion against the test database (PGlite allows one process at a time). */
+function runDoudi(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['packages/server/bin/doudi.mjs', ...args], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr?.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new Error(`doudi ${args.join(' ')} 失败（退出码 ${code}）：\n${output}`)),
+    );
+  });
+}
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const webDist = process.env.DOUDI_WEB_DIST || path.join(REPO_ROOT, 'packages/web/dist');
   if (!existsSync(path.join(webDist, 'index.html'))) {
     throw new Error(`没有找到前端构建产物 ${webDist}，请先运行 npm run build -w @doudi/web`);
@@ -73,22 +102,30 @@ export async function startServer(): Promise<TestServer> {
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'doudi-e2e-'));
   const database = await serverDatabase();
+  const env = {
+    ...process.env,
+    DOUDI_DATA_DIR: dataDir,
+    DOUDI_JOBS: 'false',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DOUDI_WEB_DIST: webDist,
+    ...(database ? { DATABASE_URL: database.url } : {}),
+  };
+  if (options.seedHouseholds) {
+    try {
+      // The registry seed needs the demo county's regions first.
+      await runDoudi(['demo', 'seed'], env);
+      await runDoudi(['seed', '--households', String(options.seedHouseholds)], env);
+    } catch (error) {
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
   const child = spawn(
     process.execPath,
     ['packages/server/bin/doudi.mjs', 'serve', '--demo', '--port', String(port)],
-    {
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        DOUDI_DATA_DIR: dataDir,
-        DOUDI_JOBS: 'false',
-        NODE_ENV: 'test',
-        LOG_LEVEL: 'warn',
-        DOUDI_WEB_DIST: webDist,
-        ...(database ? { DATABASE_URL: database.url } : {}),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   // Kept for the error message when the server does not come up.
   let output = '';

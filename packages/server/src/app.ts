@@ -21,6 +21,10 @@ import { auditRoutes } from './domains/audit/audit.routes.ts';
 import { Account, authRoutes } from './domains/auth/auth.routes.ts';
 import { healthRoutes } from './domains/health/health.routes.ts';
 import { Region, regionsRoutes } from './domains/regions/regions.routes.ts';
+import { householdsRoutes } from './domains/registry/households.routes.ts';
+import { cipherFor } from './domains/registry/personalData.crypto.ts';
+import { personsRoutes } from './domains/registry/persons.routes.ts';
+import { registrySchemas } from './domains/registry/registry.schemas.ts';
 import { userSchemas, usersRoutes } from './domains/users/users.routes.ts';
 import { installErrorHandler } from './http/errorHandler.ts';
 import { ErrorResponse } from './http/schemas.ts';
@@ -91,6 +95,7 @@ export async function buildApp(db: Database, config: Config): Promise<FastifyIns
         { name: 'users', description: '用户管理' },
         { name: 'regions', description: '行政区划' },
         { name: 'audit', description: '审计' },
+        { name: 'registry', description: '家庭与人员登记' },
         { name: 'operations', description: '运维' },
       ],
     },
@@ -100,14 +105,18 @@ export async function buildApp(db: Database, config: Config): Promise<FastifyIns
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  for (const schema of [ErrorResponse, Account, Region, ...userSchemas]) app.addSchema(schema);
+  for (const schema of [ErrorResponse, Account, Region, ...userSchemas, ...registrySchemas])
+    app.addSchema(schema);
   installSession(app, db, config);
 
-  await app.register(healthRoutes(db, state));
+  await app.register(healthRoutes(db, state, config.environment));
   await app.register(authRoutes(db, config));
   await app.register(usersRoutes(db));
   await app.register(regionsRoutes(db));
   await app.register(auditRoutes(db));
+  const registry = { db, cipher: cipherFor(config.dataKey) };
+  await app.register(householdsRoutes(registry));
+  await app.register(personsRoutes(registry));
 
   await serveWebClient(app, config.webDist);
   return Object.assign(app, { state });

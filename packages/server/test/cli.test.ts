@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, onServer, type TestDatabase } from './testDb.ts';
+
+/** The newest migration's number, so that these checks follow the schema as migrations are added. */
+const LATEST_MIGRATION = Math.max(
+  ...readdirSync(path.resolve(import.meta.dirname, '../src/db/migrations'))
+    .map((file) => Number.parseInt(file, 10))
+    .filter(Number.isFinite),
+);
 
 const run = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, '../bin/doudi.mjs');
@@ -71,8 +79,12 @@ describe('doudi commands on a database', () => {
   it('migrate, regions import, user add, audit verify, then detects tampering', async () => {
     const migrated = await doudi(['migrate'], env);
     expect(migrated.code).toBe(0);
-    expect(JSON.parse(migrated.stdout)).toMatchObject({ to: 2 });
-    expect(JSON.parse((await doudi(['migrate'], env)).stdout)).toMatchObject({ from: 2, to: 2, applied: [] });
+    expect(JSON.parse(migrated.stdout)).toMatchObject({ to: LATEST_MIGRATION });
+    expect(JSON.parse((await doudi(['migrate'], env)).stdout)).toMatchObject({
+      from: LATEST_MIGRATION,
+      to: LATEST_MIGRATION,
+      applied: [],
+    });
 
     const imported = await doudi(['regions', 'import', '--under', '420921'], env);
     expect(imported.code).toBe(0);
@@ -175,4 +187,23 @@ describe('doudi commands on a database', () => {
   it('prints usage errors with exit 2', async () => {
     expect((await doudi(['no-such-command'])).code).toBe(2);
   });
+});
+
+describe('the embedded database folder', () => {
+  it('refuses a second process while one holds it, and takes over a stale lock', async () => {
+    const { lockDataDir } = await import('../src/db/database.ts');
+    const { writeFile, mkdir } = await import('node:fs/promises');
+    const dir = await mkdtemp(path.join(tmpdir(), 'doudi-lock-'));
+    await mkdir(path.join(dir, 'db'));
+    const env = { DOUDI_DATA_DIR: path.join(dir, 'db') };
+    const release = lockDataDir(path.join(dir, 'db'));
+    const refused = await doudi(['migrate'], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`正被进程 ${process.pid} 使用`);
+    release();
+    // A process that died without cleaning up leaves its PID behind; the next start takes over.
+    await writeFile(path.join(dir, 'db', 'doudi.lock'), '999999999');
+    expect((await doudi(['migrate'], env)).code).toBe(0);
+    await rm(dir, { recursive: true, force: true });
+  }, 120_000);
 });

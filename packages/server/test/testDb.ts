@@ -23,7 +23,9 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
   if (!onServer) {
     const template = process.env.DOUDI_PGLITE_TEMPLATE;
     const db =
-      migrated && template ? await openPglite(undefined, new Blob([await readFile(template)])) : await openPglite();
+      migrated && template
+        ? await openPglite(undefined, new Blob([await readFile(template)]))
+        : await openPglite();
     // Migrating the template copy is a no-op unless a migration was added after the template was made.
     if (migrated) await migrate(db);
     return { db, drop: () => db.close() };

@@ -15,6 +15,11 @@ const UserDetailPage = lazy(() => import('./scenes/users/UserDetailPage'));
 const UserCreatePage = lazy(() => import('./scenes/users/UserCreatePage'));
 const AuditPage = lazy(() => import('./scenes/audit/AuditPage'));
 const AccountPage = lazy(() => import('./scenes/account/AccountPage'));
+const HouseholdsPage = lazy(() => import('./scenes/households/HouseholdsPage'));
+const HouseholdCreatePage = lazy(() => import('./scenes/households/HouseholdCreatePage'));
+const HouseholdDetailPage = lazy(() => import('./scenes/households/HouseholdDetailPage'));
+const PersonDetailPage = lazy(() => import('./scenes/households/PersonDetailPage'));
+const DuplicatesPage = lazy(() => import('./scenes/duplicates/DuplicatesPage'));
 
 function page(element: ReactNode, permission?: string | string[]) {
   const body = <Suspense fallback={<FullPageSpin />}>{element}</Suspense>;
@@ -48,6 +53,11 @@ export const router = createBrowserRouter([
           { path: 'users/new', element: page(<UserCreatePage />, 'user.manage') },
           { path: 'users/:id', element: page(<UserDetailPage />, 'user.read') },
           { path: 'audit', element: page(<AuditPage />, ['audit.read', 'audit.verify']) },
+          { path: 'households', element: page(<HouseholdsPage />, 'registry.read') },
+          { path: 'households/new', element: page(<HouseholdCreatePage />, 'registry.write') },
+          { path: 'households/:id', element: page(<HouseholdDetailPage />, 'registry.read') },
+          { path: 'persons/:id', element: page(<PersonDetailPage />, 'registry.read') },
+          { path: 'registry/duplicates', element: page(<DuplicatesPage />, 'registry.merge') },
           { path: 'account', element: page(<AccountPage />, 'account.read') },
           { path: '*', element: <NotFoundPage /> },
         ],

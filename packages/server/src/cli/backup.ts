@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { loadConfig } from '../config.ts';
-import { openPglite } from '../db/database.ts';
+import { lockDataDir, openPglite } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -41,6 +41,8 @@ export async function restore(file: string, force: boolean): Promise<number> {
     console.error(`数据目录 ${config.dataDir} 已有数据；确认覆盖请加 --force（原目录会改名保留）`);
     return 2;
   }
+  // Refuses while a running platform holds the folder.
+  if (occupied) lockDataDir(config.dataDir)();
   // Keep the old folder until the restored one has opened and migrated.
   const aside = `${config.dataDir}.before-restore-${Date.now()}`;
   if (occupied) renameSync(config.dataDir, aside);

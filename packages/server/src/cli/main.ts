@@ -8,6 +8,8 @@ import { seedDemo, systemActor } from '../demo/demoAccounts.ts';
 import { Roles } from '../domains/access/permissions.ts';
 import { verifyAuditChain } from '../domains/audit/auditVerify.ts';
 import { importRegions } from '../domains/regions/regionImport.ts';
+import { cipherFor } from '../domains/registry/personalData.crypto.ts';
+import { seedRegistry } from '../domains/registry/seed.ts';
 import { createUser } from '../domains/users/users.service.ts';
 import { AppError } from '../http/errors.ts';
 import { openRuntime } from '../runtime.ts';
@@ -164,6 +166,60 @@ export function buildCli(setExitCode: (code: number) => void): Command {
     );
 
   program
+    .command('seed')
+    .description('导入合成县的家庭、人员、属性与救助类别（同一种子重复执行不会重复导入；不含部门数据与真值）')
+    .requiredOption('--households <n>', '户数')
+    .option('--seed <s>', '随机种子', '1')
+    .option('--under <code>', '6位县代码', '420921')
+    .option('--as-of <date>', '合成数据的快照日期', '2025-06-30')
+    .option('--batch <n>', '每个事务的户数', '2000')
+    .action(async (options) =>
+      done(
+        await withRuntime(async ({ db, config }) => {
+          const households = Number(options.households);
+          const seed = Number(options.seed);
+          const batchSize = Number(options.batch);
+          for (const [field, value] of [
+            ['households', households],
+            ['seed', seed],
+            ['batch', batchSize],
+          ] as const) {
+            if (!Number.isSafeInteger(value) || value < (field === 'seed' ? 0 : 1))
+              throw new AppError(
+                400,
+                'VALIDATION_FAILED',
+                `--${field} 应为正整数`,
+                `${field} must be a positive integer`,
+                field,
+              );
+          }
+          if (!/^\d{6}$/.test(options.under))
+            throw new AppError(
+              400,
+              'VALIDATION_FAILED',
+              '--under 应为6位县代码',
+              'county code has 6 digits',
+              'under',
+            );
+          const tty = process.stderr.isTTY;
+          const result = await seedRegistry(db, cipherFor(config.dataKey), systemActor, {
+            households,
+            seed,
+            under: options.under,
+            asOf: options.asOf,
+            batchSize,
+            onProgress: (n, total) => {
+              if (tty) process.stderr.write(`\r已导入 ${n} / ${total} 户`);
+            },
+          });
+          if (tty) process.stderr.write('\n');
+          console.log(JSON.stringify(result));
+          return 0;
+        }),
+      ),
+    );
+
+  program
     .command('backup')
     .description('备份内嵌数据库（PGlite）到一个 .tar.gz 文件')
     .requiredOption('--out <file>')
@@ -175,6 +231,14 @@ export function buildCli(setExitCode: (code: number) => void): Command {
     .option('--force', '数据目录已有数据时仍然恢复（原目录改名保留）')
     .action(async (file: string, options) => done(await restore(file, !!options.force)));
 
+  program
+    .command('rules')
+    .description('政策一本账（test、lint、eval）')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument('[args...]')
+    .action(async (_a, _o, cmd: Command) => done(await (await import('./rules.ts')).runRules(cmd.args)));
   return program;
 }
 

@@ -3,7 +3,8 @@
  * `pg` (DATABASE_URL) and embedded PGlite in a data folder. Same SQL, same migrations; the
  * repositories see only `Queryable`, so nothing above this file knows which engine it is on.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 
@@ -77,9 +78,43 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   };
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it.
+ * A lock file with the owner's PID refuses that with a clear message; a stale lock is taken over.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'doudi.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockFile, 'utf8'));
+      if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
+        throw new Error(
+          `内嵌数据库 ${dataDir} 正被进程 ${owner} 使用（例如正在运行的平台）；请先停止它，或设置 DATABASE_URL 使用 PostgreSQL 服务器`,
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new Error(`无法锁定内嵌数据库目录 ${dataDir}`);
+}
+
 /** Opens embedded PGlite; `dataDir` undefined keeps it in memory (tests). */
 export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<Database> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const unlock = dataDir ? lockDataDir(dataDir) : () => undefined;
   const parsers = {
     [DATE_OID]: (text: string) => text,
     [INT8_OID]: toSafeNumber,
@@ -105,7 +140,10 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
     ...wrap(db),
     // PGlite runs one transaction at a time; other queries wait for it to finish.
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
-    close: () => db.close(),
+    close: async () => {
+      await db.close();
+      unlock();
+    },
   };
 }
 

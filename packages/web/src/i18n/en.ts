@@ -1,3 +1,4 @@
+import { registryEn } from './registry.en';
 import type { Messages } from './zh-CN';
 
 /** English, the second language; same keys as zh-CN.ts (the type enforces it). */
@@ -42,6 +43,8 @@ export const en: Messages = {
     users: 'Users',
     audit: 'Audit trail',
     account: 'My account',
+    households: 'Households',
+    duplicates: 'Duplicates',
   },
   roles: {
     resident: 'Resident',
@@ -72,6 +75,17 @@ export const en: Messages = {
     user: { read: 'View users', manage: 'Manage users' },
     audit: { read: 'Read audit trail', verify: 'Verify audit chain' },
     workbench: { use: 'Use the workbench' },
+    registry: {
+      read: 'Read households',
+      write: 'Maintain households',
+      merge: 'Merge duplicates',
+      seed: 'Generate demo registry',
+    },
+    personalData: {
+      reveal: 'View full ID and phone numbers',
+      export: 'Export personal data',
+      accessLogRead: 'Read personal-data access log',
+    },
   },
   levels: { '0': 'Nation', '1': 'Province', '2': 'City', '3': 'County', '4': 'Township', '5': 'Village' },
   levelCounts: {
@@ -189,12 +203,32 @@ export const en: Messages = {
     more: 'Load earlier entries',
     noMore: 'No earlier entries',
     noReadPermission: 'You may verify the audit chain but not read its entries.',
-    entities: { user: 'User', region: 'Regions', audit: 'Audit chain' },
+    entities: {
+      user: 'User',
+      region: 'Regions',
+      audit: 'Audit chain',
+      household: 'Household',
+      person: 'Person',
+    },
     actions: {
       auth: { login: 'Sign in', loginFailed: 'Failed sign-in', locked: 'Account locked', logout: 'Sign out' },
       user: { create: 'Create user', update: 'Update user', passwordChanged: 'Password changed' },
       audit: { verify: 'Verify audit chain' },
       region: { import: 'Import regions' },
+      household: {
+        create: 'Create household',
+        update: 'Update household',
+        addMember: 'Add member',
+        category: { add: 'Add category', end: 'End category' },
+      },
+      person: {
+        update: 'Update person',
+        transfer: 'Move person',
+        merge: 'Merge duplicates',
+        attribute: { record: 'Record attribute', end: 'End attribute' },
+      },
+      personalData: { reveal: 'View personal data', export: 'Export personal data' },
+      registry: { seed: 'Seed synthetic registry' },
     },
   },
   errors: {
@@ -207,4 +241,5 @@ export const en: Messages = {
     home: 'Back to workbench',
     requestId: 'Request ID: {{id}}',
   },
+  registry: registryEn,
 };

@@ -1,4 +1,6 @@
 /** Simplified Chinese, the platform's first language. en.ts must have the same keys. */
+import { registryZh } from './registry.zh-CN';
+
 export const zhCN = {
   app: { name: '兜底', subtitle: '社会救助一体化平台', title: '兜底·社会救助平台' },
   lang: { label: '语言', zh: '中文', en: 'English', switchTo: 'English' },
@@ -40,6 +42,8 @@ export const zhCN = {
     users: '用户管理',
     audit: '审计记录',
     account: '我的账户',
+    households: '家庭户籍',
+    duplicates: '重复人员',
   },
   roles: {
     resident: '居民',
@@ -70,6 +74,17 @@ export const zhCN = {
     user: { read: '查看用户', manage: '管理用户' },
     audit: { read: '查阅审计记录', verify: '校验审计链' },
     workbench: { use: '使用工作台' },
+    registry: {
+      read: '查看家庭户籍',
+      write: '维护家庭户籍',
+      merge: '合并重复人员',
+      seed: '生成演示户籍数据',
+    },
+    personalData: {
+      reveal: '查看完整身份证号码和手机号码',
+      export: '导出个人信息',
+      accessLogRead: '查阅个人信息查看记录',
+    },
   },
   levels: { '0': '全国', '1': '省', '2': '市', '3': '县', '4': '乡镇（街道）', '5': '村（社区）' },
   levelCounts: { '0': '全国', '1': '省', '2': '市', '3': '县', '4': '乡镇（街道）', '5': '村（社区）' },
@@ -179,12 +194,26 @@ export const zhCN = {
     more: '加载更早的记录',
     noMore: '没有更早的记录了',
     noReadPermission: '您可以校验审计链，但没有查阅审计记录的权限。',
-    entities: { user: '用户', region: '行政区划', audit: '审计链' },
+    entities: { user: '用户', region: '行政区划', audit: '审计链', household: '家庭户', person: '人员' },
     actions: {
       auth: { login: '登录', loginFailed: '登录失败', locked: '账户锁定', logout: '退出登录' },
       user: { create: '新建用户', update: '修改用户', passwordChanged: '修改密码' },
       audit: { verify: '校验审计链' },
       region: { import: '导入区划' },
+      household: {
+        create: '新建家庭户',
+        update: '修改家庭户',
+        addMember: '添加家庭成员',
+        category: { add: '纳入救助类别', end: '终止救助类别' },
+      },
+      person: {
+        update: '修改人员信息',
+        transfer: '人员迁移',
+        merge: '合并重复人员',
+        attribute: { record: '登记属性变更', end: '结束属性' },
+      },
+      personalData: { reveal: '查看完整个人信息', export: '导出个人信息' },
+      registry: { seed: '导入合成户籍数据' },
     },
   },
   errors: {
@@ -197,6 +226,7 @@ export const zhCN = {
     home: '返回工作台',
     requestId: '请求编号：{{id}}',
   },
+  registry: registryZh,
 };
 
 export type Messages = typeof zhCN;

@@ -44,6 +44,13 @@ export const Permission = {
   auditRead: 'audit.read',
   auditVerify: 'audit.verify',
   workbenchUse: 'workbench.use',
+  registryRead: 'registry.read',
+  registryWrite: 'registry.write',
+  registryMerge: 'registry.merge',
+  registrySeed: 'registry.seed',
+  personalDataReveal: 'personalData.reveal',
+  personalDataExport: 'personalData.export',
+  personalDataAccessLogRead: 'personalData.accessLogRead',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -56,19 +63,43 @@ const staff: Permission[] = [...everyone, Permission.workbenchUse];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   resident: everyone,
-  gridWorker: staff,
-  caseworker: [...staff, Permission.userRead],
-  countyOfficer: [...staff, Permission.userRead],
+  gridWorker: [...staff, Permission.registryRead],
+  caseworker: [
+    ...staff,
+    Permission.userRead,
+    Permission.registryRead,
+    Permission.registryWrite,
+    Permission.personalDataReveal,
+  ],
+  countyOfficer: [
+    ...staff,
+    Permission.userRead,
+    Permission.registryRead,
+    Permission.registryWrite,
+    Permission.registryMerge,
+    Permission.personalDataReveal,
+    Permission.personalDataExport,
+    Permission.personalDataAccessLogRead,
+  ],
   departmentOfficer: staff,
-  verificationCentre: staff,
+  verificationCentre: [...staff, Permission.registryRead, Permission.personalDataReveal],
   provider: staff,
-  auditor: [...staff, Permission.userRead, Permission.auditRead, Permission.auditVerify],
+  auditor: [
+    ...staff,
+    Permission.userRead,
+    Permission.auditRead,
+    Permission.auditVerify,
+    Permission.registryRead,
+    Permission.personalDataAccessLogRead,
+  ],
   admin: [
     ...staff,
     Permission.userRead,
     Permission.userManage,
     Permission.regionImport,
     Permission.auditVerify,
+    Permission.registrySeed,
+    Permission.personalDataExport,
   ],
 };
 

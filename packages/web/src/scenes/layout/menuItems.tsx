@@ -1,6 +1,8 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  ContainerOutlined,
+  DiffOutlined,
   HomeOutlined,
   TeamOutlined,
   UserOutlined,
@@ -26,6 +28,20 @@ export const MENU: MenuEntry[] = [
     icon: <ApartmentOutlined />,
     anyOf: ['region.read'],
   },
+  {
+    key: 'households',
+    path: '/households',
+    labelKey: 'menu.households',
+    icon: <ContainerOutlined />,
+    anyOf: ['registry.read'],
+  },
+  {
+    key: 'duplicates',
+    path: '/registry/duplicates',
+    labelKey: 'menu.duplicates',
+    icon: <DiffOutlined />,
+    anyOf: ['registry.merge'],
+  },
   { key: 'users', path: '/users', labelKey: 'menu.users', icon: <TeamOutlined />, anyOf: ['user.read'] },
   {
     key: 'audit',
@@ -47,8 +63,14 @@ export function menuFor(permissions: string[]): MenuEntry[] {
   return MENU.filter((entry) => entry.anyOf.some((p) => permissions.includes(p)));
 }
 
+// Pages without their own entry, by the entry they belong to: a person is opened from a household.
+const BELONGS_TO: Record<string, string> = { '/persons': 'households' };
+
 /** The menu entry a path belongs to, so /users/123 highlights 用户管理. */
 export function selectedKey(pathname: string): string {
-  const first = pathname.split('/')[1] ?? '';
-  return MENU.find((entry) => entry.path === `/${first}`)?.key ?? 'home';
+  const first = `/${pathname.split('/')[1] ?? ''}`;
+  const byPrefix = MENU.filter((entry) => entry.path !== '/' && pathname.startsWith(entry.path)).sort(
+    (a, b) => b.path.length - a.path.length,
+  )[0];
+  return byPrefix?.key ?? BELONGS_TO[first] ?? MENU.find((entry) => entry.path === first)?.key ?? 'home';
 }

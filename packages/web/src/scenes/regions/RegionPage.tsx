@@ -17,15 +17,18 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { api, call, type Region } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
+import { useCan } from '../../auth/AccountContext';
 import { FullPageSpin } from '../../auth/RequireAccount';
 import { levelCountName, levelName } from '../../components/labels';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { RegionTree } from './RegionTree';
+import { RegistryStats } from './RegistryStats';
 
 export default function RegionPage() {
   const { t } = useTranslation();
   const { code = '' } = useParams();
   const navigate = useNavigate();
+  const can = useCan();
   const detail = useLoad(() => call(api.GET('/api/regions/{code}', { params: { path: { code } } })), [code]);
 
   if (detail.error) return <ApiErrorPage error={detail.error} />;
@@ -98,6 +101,7 @@ export default function RegionPage() {
             </>
           ) : null}
         </Card>
+        {children.length > 0 && can('registry.read') ? <RegistryStats code={region.code} /> : null}
         {children.length > 0 ? <ChildrenTable rows={children} urban={urban} /> : null}
       </Col>
     </Row>

@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// `npm run bench`: every benchmark in turn, each printing its own table of figures.
+// `npm run bench -- --quick` runs smaller sizes (minutes, not an hour). Benchmarks that need the
+// PostgreSQL server read DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const quick = process.argv.includes('--quick');
+const only = process.argv.slice(2).find((a) => !a.startsWith('--'));
+
+const benches = [
+  { name: 'rules engine', file: 'bench/rules/engine.bench.ts', args: quick ? ['--quick'] : [] },
+  { name: 'policy catalogue', file: 'bench/rules/catalog.bench.ts', args: quick ? ['--quick'] : [] },
+  { name: 'synthetic county', file: 'bench/synth/generate.bench.ts', args: quick ? ['100000', '20000'] : [] },
+  {
+    name: 'registry seed + detail',
+    file: 'bench/registry/seed.bench.ts',
+    args: quick ? ['--households', '20000'] : [],
+  },
+];
+
+let failed = 0;
+for (const bench of benches) {
+  if (only && !bench.file.includes(only)) continue;
+  if (!existsSync(path.join(root, bench.file))) continue;
+  console.log(`\n## ${bench.name} (${bench.file})\n`);
+  const result = spawnSync('npx', ['tsx', bench.file, ...bench.args], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);
