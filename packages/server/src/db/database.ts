@@ -46,6 +46,13 @@ pg.types.setTypeParser(NUMERIC_OID, (text) => text);
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection that the server ends (restart, failover, DROP DATABASE … FORCE) must not
+  // crash the process: the pool drops it and opens a new one on the next query.
+  pool.on('error', (error) => {
+    process.stderr.write(
+      `${JSON.stringify({ level: 40, msg: '数据库空闲连接被服务器关闭，已丢弃', code: (error as { code?: string }).code })}\n`,
+    );
+  });
   // Fail fast on a wrong URL instead of at the first request.
   await pool.query('select 1');
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
