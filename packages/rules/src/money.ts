@@ -2,8 +2,9 @@
  * Exact money arithmetic. Amounts are integer fen (bigint inside CEL, number outside). Ratios such
  * as a labour coefficient of 0.6 arrive as binary doubles; we read a double through its shortest
  * round-trip decimal text ("0.6", not 0.59999999999999997779...), which is the decimal the policy
- * author wrote, and do the rest in bigint. So rounding follows the written decimal, never float noise.
+ * author wrote, and do the rest in integers. So rounding follows the written decimal, never float noise.
  */
+import { divideRoundInt } from './cel/ints.ts';
 
 export type RoundingRule = 'fen' | 'yuan';
 
@@ -56,6 +57,38 @@ export function divideRoundHalfUp(numerator: bigint, denominator: bigint): bigin
 export function multiplyMoney(amountFen: bigint, ratio: number): bigint {
   const { digits, scale } = decimalFromDouble(ratio);
   return divideRoundHalfUp(amountFen * digits, 10n ** BigInt(scale));
+}
+
+// The same decimals as small integers, for `multiplyMoneyNumber`'s fast path (null: too long).
+const smallDecimalCache = new Map<number, { digits: number; divisor: number } | null>();
+
+function smallDecimal(ratio: number): { digits: number; divisor: number } | null {
+  let cached = smallDecimalCache.get(ratio);
+  if (cached === undefined) {
+    const { digits, scale } = decimalFromDouble(ratio);
+    const small = Number(digits);
+    cached = Number.isSafeInteger(small) && scale <= 15 ? { digits: small, divisor: 10 ** scale } : null;
+    if (smallDecimalCache.size < 4096) smallDecimalCache.set(ratio, cached);
+  }
+  return cached;
+}
+
+/**
+ * `multiplyMoney` on a safe-integer number of fen: exact integer arithmetic in doubles while the
+ * product stays within ±(2^53 − 1) (always, for real amounts and ratios), bigint otherwise.
+ */
+export function multiplyMoneyNumber(amountFen: number, ratio: number): number {
+  const decimal = smallDecimal(ratio);
+  if (decimal) {
+    const product = amountFen * decimal.digits;
+    if (Number.isSafeInteger(product)) return divideRoundInt(product, decimal.divisor);
+  }
+  return Number(multiplyMoney(BigInt(amountFen), ratio));
+}
+
+/** `roundFen` for an int amount that is already a safe-integer number of fen. */
+export function roundIntFen(amountFen: number, rule: RoundingRule): number {
+  return rule === 'yuan' ? divideRoundInt(amountFen, 100) * 100 : amountFen;
 }
 
 /**

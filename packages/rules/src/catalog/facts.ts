@@ -1,7 +1,7 @@
 /**
  * Fact declarations: the inputs the server hands the engine for one household, each with a type,
- * so expressions are type-checked at load time and inputs are converted once (integers to CEL's
- * bigint) at the boundary.
+ * so expressions are type-checked at load time and inputs are checked once at the boundary
+ * (integers must be safe integers, see `cel/ints.ts`).
  *
  * ```yaml
  * household:

@@ -3,11 +3,17 @@
  * `new Function`: every node becomes a closure over its children, so user text never reaches the
  * JavaScript parser. The cel-js interpreter stays the reference; `compile.property.test.ts` proves
  * both agree on random expressions.
+ *
+ * Ints are JavaScript numbers here (see `ints.ts`), so int and double values look alike at run
+ * time: every operator picks its int or double version now, from the types the checker annotated
+ * on the AST. An operand whose type the checker could not pin down (`dyn`) is refused at load.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { combineErrors, MissingFactError } from '../errors.ts';
 import { MACROS } from './compileMacros.ts';
+import { alsoMissing, binaryOperator, numericType, typeOf, unknownType } from './compileOperators.ts';
 import { OVERLOADS_BY_NAME } from './functions.ts';
+import * as ints from './ints.ts';
 import * as rt from './runtime.ts';
 
 /** Mutable evaluation state: root variables, macro iteration slots, and the iteration budget. */
@@ -48,7 +54,7 @@ export function compileAst(ast: ASTNode): CompiledExpression {
   return { run, localSlots: slots.count };
 }
 
-function unsupported(node: ASTNode, what: string): CompileError {
+export function unsupported(node: ASTNode, what: string): CompileError {
   return new CompileError(
     'unsupported_expression',
     `${what} is not supported by the Doudi rules compiler`,
@@ -91,7 +97,10 @@ function compileNode(node: ASTNode, lex: Lexical): Compiled {
     }
     case '-_': {
       const a = compileNode(node.args, lex);
-      return (s) => rt.negate(a(s));
+      const type = numericType(node.args);
+      if (type === 'int') return (s) => ints.negateInt(a(s) as number);
+      if (type === 'double') return (s) => -(a(s) as number);
+      throw unknownType(node, 'negation');
     }
     case 'call':
       return compileCall(node, node.args[0], node.args[1], lex);
@@ -105,21 +114,54 @@ function compileNode(node: ASTNode, lex: Lexical): Compiled {
   }
 }
 
-function compileLiteral(node: ASTNode & { op: 'value' }): Compiled {
+function literalValue(node: ASTNode & { op: 'value' }): unknown {
   const value = node.args;
-  if (value === null || ['bigint', 'number', 'string', 'boolean'].includes(typeof value))
-    return constant(value);
+  if (typeof value === 'bigint') {
+    // Refused at load, not at decision time: an int literal the compiled form cannot hold exactly.
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < -BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new CompileError(
+        'int_outside_safe_range',
+        `integer literal ${value} is outside the supported range ±9007199254740991 (2^53 − 1)`,
+        node.start,
+      );
+    }
+    return Number(value);
+  }
+  if (value === null || ['number', 'string', 'boolean'].includes(typeof value)) return value;
   throw unsupported(node, 'this literal type (bytes, uint)');
+}
+
+function compileLiteral(node: ASTNode & { op: 'value' }): Compiled {
+  return constant(literalValue(node));
 }
 
 function compileIdentifier(name: string, lex: Lexical): Compiled {
   const slot = lex.locals.get(name);
   if (slot !== undefined) return (s) => s.locals[slot];
-  return (s) => rootValue(s, name);
+  const read = rootReader(name);
+  return (s) => checkRoot(read(s), name);
 }
 
-function rootValue(s: Scope, name: string): unknown {
-  const value = s.root[name];
+/**
+ * Reads a root variable. The engine's roots get a named property load each (monomorphic, fast);
+ * `s.root[name]` in one shared closure would be a megamorphic keyed load on every evaluation.
+ */
+function rootReader(name: string): (s: Scope) => unknown {
+  switch (name) {
+    case 'household':
+      return (s) => s.root.household;
+    case 'members':
+      return (s) => s.root.members;
+    case 'member':
+      return (s) => s.root.member;
+    case 'param':
+      return (s) => s.root.param;
+    default:
+      return (s) => s.root[name];
+  }
+}
+
+function checkRoot(value: unknown, name: string): unknown {
   if (value === undefined) throw rt.evaluationError('unknown_variable', `Unknown variable: ${name}`);
   // A root that could not be supplied (e.g. no member list) re-raises why.
   if (value instanceof rt.Failure) throw value.error;
@@ -145,13 +187,14 @@ function compileSelect(target: ASTNode, field: string, lex: Lexical): Compiled {
         return rt.selectField(record, field);
       };
     }
+    const read = rootReader(name);
     return (s) => {
-      const record = s.root[name];
+      const record = read(s);
       if (record instanceof rt.FactRecord) {
         const value = record[field];
         if (value !== undefined && !(value instanceof rt.Failure)) return value;
       }
-      return rt.selectField(rootValue(s, name), field);
+      return rt.selectField(checkRoot(record, name), field);
     };
   }
   const t = compileNode(target, lex);
@@ -161,9 +204,7 @@ function compileSelect(target: ASTNode, field: string, lex: Lexical): Compiled {
 function compileList(elements: ASTNode[], lex: Lexical): Compiled {
   if (elements.every((e) => e.op === 'value')) {
     // A literal list is built once; frozen so no caller can change it for the next evaluation.
-    const items = Object.freeze(
-      elements.map((e) => compileLiteral(e as ASTNode & { op: 'value' })(undefined as never)),
-    );
+    const items = Object.freeze(elements.map((e) => literalValue(e as ASTNode & { op: 'value' })));
     return constant(items);
   }
   const parts = elements.map((e) => compileNode(e, lex));
@@ -220,21 +261,6 @@ function compileLogical(args: [ASTNode, ASTNode], lex: Lexical, isOr: boolean): 
   };
 }
 
-/**
- * When the left operand lacks a fact, the right operand is still tried so that every missing fact
- * of the expression is reported at once (an applicant is asked for everything in one go). Only
- * missing facts get this treatment; CEL errors propagate as usual.
- */
-function alsoMissing(error: unknown, other: Compiled, s: Scope): unknown {
-  if (!(error instanceof MissingFactError)) return error;
-  try {
-    other(s);
-  } catch (second) {
-    return combineErrors(error, second);
-  }
-  return error;
-}
-
 function strictBinary(a: Compiled, b: Compiled, op: (x: unknown, y: unknown) => unknown): Compiled {
   return (s) => {
     let x: unknown;
@@ -247,49 +273,9 @@ function strictBinary(a: Compiled, b: Compiled, op: (x: unknown, y: unknown) => 
   };
 }
 
-/**
- * One closure literal per operator, so that each literal's call to its runtime helper stays
- * monomorphic and V8 can inline it (a shared closure calling `op(x, y)` would not).
- */
 function compileBinary(node: ASTNode, lex: Lexical): Compiled {
   const [leftNode, rightNode] = node.args as [ASTNode, ASTNode];
-  const a = compileNode(leftNode, lex);
-  const b = compileNode(rightNode, lex);
-  const left = (s: Scope) => {
-    try {
-      return a(s);
-    } catch (error) {
-      throw alsoMissing(error, b, s);
-    }
-  };
-  switch (node.op) {
-    case '+':
-      return (s) => rt.add(left(s), b(s));
-    case '-':
-      return (s) => rt.subtract(left(s), b(s));
-    case '*':
-      return (s) => rt.multiply(left(s), b(s));
-    case '/':
-      return (s) => rt.divide(left(s), b(s));
-    case '%':
-      return (s) => rt.modulo(left(s), b(s));
-    case '==':
-      return (s) => rt.equals(left(s), b(s));
-    case '!=':
-      return (s) => !rt.equals(left(s), b(s));
-    case '<':
-      return (s) => rt.compare(left(s), b(s), '_<_') < 0;
-    case '<=':
-      return (s) => rt.compare(left(s), b(s), '_<=_') <= 0;
-    case '>':
-      return (s) => rt.compare(left(s), b(s), '_>_') > 0;
-    case '>=':
-      return (s) => rt.compare(left(s), b(s), '_>=_') >= 0;
-    case 'in':
-      return (s) => rt.contains(b(s), left(s));
-    default:
-      throw unsupported(node, `operator ${node.op}`);
-  }
+  return binaryOperator(node, leftNode, rightNode, compileNode(leftNode, lex), compileNode(rightNode, lex));
 }
 
 /** Evaluates call arguments left to right, collecting missing facts across all of them. */
@@ -320,9 +306,20 @@ function compileCall(node: ASTNode, name: string, args: ASTNode[], lex: Lexical)
   const compiled = args.map((a) => compileNode(a, lex));
   if (compiled.length === 1) {
     const a = compiled[0] as Compiled;
+    const argumentType = typeOf(args[0] as ASTNode);
     if (name === 'size') return (s) => rt.size(a(s));
-    if (name === 'int') return (s) => rt.toInt(a(s));
-    if (name === 'double') return (s) => rt.toDouble(a(s));
+    if (name === 'int') {
+      // An int is its own int(); a double truncates; a string parses.
+      if (argumentType === 'int') return a;
+      if (argumentType === 'double') return (s) => ints.intFromDouble(a(s) as number);
+      if (argumentType === 'string') return (s) => ints.intFromString(rt.requireString(a(s), 'int()'));
+      throw unknownType(node, 'int()');
+    }
+    if (name === 'double') {
+      if (argumentType === 'int' || argumentType === 'double') return a;
+      if (argumentType === 'string') return (s) => rt.toDouble(rt.requireString(a(s), 'double()'));
+      throw unknownType(node, 'double()');
+    }
     if (name === 'string') return (s) => rt.toCelString(a(s));
   }
   const candidates = (OVERLOADS_BY_NAME.get(name) ?? []).filter(
@@ -335,9 +332,7 @@ function compileCall(node: ASTNode, name: string, args: ASTNode[], lex: Lexical)
   );
   const chosen = candidates.filter((o) => o.argumentTypes.every((t, i) => t === argumentTypes[i]));
   if (chosen.length === 1) {
-    const implementation = (chosen[0] as (typeof chosen)[number]).implementation as (
-      ...v: unknown[]
-    ) => unknown;
+    const implementation = (chosen[0] as (typeof chosen)[number]).compiled as (...v: unknown[]) => unknown;
     if (compiled.length === 1) {
       const a = compiled[0] as Compiled;
       return (s) => implementation(a(s));
@@ -348,15 +343,8 @@ function compileCall(node: ASTNode, name: string, args: ASTNode[], lex: Lexical)
     }
     return (s) => implementation(...evaluateArguments(compiled, s));
   }
-  return (s) => {
-    const values = evaluateArguments(compiled, s);
-    for (const candidate of candidates) {
-      if (candidate.argumentKinds.every((kind, i) => rt.kindOf(values[i]) === kind)) {
-        return (candidate.implementation as (...v: unknown[]) => unknown)(...values);
-      }
-    }
-    throw rt.noOverload(name, ...values);
-  };
+  // Without checked argument types an int could not be told from a double at run time.
+  throw unknownType(node, `${name}()`);
 }
 
 const STRING_METHODS: Record<string, (receiver: string, argument: string) => boolean> = {

@@ -1,9 +1,12 @@
 /**
- * Functions Doudi adds to CEL. Each is declared once here and used twice: registered in the cel-js
- * environment (type checking, and the oracle in tests and benchmarks) and dispatched by the
- * compiler. Money helpers do exact decimal arithmetic (see `money.ts`).
+ * Functions Doudi adds to CEL. Each is declared once here with two implementations of the same
+ * meaning: `implementation` on the cel-js interpreter's values (int = bigint), registered in the
+ * cel-js environment (type checking, and the oracle in tests and benchmarks), and `compiled` on the
+ * compiled closures' values (int = safe-integer number, see `ints.ts`). Money helpers are exact
+ * (see `money.ts`).
  */
-import { divideRoundHalfUp, multiplyMoney } from '../money.ts';
+import { divideRoundHalfUp, multiplyMoney, multiplyMoneyNumber } from '../money.ts';
+import { checkSafeInt, divideRoundInt, sumInts as sumSafeInts } from './ints.ts';
 import { type CelKind, checkDouble, checkInt, evaluationError, kindOf } from './runtime.ts';
 
 export interface FunctionOverload {
@@ -15,6 +18,8 @@ export interface FunctionOverload {
   /** Argument kinds checked at run time when static types cannot decide (dyn arguments). */
   argumentKinds: CelKind[];
   implementation: (...args: never[]) => unknown;
+  /** The same function on compiled values (int = number). */
+  compiled: (...args: never[]) => unknown;
   description: string;
 }
 
@@ -22,6 +27,7 @@ function overload(
   signature: string,
   implementation: (...args: never[]) => unknown,
   description: string,
+  compiled: (...args: never[]) => unknown = implementation,
 ): FunctionOverload {
   const match = /^(\w+)\((.*)\):/.exec(signature);
   if (!match) throw new Error(`bad signature ${signature}`);
@@ -30,7 +36,15 @@ function overload(
     .map((part) => part.trim())
     .filter(Boolean);
   const argumentKinds = argumentTypes.map((type) => (type.startsWith('list') ? 'list' : type) as CelKind);
-  return { signature, name: match[1] as string, argumentTypes, argumentKinds, implementation, description };
+  return {
+    signature,
+    name: match[1] as string,
+    argumentTypes,
+    argumentKinds,
+    implementation,
+    compiled,
+    description,
+  };
 }
 
 function sumInts(values: unknown[]): bigint {
@@ -55,6 +69,10 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Completed years between two ISO dates; someone born on 29 February turns a year older on 1 March. */
 export function ageOn(birthDate: string, date: string): bigint {
+  return BigInt(ageOnNumber(birthDate, date));
+}
+
+function ageOnNumber(birthDate: string, date: string): number {
   const birth = ISO_DATE.exec(birthDate);
   const on = ISO_DATE.exec(date);
   if (!birth || !on)
@@ -63,23 +81,33 @@ export function ageOn(birthDate: string, date: string): bigint {
   const [, oy, om, od] = on.map(Number) as [number, number, number, number];
   let age = oy - by;
   if (om < bm || (om === bm && od < bd)) age--;
-  return BigInt(age);
+  return age;
 }
 
 export const FUNCTION_OVERLOADS: readonly FunctionOverload[] = [
-  overload('min(int, int): int', (a: bigint, b: bigint) => (a < b ? a : b), 'the smaller of two ints'),
+  overload(
+    'min(int, int): int',
+    (a: bigint, b: bigint) => (a < b ? a : b),
+    'the smaller of two ints',
+    (a: number, b: number) => Math.min(a, b),
+  ),
   overload(
     'min(double, double): double',
     (a: number, b: number) => Math.min(a, b),
     'the smaller of two doubles',
   ),
-  overload('max(int, int): int', (a: bigint, b: bigint) => (a > b ? a : b), 'the larger of two ints'),
+  overload(
+    'max(int, int): int',
+    (a: bigint, b: bigint) => (a > b ? a : b),
+    'the larger of two ints',
+    (a: number, b: number) => Math.max(a, b),
+  ),
   overload(
     'max(double, double): double',
     (a: number, b: number) => Math.max(a, b),
     'the larger of two doubles',
   ),
-  overload('sum(list<int>): int', sumInts, 'sum of a list of ints (0 when empty)'),
+  overload('sum(list<int>): int', sumInts, 'sum of a list of ints (0 when empty)', sumSafeInts),
   overload('sum(list<double>): double', sumDoubles, 'sum of a list of doubles'),
   overload(
     'divideRound(int, int): int',
@@ -88,6 +116,7 @@ export const FUNCTION_OVERLOADS: readonly FunctionOverload[] = [
       return divideRoundHalfUp(a, b);
     },
     'a / b rounded half-up: per-capita amounts in fen',
+    divideRoundInt,
   ),
   overload(
     'moneyTimes(int, double): int',
@@ -97,8 +126,18 @@ export const FUNCTION_OVERLOADS: readonly FunctionOverload[] = [
       return checkInt(multiplyMoney(fen, ratio));
     },
     'an amount in fen times a ratio, exact, rounded half-up to the fen',
+    (fen: number, ratio: number) => {
+      if (!Number.isFinite(ratio))
+        throw evaluationError('invalid_argument', 'moneyTimes() ratio is not finite');
+      return checkSafeInt(multiplyMoneyNumber(fen, ratio));
+    },
   ),
-  overload('ageOn(string, string): int', ageOn, 'completed years between a birth date and a date (ISO)'),
+  overload(
+    'ageOn(string, string): int',
+    ageOn,
+    'completed years between a birth date and a date (ISO)',
+    ageOnNumber,
+  ),
 ];
 
 /** Overloads by name, for the compiler's dispatch. */

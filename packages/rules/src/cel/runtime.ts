@@ -1,7 +1,10 @@
 /**
- * Run-time semantics of the CEL subset compiled by `compile.ts`. Values use the same
- * representation as the cel-js interpreter (int = bigint, double = number, list = Array,
- * map = plain object, records = `FactRecord`) so that the interpreter can serve as the oracle.
+ * Run-time semantics of the CEL subset compiled by `compile.ts`. Values: int and double are both
+ * JavaScript numbers (an int always holds a safe integer, see `ints.ts`), list = Array,
+ * map = plain object, records = `FactRecord`. Since a number does not say whether it is an int or
+ * a double, the compiler picks int or double operations from the checked types at compile time;
+ * the helpers here are the type-generic rest. (The cel-js interpreter, our oracle, uses bigint for
+ * int; the property test converts.)
  */
 import { CelEvaluationError, MissingFactError } from '../errors.ts';
 
@@ -64,6 +67,7 @@ export function noOverload(operator: string, ...values: unknown[]): CelEvaluatio
   );
 }
 
+/** int64 check for the bigint implementations registered with the cel-js interpreter (the oracle). */
 export function checkInt(value: bigint): bigint {
   if (value > INT64_MAX || value < INT64_MIN) {
     throw evaluationError('numeric_overflow', `integer overflow: ${value}`);
@@ -77,54 +81,18 @@ export function checkDouble(value: number): number {
   return value;
 }
 
+/** `+` on doubles, strings and lists (int `+` is compiled to `addInt`). */
 export function add(a: unknown, b: unknown): unknown {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return checkInt(a + b);
   if (typeof a === 'number' && typeof b === 'number') return checkDouble(a + b);
   if (typeof a === 'string' && typeof b === 'string') return a + b;
   if (Array.isArray(a) && Array.isArray(b)) return a.concat(b);
   throw noOverload('_+_', a, b);
 }
 
-export function subtract(a: unknown, b: unknown): unknown {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return checkInt(a - b);
-  if (typeof a === 'number' && typeof b === 'number') return checkDouble(a - b);
-  throw noOverload('_-_', a, b);
-}
-
-export function multiply(a: unknown, b: unknown): unknown {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return checkInt(a * b);
-  if (typeof a === 'number' && typeof b === 'number') return checkDouble(a * b);
-  throw noOverload('_*_', a, b);
-}
-
-export function divide(a: unknown, b: unknown): unknown {
-  if (typeof a === 'bigint' && typeof b === 'bigint') {
-    if (b === 0n) throw evaluationError('division_by_zero', 'division by zero');
-    return checkInt(a / b);
-  }
-  if (typeof a === 'number' && typeof b === 'number') {
-    // cel-js answers Infinity here; a benefit formula must fail loudly instead.
-    if (b === 0) throw evaluationError('division_by_zero', 'division by zero', true);
-    return checkDouble(a / b);
-  }
-  throw noOverload('_/_', a, b);
-}
-
-export function modulo(a: unknown, b: unknown): unknown {
-  if (typeof a === 'bigint' && typeof b === 'bigint') {
-    if (b === 0n) throw evaluationError('modulo_by_zero', 'modulo by zero');
-    return a % b;
-  }
-  throw noOverload('_%_', a, b);
-}
-
-export function negate(a: unknown): unknown {
-  if (typeof a === 'bigint') {
-    if (a === INT64_MIN) throw evaluationError('numeric_overflow', `integer overflow: ${-a}`, true);
-    return -a;
-  }
-  if (typeof a === 'number') return -a;
-  throw noOverload('-_', a);
+/** Double division: cel-js answers Infinity for a zero divisor; a benefit formula must fail loudly. */
+export function divideDouble(a: number, b: number): number {
+  if (b === 0) throw evaluationError('division_by_zero', 'division by zero', true);
+  return checkDouble(a / b);
 }
 
 export function not(a: unknown): boolean {
@@ -160,26 +128,15 @@ export function equals(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-/** Exact ordering of an int against a double (cel-js allows mixed ordering, not mixed equality). */
-function compareIntDouble(i: bigint, d: number): number {
-  if (Number.isNaN(d)) return Number.NaN;
-  if (!Number.isFinite(d)) return d > 0 ? -1 : 1;
-  const floor = Math.floor(d);
-  const floorInt = BigInt(floor);
-  if (i < floorInt) return -1;
-  if (i > floorInt) return 1;
-  return d > floor ? -1 : 0;
-}
-
-/** Negative, zero or positive; NaN when unordered (NaN doubles). */
+/**
+ * Negative, zero or positive; NaN when unordered (NaN doubles). Ints and doubles are both numbers,
+ * and an int is exact as a double, so mixed int/double ordering is plain number ordering.
+ */
 export function compare(a: unknown, b: unknown, operator: string): number {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'number' && typeof b === 'number')
     return a < b ? -1 : a > b ? 1 : a === b ? 0 : Number.NaN;
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b);
-  if (typeof a === 'bigint' && typeof b === 'number') return compareIntDouble(a, b);
-  if (typeof a === 'number' && typeof b === 'bigint') return -compareIntDouble(b, a);
   throw noOverload(operator, a, b);
 }
 
@@ -226,50 +183,30 @@ export function hasField(target: unknown, field: string): boolean {
 
 export function index(target: unknown, key: unknown): unknown {
   if (Array.isArray(target)) {
-    if (typeof key !== 'bigint') throw noOverload('_[_]', target, key);
-    if (key < 0n || key >= BigInt(target.length)) {
+    if (typeof key !== 'number') throw noOverload('_[_]', target, key);
+    if (key < 0 || key >= target.length) {
       throw evaluationError('index_out_of_bounds', `index ${key} out of bounds for size ${target.length}`);
     }
-    return target[Number(key)];
+    return target[key];
   }
   if (typeof key === 'string') return selectField(target, key);
   throw noOverload('_[_]', target, key);
 }
 
-export function size(value: unknown): bigint {
+export function size(value: unknown): number {
   if (typeof value === 'string') {
     let count = 0;
     for (const _ of value) count++;
-    return BigInt(count);
+    return count;
   }
-  if (Array.isArray(value)) return BigInt(value.length);
-  if (kindOf(value) === 'map') return BigInt(Object.keys(value as object).length);
+  if (Array.isArray(value)) return value.length;
+  if (kindOf(value) === 'map') return Object.keys(value as object).length;
   throw noOverload('size', value);
 }
 
-export function toInt(value: unknown): bigint {
-  if (typeof value === 'bigint') return value;
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw evaluationError('invalid_argument', `int() of non-finite ${value}`);
-    return checkIntConversion(BigInt(Math.trunc(value)));
-  }
-  if (typeof value === 'string') {
-    if (!/^[+-]?\d+$/.test(value)) throw evaluationError('invalid_argument', `int() cannot parse "${value}"`);
-    return checkInt(BigInt(value));
-  }
-  throw noOverload('int', value);
-}
-
-function checkIntConversion(value: bigint): bigint {
-  if (value > INT64_MAX || value < INT64_MIN) {
-    throw evaluationError('numeric_overflow', `int() out of range: ${value}`, true);
-  }
-  return value;
-}
-
 export function toDouble(value: unknown): number {
+  // An int is already a number, and exact as a double (safe range).
   if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string') {
     const parsed = value.trim() === '' ? Number.NaN : Number(value);
     if (!Number.isFinite(parsed))
@@ -283,8 +220,6 @@ export function toCelString(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return value;
-    case 'bigint':
-      return value.toString();
     case 'boolean':
       return value ? 'true' : 'false';
     case 'number':

@@ -54,7 +54,8 @@ describe('evaluateBatch', () => {
     const batch = evaluateBatch(catalog, bad, DATE, REGION);
     expect(batchOutcome(batch, 0, 0)).toMatchObject({
       status: 'error',
-      error: 'household.monthlyIncome must be an integer, got 12.5',
+      error:
+        'household.monthlyIncome must be an integer between -9007199254740991 and 9007199254740991, got 12.5',
     });
     expect(batchOutcome(batch, 1, 0).status).not.toBe('error');
   });
@@ -74,12 +75,32 @@ describe('RulesWorkerPool', () => {
   afterAll(() => pool.close());
 
   it('splits a batch across worker threads and returns it in input order', async () => {
-    const input = households(501);
+    const input = households(1501);
+    // Bad and incomplete households travel too, and fail or ask for information as in one thread.
+    input[7] = { household: { monthlyIncome: 12.5 }, members: [] };
+    input[900] = { household: { monthlyIncome: 2n ** 60n }, members: [{ age: 30 }] };
+    input[1200] = { household: { monthlyIncome: 1000 } };
+    input[1300] = null as unknown as HouseholdFacts;
     const parallel = await pool.evaluateBatch(input, DATE, REGION);
     const serial = evaluateBatch(catalog, input, DATE, REGION);
-    expect(parallel.householdCount).toBe(501);
+    expect(parallel.householdCount).toBe(1501);
+    expect(serial.statuses[7 * serial.policyIds.length]).toBe(3); // error: not an integer
     expect(Array.from(parallel.statuses)).toEqual(Array.from(serial.statuses));
     expect(Array.from(parallel.amountsFen)).toEqual(Array.from(serial.amountsFen));
     expect([...parallel.details.entries()]).toEqual([...serial.details.entries()]);
+  });
+
+  it('answers concurrent small batches (one per township) each with its own result', async () => {
+    const input = households(640);
+    const groups = [input.slice(0, 40), input.slice(40, 340), input.slice(340, 341), input.slice(341)];
+    const regions = ['420902002000', '420902001000', '420100000000', REGION];
+    const results = await Promise.all(
+      groups.map((g, i) => pool.evaluateBatch(g, DATE, regions[i] as string)),
+    );
+    results.forEach((result, i) => {
+      const serial = evaluateBatch(catalog, groups[i] as HouseholdFacts[], DATE, regions[i] as string);
+      expect(Array.from(result.amountsFen)).toEqual(Array.from(serial.amountsFen));
+      expect(Array.from(result.statuses)).toEqual(Array.from(serial.statuses));
+    });
   });
 });

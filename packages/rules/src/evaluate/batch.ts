@@ -5,8 +5,17 @@
  * asked. Typed arrays also cross worker-thread boundaries without copying.
  */
 import type { CompiledCatalog } from '../catalog/types.ts';
-import { createEvaluationContext, decidePolicy, type PolicyStatus, prepareHousehold } from './engine.ts';
-import type { HouseholdFacts } from './facts.ts';
+import {
+  computeVariables,
+  decideCore,
+  decided,
+  decidePolicy,
+  ERROR,
+  type EvaluationContext,
+  evaluationContext,
+  type PolicyStatus,
+} from './engine.ts';
+import { buildRecords, type HouseholdFacts, type HouseholdRecords } from './facts.ts';
 import { buildTrace, type PolicyTrace } from './trace.ts';
 
 export const STATUS_CODES: readonly PolicyStatus[] = ['eligible', 'ineligible', 'needsInformation', 'error'];
@@ -43,17 +52,37 @@ export function evaluateBatch(
   regionCode: string,
   options: BatchOptions = {},
 ): BatchResult {
-  const ctx = createEvaluationContext(catalog, date, regionCode, options.policies);
+  // Parameters are resolved once per (date, region), and reused across calls (cached context).
+  const ctx = evaluationContext(catalog, date, regionCode, options.policies);
+  const schema = catalog.facts;
+  return evaluateRecords(
+    ctx,
+    households.length,
+    (h) => buildRecords(schema, households[h] as HouseholdFacts),
+    options,
+  );
+}
+
+/**
+ * The batch loop over households given as a function building household h's fact records (from
+ * objects, or from columns in a worker: `columnar.ts`).
+ */
+export function evaluateRecords(
+  ctx: EvaluationContext,
+  householdCount: number,
+  recordsOf: (h: number) => HouseholdRecords,
+  options: BatchOptions = {},
+): BatchResult {
   const policyCount = ctx.policies.length;
-  const size = households.length * policyCount;
+  const size = householdCount * policyCount;
   const statuses = new Uint8Array(size);
   const amountsFen = new Float64Array(size).fill(Number.NaN);
   const details = new Map<number, BatchDetail>();
   const traces: PolicyTrace[][] | undefined = options.trace ? [] : undefined;
-  for (let h = 0; h < households.length; h++) {
-    let records: ReturnType<typeof prepareHousehold>;
+  for (let h = 0; h < householdCount; h++) {
+    let records: HouseholdRecords;
     try {
-      records = prepareHousehold(ctx, households[h] as HouseholdFacts);
+      records = computeVariables(ctx, recordsOf(h));
     } catch (error) {
       // Bad input (e.g. a fact of the wrong type) fails this household only.
       for (let p = 0; p < policyCount; p++) {
@@ -63,10 +92,29 @@ export function evaluateBatch(
       traces?.push([]);
       continue;
     }
-    const householdTraces: PolicyTrace[] | undefined = traces ? [] : undefined;
+    if (!traces) {
+      // The hot path: no trace, no decision objects; details only for the rare missing/error cell.
+      for (let p = 0; p < policyCount; p++) {
+        const code = decideCore(ctx, records, ctx.policies[p] as (typeof ctx.policies)[number]);
+        const slot = h * policyCount + p;
+        statuses[slot] = code;
+        if (decided.amountFen !== null) amountsFen[slot] = decided.amountFen;
+        const missing = decided.missing;
+        const hasMissing =
+          missing !== undefined && (Array.isArray(missing) ? missing.length : missing.size) > 0;
+        if (hasMissing || code === ERROR) {
+          details.set(slot, {
+            ...(hasMissing ? { missingFacts: [...(missing as Iterable<string>)] } : {}),
+            ...(decided.error !== undefined ? { error: decided.error } : {}),
+          });
+        }
+      }
+      continue;
+    }
+    const householdTraces: PolicyTrace[] = [];
     for (let p = 0; p < policyCount; p++) {
       const policy = ctx.policies[p] as (typeof ctx.policies)[number];
-      const decision = decidePolicy(ctx, records, policy, options.trace === true);
+      const decision = decidePolicy(ctx, records, policy, true);
       const slot = h * policyCount + p;
       statuses[slot] = CODE_OF[decision.status];
       if (decision.amountFen !== null) amountsFen[slot] = decision.amountFen;
@@ -76,13 +124,13 @@ export function evaluateBatch(
           ...(decision.error ? { error: decision.error } : {}),
         });
       }
-      householdTraces?.push(buildTrace(ctx, records, policy, decision));
+      householdTraces.push(buildTrace(ctx, records, policy, decision));
     }
-    if (householdTraces) traces?.push(householdTraces);
+    traces.push(householdTraces);
   }
   return {
     policyIds: ctx.policies.map((p) => p.id),
-    householdCount: households.length,
+    householdCount,
     statuses,
     amountsFen,
     details,

@@ -1,17 +1,19 @@
 /**
  * Worker-thread side of `RulesWorkerPool`. Compiled closures cannot cross threads, so each worker
- * loads the catalogue from the same texts once, then answers batch requests. Imports rules code only.
+ * loads the catalogue from the same texts once, then answers batch requests, which carry the
+ * households as columns (`columnar.ts`). Imports rules code only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCatalog } from '../catalog/loadCatalog.ts';
 import type { CatalogSources } from '../catalog/types.ts';
 import type { ExpressionLimits } from '../cel/limits.ts';
-import { evaluateBatch } from './batch.ts';
-import type { HouseholdFacts } from './facts.ts';
+import { evaluateRecords } from './batch.ts';
+import { type ColumnarHouseholds, columnarRecords } from './columnar.ts';
+import { evaluationContext } from './engine.ts';
 
 export interface WorkerRequest {
   id: number;
-  households: HouseholdFacts[];
+  columns: ColumnarHouseholds;
   date: string;
   regionCode: string;
   policies?: string[];
@@ -22,13 +24,9 @@ const catalog = loadCatalog(sources, limits);
 
 parentPort?.on('message', (request: WorkerRequest) => {
   try {
-    const result = evaluateBatch(
-      catalog,
-      request.households,
-      request.date,
-      request.regionCode,
-      request.policies ? { policies: request.policies } : {},
-    );
+    const ctx = evaluationContext(catalog, request.date, request.regionCode, request.policies);
+    const { columns } = request;
+    const result = evaluateRecords(ctx, columns.count, columnarRecords(catalog.facts, columns));
     parentPort?.postMessage({ id: request.id, result }, [
       result.statuses.buffer as ArrayBuffer,
       result.amountsFen.buffer as ArrayBuffer,

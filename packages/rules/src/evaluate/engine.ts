@@ -6,12 +6,17 @@
  */
 
 import { closure } from '../catalog/dependencies.ts';
-import type { CompiledCatalog, CompiledPolicy, CompiledVariable } from '../catalog/types.ts';
+import type {
+  CompiledCatalog,
+  CompiledCondition,
+  CompiledPolicy,
+  CompiledVariable,
+} from '../catalog/types.ts';
 import type { Scope } from '../cel/compile.ts';
 import type { PreparedExpression } from '../cel/expression.ts';
 import { FactRecord, Failure } from '../cel/runtime.ts';
 import { MissingFactError } from '../errors.ts';
-import { ROUNDING_RULES, type RoundingRule, roundFen } from '../money.ts';
+import { ROUNDING_RULES, type RoundingRule, roundFen, roundIntFen } from '../money.ts';
 import { lookupParameter, type ParameterValue } from '../parameters/parameter.ts';
 import { buildRecords, type HouseholdFacts, type HouseholdRecords } from './facts.ts';
 
@@ -78,6 +83,34 @@ export function createEvaluationContext(
   return { catalog, date, regionCode, policies, variableNames, variables, parameterValues, param, scope };
 }
 
+// Contexts are reused per (catalogue, date, region, policies): a single-household call, the most
+// frequent one, would otherwise resolve every parameter again. Evaluation is synchronous, so the
+// shared scope is never used by two evaluations at once.
+const contextCache = new WeakMap<CompiledCatalog, Map<string, EvaluationContext>>();
+const CONTEXTS_PER_CATALOG = 64;
+
+/** `createEvaluationContext`, cached. */
+export function evaluationContext(
+  catalog: CompiledCatalog,
+  date: string,
+  regionCode: string,
+  policyIds?: readonly string[],
+): EvaluationContext {
+  let contexts = contextCache.get(catalog);
+  if (!contexts) {
+    contexts = new Map();
+    contextCache.set(catalog, contexts);
+  }
+  const key = `${date}|${regionCode}|${policyIds ? policyIds.join(',') : '*'}`;
+  let ctx = contexts.get(key);
+  if (!ctx) {
+    ctx = createEvaluationContext(catalog, date, regionCode, policyIds);
+    if (contexts.size >= CONTEXTS_PER_CATALOG) contexts.delete(contexts.keys().next().value as string);
+    contexts.set(key, ctx);
+  }
+  return ctx;
+}
+
 /** Result of running one expression: the value, or the error stored in `lastError`. */
 const FAILED: unique symbol = Symbol('failed');
 
@@ -94,7 +127,11 @@ function run(ctx: EvaluationContext, expression: PreparedExpression): unknown {
 }
 
 export function prepareHousehold(ctx: EvaluationContext, facts: HouseholdFacts): HouseholdRecords {
-  const records = buildRecords(ctx.catalog.facts, facts);
+  return computeVariables(ctx, buildRecords(ctx.catalog.facts, facts));
+}
+
+/** Adds the variables the context's policies need to freshly built fact records. */
+export function computeVariables(ctx: EvaluationContext, records: HouseholdRecords): HouseholdRecords {
   const root = ctx.scope.root;
   root.household = records.household;
   root.members = records.members;
@@ -120,7 +157,7 @@ export interface PolicyDecision {
   status: PolicyStatus;
   /** Integer fen, when eligible and the policy has an amount. */
   amountFen: number | null;
-  /** Unrounded formula result (int fen as bigint, or a double), for the trace. */
+  /** Unrounded formula result (int fen, or a double), for the trace. */
   rawAmount?: bigint | number;
   rounding?: RoundingRule;
   missingFacts: string[];
@@ -130,18 +167,35 @@ export interface PolicyDecision {
   conditionDetails?: (string[] | string | undefined)[];
 }
 
-function missingRequired(policy: CompiledPolicy, records: HouseholdRecords, into: Set<string>): Set<string> {
+/** Adds the policy's required facts that are absent; creates the set only when one is. */
+function missingRequired(
+  policy: CompiledPolicy,
+  records: HouseholdRecords,
+  into: Set<string> | undefined,
+): Set<string> | undefined {
+  // No helper closure here: under tsx every arrow function assigned to a name gets a naming call,
+  // which on this path (every policy of every household) cost more than the work itself.
+  let missing = into;
   for (const fact of policy.requiredFacts) {
     if (fact.entity === 'household') {
-      if (records.household[fact.name] === undefined) into.add(`household.${fact.name}`);
-    } else if (!Array.isArray(records.members)) into.add('members');
-    else {
-      records.members.forEach((m, i) => {
-        if (m[fact.name] === undefined) into.add(`members[${i}].${fact.name}`);
-      });
+      if (records.household[fact.name] === undefined) {
+        missing ??= new Set();
+        missing.add(`household.${fact.name}`);
+      }
+    } else if (!Array.isArray(records.members)) {
+      missing ??= new Set();
+      missing.add('members');
+    } else {
+      const members = records.members;
+      for (let i = 0; i < members.length; i++) {
+        if ((members[i] as FactRecord)[fact.name] === undefined) {
+          missing ??= new Set();
+          missing.add(`members[${i}].${fact.name}`);
+        }
+      }
     }
   }
-  return into;
+  return missing;
 }
 
 function errorText(error: unknown): string {
@@ -163,26 +217,51 @@ function resolveRounding(ctx: EvaluationContext, policy: CompiledPolicy): Roundi
   return value as RoundingRule;
 }
 
+/** Status codes of `decideCore` (and of batch results: `STATUS_CODES` in batch.ts). */
+export const ELIGIBLE = 0;
+export const INELIGIBLE = 1;
+export const NEEDS_INFORMATION = 2;
+export const ERROR = 3;
+const STATUS_OF: readonly PolicyStatus[] = ['eligible', 'ineligible', 'needsInformation', 'error'];
+
+/**
+ * What `decideCore` found besides the status, in module state rather than a fresh object: the
+ * batch path reads it without allocating anything per household and policy.
+ */
+export const decided = {
+  amountFen: null as number | null,
+  rawAmount: undefined as number | undefined,
+  rounding: undefined as RoundingRule | undefined,
+  missing: undefined as Set<string> | string[] | undefined,
+  error: undefined as string | undefined,
+};
+
 /**
  * Decides one policy. A veto that holds, or an ordinary condition that fails, makes the household
  * ineligible even while other facts are missing (the answer cannot change); otherwise any missing
  * fact gives `needsInformation`, any rule error gives `error`, and only then is the amount computed.
+ * Condition outcomes are collected only when `outcomes` is given (traces).
  */
-export function decidePolicy(
+export function decideCore(
   ctx: EvaluationContext,
   records: HouseholdRecords,
   policy: CompiledPolicy,
-  detailed: boolean,
-): PolicyDecision {
+  outcomes?: ConditionOutcome[],
+  details?: (string[] | string | undefined)[],
+): number {
   const root = ctx.scope.root;
   root.household = records.household;
   root.members = records.members;
+  decided.amountFen = null;
+  decided.rawAmount = undefined;
+  decided.rounding = undefined;
+  decided.error = undefined;
   let ruledOut = false;
   let firstError: unknown;
   let missing: Set<string> | undefined;
-  const outcomes: ConditionOutcome[] | undefined = detailed ? [] : undefined;
-  const details: (string[] | string | undefined)[] | undefined = detailed ? [] : undefined;
-  for (const condition of policy.conditions) {
+  const conditions = policy.conditions;
+  for (let i = 0; i < conditions.length; i++) {
+    const condition = conditions[i] as CompiledCondition;
     const value = run(ctx, condition.expression);
     let outcome: ConditionOutcome;
     let detail: string[] | string | undefined;
@@ -191,54 +270,83 @@ export function decidePolicy(
         outcome = 'missing';
         missing ??= new Set();
         for (const fact of lastError.facts) missing.add(fact);
-        detail = [...lastError.facts];
+        if (details) detail = [...lastError.facts];
       } else {
         outcome = 'error';
         firstError ??= lastError;
-        detail = errorText(lastError);
+        if (details) detail = errorText(lastError);
       }
     } else {
       outcome = value === true;
       if (outcome === condition.veto) ruledOut = true;
     }
-    outcomes?.push(outcome);
-    details?.push(detail);
-    // Without a trace there is nothing more to learn once the household is ruled out.
-    if (ruledOut && !detailed) break;
+    if (outcomes) {
+      outcomes.push(outcome);
+      details?.push(detail);
+    } else if (ruledOut) {
+      // Without a trace there is nothing more to learn once the household is ruled out.
+      break;
+    }
   }
-  if (policy.requiredFacts.length > 0) missing = missingRequired(policy, records, missing ?? new Set());
-  const base: Pick<PolicyDecision, 'missingFacts' | 'conditionOutcomes' | 'conditionDetails'> = {
-    missingFacts: missing && missing.size > 0 ? [...missing] : [],
-  };
-  if (outcomes) {
-    base.conditionOutcomes = outcomes;
-    base.conditionDetails = details;
+  if (policy.requiredFacts.length > 0) missing = missingRequired(policy, records, missing);
+  decided.missing = missing;
+  if (ruledOut) return INELIGIBLE;
+  if (firstError !== undefined) {
+    decided.error = errorText(firstError);
+    return ERROR;
   }
-  if (ruledOut) return { status: 'ineligible', amountFen: null, ...base };
-  if (firstError !== undefined)
-    return { status: 'error', amountFen: null, error: errorText(firstError), ...base };
-  if (base.missingFacts.length > 0) return { status: 'needsInformation', amountFen: null, ...base };
-  if (!policy.amount) return { status: 'eligible', amountFen: null, ...base };
+  if (missing !== undefined && missing.size > 0) return NEEDS_INFORMATION;
+  if (!policy.amount) return ELIGIBLE;
   const raw = run(ctx, policy.amount.formula);
   if (raw === FAILED) {
     if (lastError instanceof MissingFactError) {
-      return { status: 'needsInformation', amountFen: null, ...base, missingFacts: [...lastError.facts] };
+      decided.missing = [...lastError.facts];
+      return NEEDS_INFORMATION;
     }
-    return { status: 'error', amountFen: null, error: errorText(lastError), ...base };
+    decided.error = errorText(lastError);
+    return ERROR;
   }
   try {
     const rounding = resolveRounding(ctx, policy);
-    const fen = roundFen(raw as bigint | number, rounding);
-    return {
-      status: 'eligible',
-      amountFen: Number(fen),
-      rawAmount: raw as bigint | number,
-      rounding,
-      ...base,
-    };
+    // An int formula already gives whole fen (a safe integer); a double goes through its decimal.
+    decided.amountFen =
+      policy.amount.formula.type === 'int'
+        ? roundIntFen(raw as number, rounding)
+        : Number(roundFen(raw as number, rounding));
+    decided.rawAmount = raw as number;
+    decided.rounding = rounding;
+    return ELIGIBLE;
   } catch (error) {
-    return { status: 'error', amountFen: null, error: errorText(error), ...base };
+    decided.error = errorText(error);
+    return ERROR;
   }
+}
+
+/** `decideCore` as an object, with condition outcomes when `detailed` (for traces). */
+export function decidePolicy(
+  ctx: EvaluationContext,
+  records: HouseholdRecords,
+  policy: CompiledPolicy,
+  detailed: boolean,
+): PolicyDecision {
+  const outcomes: ConditionOutcome[] | undefined = detailed ? [] : undefined;
+  const details: (string[] | string | undefined)[] | undefined = detailed ? [] : undefined;
+  const code = decideCore(ctx, records, policy, outcomes, details);
+  const decision: PolicyDecision = {
+    status: STATUS_OF[code] as PolicyStatus,
+    amountFen: decided.amountFen,
+    missingFacts: decided.missing ? [...decided.missing] : [],
+  };
+  if (decided.rawAmount !== undefined) {
+    decision.rawAmount = decided.rawAmount;
+    decision.rounding = decided.rounding;
+  }
+  if (decided.error !== undefined) decision.error = decided.error;
+  if (outcomes) {
+    decision.conditionOutcomes = outcomes;
+    decision.conditionDetails = details;
+  }
+  return decision;
 }
 
 export function evaluateHousehold(

@@ -141,6 +141,26 @@ describe('dibao worked example', () => {
     expect(dibao(household(), '2025-07-01', township).amountFen).toBe(99000);
   });
 
+  it('reuses parameter and variable traces only where they are the same, and freezes them', () => {
+    const township = '420902001000';
+    const standard = (date: string) =>
+      dibao(household(), date, township).trace.parameters.find((p) => p.name === 'dibaoStandard');
+    // Cached per date and region: a later date gets its own value, an earlier one its own again.
+    expect([
+      standard('2025-03-01')?.value,
+      standard('2025-07-01')?.value,
+      standard('2025-03-01')?.value,
+    ]).toEqual([68000, 65000, 68000]);
+    const results = evaluate(catalog, household(), '2025-03-01', township);
+    const perCapita = (i: number) => results[i]?.trace.variables.find((v) => v.name === 'perCapitaIncome');
+    expect(perCapita(0)).toBeDefined();
+    expect(perCapita(1)).toBe(perCapita(0));
+    expect(Object.isFrozen(perCapita(0))).toBe(true);
+    // A new household gets new variable traces.
+    const other = evaluate(catalog, household({ monthlyIncome: 30000 }), '2025-03-01', township);
+    expect(other[0]?.trace.variables.find((v) => v.name === 'perCapitaIncome')?.value).toBe(10000);
+  });
+
   it('evaluates every policy of the catalogue', () => {
     const results = evaluate(
       catalog,

@@ -1,6 +1,6 @@
 /** Evaluating the catalogue for one household, with a full trace for every policy. */
 import type { CompiledCatalog } from '../catalog/types.ts';
-import { createEvaluationContext, evaluateHousehold, type PolicyStatus } from './engine.ts';
+import { evaluateHousehold, evaluationContext, type PolicyStatus } from './engine.ts';
 import type { HouseholdFacts } from './facts.ts';
 import { buildTrace, type PolicyTrace } from './trace.ts';
 
@@ -32,7 +32,7 @@ export function evaluate(
   regionCode: string,
   options: EvaluateOptions = {},
 ): PolicyResult[] {
-  const ctx = createEvaluationContext(catalog, date, regionCode, options.policies);
+  const ctx = evaluationContext(catalog, date, regionCode, options.policies);
   const { records, decisions } = evaluateHousehold(ctx, facts, true);
   return ctx.policies.map((policy, i) => {
     const decision = decisions[i] as (typeof decisions)[number];

@@ -1,10 +1,11 @@
 /**
  * Converts the facts the server hands over into records the compiled expressions read. Done once
- * per household at the boundary: ints become bigint (CEL's int), null means "not known" (a missing
- * fact), undeclared keys are ignored, and a value of the wrong type is refused with its name.
+ * per household at the boundary: ints stay numbers but must be safe integers (see `cel/ints.ts`),
+ * null means "not known" (a missing fact), undeclared keys are ignored, and a value of the wrong
+ * type is refused with its name.
  */
-import type { FactDeclaration, FactSchema, ValueType } from '../catalog/facts.ts';
-import { FactRecord, Failure, INT64_MAX, INT64_MIN } from '../cel/runtime.ts';
+import type { FactDeclaration, FactSchema } from '../catalog/facts.ts';
+import { FactRecord, Failure } from '../cel/runtime.ts';
 import { InvalidFactError, MissingFactError } from '../errors.ts';
 
 /** One household's facts: household-level values and one object per member. */
@@ -13,42 +14,69 @@ export interface HouseholdFacts {
   members?: Record<string, unknown>[];
 }
 
-function convertScalar(type: string, value: unknown, where: string): unknown {
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Where a bad value sits, for the error message only: `household.x`, `members[1].y[2]`. */
+function where(path: string, name: string, index: number): string {
+  return index < 0 ? `${path}.${name}` : `${path}.${name}[${index}]`;
+}
+
+// `path`, `name` and `index` rather than a prepared text or a closure: this runs for every fact of
+// every household, and the text is needed only when the value is refused.
+function convertScalar(type: string, value: unknown, path: string, name: string, index: number): unknown {
   switch (type) {
     case 'int':
-      if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
-      if (typeof value === 'bigint' && value >= INT64_MIN && value <= INT64_MAX) return value;
-      throw new InvalidFactError(`${where} must be an integer, got ${String(value)}`);
+      // `+ 0`: JSON "-0" parses as -0, and ints have no negative zero.
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return value + 0;
+      if (typeof value === 'bigint' && value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value);
+      throw new InvalidFactError(
+        `${where(path, name, index)} must be an integer between -9007199254740991 and 9007199254740991, got ${String(value)}`,
+      );
     case 'double':
       if (typeof value === 'number' && Number.isFinite(value)) return value;
       if (typeof value === 'bigint') return Number(value);
-      throw new InvalidFactError(`${where} must be a number, got ${String(value)}`);
+      throw new InvalidFactError(`${where(path, name, index)} must be a number, got ${String(value)}`);
     case 'string':
       if (typeof value === 'string') return value;
-      throw new InvalidFactError(`${where} must be a string, got ${typeof value}`);
+      throw new InvalidFactError(`${where(path, name, index)} must be a string, got ${typeof value}`);
     default:
       if (typeof value === 'boolean') return value;
-      throw new InvalidFactError(`${where} must be true or false, got ${String(value)}`);
+      throw new InvalidFactError(`${where(path, name, index)} must be true or false, got ${String(value)}`);
   }
 }
 
-function convert(type: ValueType, value: unknown, where: string): unknown {
-  if (!type.startsWith('list<')) return convertScalar(type, value, where);
-  if (!Array.isArray(value)) throw new InvalidFactError(`${where} must be a list`);
-  const element = type.slice(5, -1);
-  return value.map((item, i) => convertScalar(element, item, `${where}[${i}]`));
+function convert(decl: FactDeclaration, value: unknown, path: string): unknown {
+  if (!decl.type.startsWith('list<')) return convertScalar(decl.type, value, path, decl.name, -1);
+  if (!Array.isArray(value)) throw new InvalidFactError(`${where(path, decl.name, -1)} must be a list`);
+  const element = decl.type.slice(5, -1);
+  const list = new Array(value.length);
+  for (let i = 0; i < value.length; i++) list[i] = convertScalar(element, value[i], path, decl.name, i);
+  return list;
+}
+
+// Declarations as arrays, once per schema: iterating a Map's entries per household costs more.
+const declarationLists = new WeakMap<Map<string, FactDeclaration>, FactDeclaration[]>();
+
+function listOf(declarations: Map<string, FactDeclaration>): FactDeclaration[] {
+  let list = declarationLists.get(declarations);
+  if (!list) {
+    list = [...declarations.values()];
+    declarationLists.set(declarations, list);
+  }
+  return list;
 }
 
 function fillRecord(
   record: FactRecord,
-  declarations: Map<string, FactDeclaration>,
+  declarations: FactDeclaration[],
   input: Record<string, unknown>,
   path: string,
 ) {
-  for (const [name, decl] of declarations) {
-    const value = input[name];
+  for (let i = 0; i < declarations.length; i++) {
+    const decl = declarations[i] as FactDeclaration;
+    const value = input[decl.name];
     if (value === undefined || value === null) continue;
-    record[name] = convert(decl.type, value, `${path}.${name}`);
+    record[decl.name] = convert(decl, value, path);
   }
 }
 
@@ -60,13 +88,15 @@ export interface HouseholdRecords {
 
 export function buildRecords(schema: FactSchema, facts: HouseholdFacts): HouseholdRecords {
   const household = new FactRecord('household');
-  fillRecord(household, schema.household, facts.household ?? {}, 'household');
+  fillRecord(household, listOf(schema.household), facts.household ?? {}, 'household');
   if (!Array.isArray(facts.members)) {
     return { household, members: new Failure(new MissingFactError(['members'])) };
   }
+  const memberDeclarations = listOf(schema.member);
   const members = facts.members.map((input, i) => {
-    const record = new FactRecord(`members[${i}]`);
-    fillRecord(record, schema.member, input ?? {}, `members[${i}]`);
+    const path = `members[${i}]`;
+    const record = new FactRecord(path);
+    fillRecord(record, memberDeclarations, input ?? {}, path);
     return record;
   });
   return { household, members };

@@ -99,7 +99,24 @@ function problemOf(error: unknown): ValueProblem {
   return { error: error instanceof Error ? error.message : String(error) };
 }
 
+// Policies share variables: each is traced once per household and the (frozen) trace shared.
+const variableTraces = new WeakMap<HouseholdRecords, Map<string, VariableTrace>>();
+
 function variableTrace(ctx: EvaluationContext, records: HouseholdRecords, name: string): VariableTrace {
+  let traces = variableTraces.get(records);
+  if (!traces) {
+    traces = new Map();
+    variableTraces.set(records, traces);
+  }
+  let trace = traces.get(name);
+  if (!trace) {
+    trace = deepFreeze(buildVariableTrace(ctx, records, name));
+    traces.set(name, trace);
+  }
+  return trace;
+}
+
+function buildVariableTrace(ctx: EvaluationContext, records: HouseholdRecords, name: string): VariableTrace {
   const v = ctx.catalog.variables.get(name);
   if (!v) throw new Error(`unknown variable ${name}`);
   const base = {
@@ -129,7 +146,33 @@ function variableTrace(ctx: EvaluationContext, records: HouseholdRecords, name: 
   return { ...base, memberValues, ...(problem ? { problem } : {}) };
 }
 
+// A parameter's trace depends only on the context (date, region), and tables of coefficients are
+// costly to copy into JSON form: built once per context and shared, frozen so no reader changes it.
+const parameterTraces = new WeakMap<EvaluationContext, Map<string, ParameterTrace>>();
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 function parameterTrace(ctx: EvaluationContext, name: string): ParameterTrace {
+  let traces = parameterTraces.get(ctx);
+  if (!traces) {
+    traces = new Map();
+    parameterTraces.set(ctx, traces);
+  }
+  let trace = traces.get(name);
+  if (!trace) {
+    trace = deepFreeze(buildParameterTrace(ctx, name));
+    traces.set(name, trace);
+  }
+  return trace;
+}
+
+function buildParameterTrace(ctx: EvaluationContext, name: string): ParameterTrace {
   const parameter = ctx.catalog.parameters.get(name);
   const resolved = ctx.parameterValues.get(name);
   const base = { name, description: parameter?.description ?? name, unit: parameter?.unit ?? '' };

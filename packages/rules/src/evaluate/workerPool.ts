@@ -1,15 +1,23 @@
 /**
  * Splits a batch across `node:worker_threads`. The pool starts its workers once (each compiles the
- * catalogue from its texts) and reuses them for every batch, so the per-batch cost is only moving
- * facts in and typed arrays out.
+ * catalogue from its texts) and reuses them for every batch. Facts travel as columns of typed
+ * arrays (`columnar.ts`), transferred, not copied: structured-cloning nested fact objects cost the
+ * worker about as much as evaluating them, which made two threads slower than one. The batch is cut
+ * into chunks handed out as workers finish (an uneven or busy core does not hold up the rest), each
+ * to the worker with the fewest chunks in flight, so that concurrent small batches (one per
+ * township) spread over the workers too; two in flight per worker so that encoding the next chunk
+ * overlaps with evaluating this one.
  */
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { parseFactFiles } from '../catalog/facts.ts';
 import type { CatalogSources } from '../catalog/types.ts';
 import type { ExpressionLimits } from '../cel/limits.ts';
 import { type BatchResult, concatBatchResults } from './batch.ts';
+import type { WorkerRequest } from './batchWorker.ts';
+import { encodeHouseholds, transferables } from './columnar.ts';
 import type { HouseholdFacts } from './facts.ts';
 
 export interface WorkerPoolOptions {
@@ -43,13 +51,23 @@ function workerEntry(workerUrl: URL): { entry: URL | string; eval: boolean } {
 
 type Pending = { resolve: (r: BatchResult) => void; reject: (e: Error) => void };
 
+/** Households per chunk: at least this many (messages have a fixed cost)... */
+const MIN_CHUNK = 500;
+/** ...and enough chunks per worker to even out a slow or busy core. */
+const CHUNKS_PER_WORKER = 8;
+
 export class RulesWorkerPool {
   private readonly workers: Worker[];
   private readonly ready: Promise<void>[];
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Chunks sent to each worker and not yet answered. */
+  private readonly inFlight: number[] = [];
+  private readonly schema: ReturnType<typeof parseFactFiles>;
 
   constructor(sources: CatalogSources, options: WorkerPoolOptions = {}) {
+    // The fact declarations tell the encoder which columns to build (the workers check them too).
+    this.schema = parseFactFiles(sources.facts);
     const size = Math.max(1, options.size ?? Math.min(8, availableParallelism()));
     const { entry, eval: isEval } = workerEntry(new URL('./batchWorker.ts', import.meta.url));
     this.workers = [];
@@ -79,6 +97,7 @@ export class RulesWorkerPool {
         this.pending.clear();
       });
       this.workers.push(worker);
+      this.inFlight.push(0);
     }
   }
 
@@ -86,7 +105,7 @@ export class RulesWorkerPool {
     return this.workers.length;
   }
 
-  /** Evaluates `households` split into one contiguous slice per worker; results keep input order. */
+  /** Evaluates `households` in chunks across the workers; results keep input order. */
   async evaluateBatch(
     households: readonly HouseholdFacts[],
     date: string,
@@ -94,16 +113,54 @@ export class RulesWorkerPool {
     policies?: string[],
   ): Promise<BatchResult> {
     await Promise.all(this.ready);
-    const sliceSize = Math.ceil(households.length / this.workers.length) || 1;
-    const parts = this.workers.map((worker, i) => {
-      const slice = households.slice(i * sliceSize, (i + 1) * sliceSize);
-      const id = this.nextId++;
-      return new Promise<BatchResult>((resolve, reject) => {
-        this.pending.set(id, { resolve, reject });
-        worker.postMessage({ id, households: slice, date, regionCode, ...(policies ? { policies } : {}) });
+    const size = this.workers.length;
+    const chunkSize = Math.max(MIN_CHUNK, Math.ceil(households.length / (size * CHUNKS_PER_WORKER)));
+    const chunkCount = Math.max(1, Math.ceil(households.length / chunkSize));
+    const results: BatchResult[] = new Array(chunkCount);
+    let next = 0;
+    const lane = async () => {
+      try {
+        while (next < chunkCount) {
+          const chunk = next++;
+          const slice = households.slice(chunk * chunkSize, (chunk + 1) * chunkSize);
+          const columns = encodeHouseholds(this.schema, slice);
+          const request: WorkerRequest = { id: this.nextId++, columns, date, regionCode };
+          if (policies) request.policies = policies;
+          results[chunk] = await this.send(request, transferables(columns));
+        }
+      } catch (error) {
+        next = chunkCount; // one failure fails the batch: hand out no more chunks
+        throw error;
+      }
+    };
+    const lanes = Array.from({ length: 2 * size }, lane);
+    await Promise.all(lanes);
+    return concatBatchResults(results);
+  }
+
+  /** Sends one chunk to the least busy worker. */
+  private send(request: WorkerRequest, transfer: ArrayBuffer[]): Promise<BatchResult> {
+    let index = 0;
+    for (let i = 1; i < this.workers.length; i++) {
+      if ((this.inFlight[i] as number) < (this.inFlight[index] as number)) index = i;
+    }
+    this.inFlight[index] = (this.inFlight[index] as number) + 1;
+    const done = () => {
+      this.inFlight[index] = (this.inFlight[index] as number) - 1;
+    };
+    return new Promise<BatchResult>((resolve, reject) => {
+      this.pending.set(request.id, {
+        resolve: (result) => {
+          done();
+          resolve(result);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
       });
+      (this.workers[index] as Worker).postMessage(request, transfer);
     });
-    return concatBatchResults(await Promise.all(parts));
   }
 
   async close(): Promise<void> {

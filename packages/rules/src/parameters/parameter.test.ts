@@ -37,39 +37,39 @@ describe('parameters', () => {
   it('returns the national value in force on the date, with its provenance', () => {
     expect(lookupParameter(standard, '2021-06-30', '110101000000')).toEqual({
       name: 'dibaoStandard',
-      value: 50000n,
+      value: 50000,
       effectiveDate: '2020-01-01',
       regionPrefix: null,
       reference: '国家指导标准',
       unit: 'fen/month',
       description: '城乡最低生活保障标准',
     });
-    expect(lookupParameter(standard, '2022-01-01', '110101000000').value).toBe(55000n);
+    expect(lookupParameter(standard, '2022-01-01', '110101000000').value).toBe(55000);
   });
 
   it('prefers township over county over city over province over national', () => {
     const at = (date: string, region: string) => lookupParameter(standard, date, region);
     expect(at('2025-04-01', '420902001000')).toMatchObject({
-      value: 68000n,
+      value: 68000,
       regionPrefix: '420902001',
       reference: '书院街道试点',
     });
-    expect(at('2025-04-01', '420902002000')).toMatchObject({ value: 66000n, regionPrefix: '420902' });
+    expect(at('2025-04-01', '420902002000')).toMatchObject({ value: 66000, regionPrefix: '420902' });
     expect(at('2025-04-01', '420903000000')).toMatchObject({
-      value: 65000n,
+      value: 65000,
       regionPrefix: '4209',
       reference: '孝感市民政局 2025 年标准',
       effectiveDate: '2025-01-01',
     });
-    expect(at('2025-04-01', '420100000000')).toMatchObject({ value: 60000n, regionPrefix: '42' });
-    expect(at('2023-04-01', '420902001000')).toMatchObject({ value: 55000n, regionPrefix: null });
+    expect(at('2025-04-01', '420100000000')).toMatchObject({ value: 60000, regionPrefix: '42' });
+    expect(at('2023-04-01', '420902001000')).toMatchObject({ value: 55000, regionPrefix: null });
   });
 
   it('lets null end a regional value so the broader one applies again', () => {
     // The county value ended on 2025-06-01: the city value applies from then on.
-    expect(lookupParameter(standard, '2025-05-31', '420902002000').value).toBe(66000n);
+    expect(lookupParameter(standard, '2025-05-31', '420902002000').value).toBe(66000);
     expect(lookupParameter(standard, '2025-06-01', '420902002000')).toMatchObject({
-      value: 65000n,
+      value: 65000,
       regionPrefix: '4209',
     });
   });

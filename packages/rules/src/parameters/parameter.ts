@@ -17,7 +17,10 @@ import {
 } from '../yaml/yamlFile.ts';
 
 export type ParameterType = 'int' | 'double' | 'string' | 'bool';
-/** CEL representation: int parameters are bigint, like every CEL int. */
+/**
+ * Compiled-CEL representation: an int parameter is a safe-integer number, like every int in the
+ * compiled closures (see `cel/ints.ts`). The type keeps bigint for callers written against it.
+ */
 export type ParameterScalar = bigint | number | string | boolean;
 
 export interface DatedValue {
@@ -133,7 +136,7 @@ function convert(file: YamlFile, raw: RawValue, type: ParameterType, unit: strin
       if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
         throw bad(unit.startsWith('fen') ? 'an integer number of fen' : 'an integer');
       }
-      return { date: raw.date, value: BigInt(v), ...base };
+      return { date: raw.date, value: v + 0, ...base };
     case 'double':
       if (typeof v !== 'number' || !Number.isFinite(v)) throw bad('a number');
       return { date: raw.date, value: v, ...base };
