@@ -19,6 +19,16 @@ const benches = [
     file: 'bench/registry/seed.bench.ts',
     args: quick ? ['--households', '20000'] : [],
   },
+  {
+    name: 'policy finds people, end to end',
+    file: 'bench/screening/screen.bench.ts',
+    args: quick ? ['--households', '20000'] : ['--households', '100000'],
+  },
+  {
+    name: 'registry list + region counts',
+    file: 'bench/registry/list.bench.ts',
+    args: quick ? ['--households', '20000'] : ['--households', '200000'],
+  },
 ];
 
 let failed = 0;

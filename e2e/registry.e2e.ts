@@ -55,7 +55,10 @@ async function fillDate(page: Page, id: string, date: string): Promise<void> {
 async function errorUnder(page: Page, field: string): Promise<string> {
   const item = page.locator('.ant-form-item').filter({ has: page.locator(`#${field}`) });
   const error = item.locator('.ant-form-item-explain-error');
-  await error.first().waitFor();
+  // antd may show the message's box a moment before its text (its motion): wait for the text.
+  await expect
+    .poll(async () => (await error.allTextContents()).join(' ').trim(), { timeout: 15_000 })
+    .not.toBe('');
   return (await error.allTextContents()).join(' ');
 }
 

@@ -20,12 +20,18 @@ import type { Database } from './db/database.ts';
 import { auditRoutes } from './domains/audit/audit.routes.ts';
 import { Account, authRoutes } from './domains/auth/auth.routes.ts';
 import { healthRoutes } from './domains/health/health.routes.ts';
+import { policiesRoutes, policySchemas } from './domains/policies/policies.routes.ts';
 import { Region, regionsRoutes } from './domains/regions/regions.routes.ts';
 import { householdsRoutes } from './domains/registry/households.routes.ts';
 import { cipherFor } from './domains/registry/personalData.crypto.ts';
 import { personsRoutes } from './domains/registry/persons.routes.ts';
 import { registrySchemas } from './domains/registry/registry.schemas.ts';
+import { screeningRoutes } from './domains/screening/screening.routes.ts';
+import { screeningSchemas } from './domains/screening/screening.schemas.ts';
+import { selfCheckRoutes } from './domains/selfcheck/selfCheck.routes.ts';
+import { selfCheckSchemas } from './domains/selfcheck/selfCheck.schemas.ts';
 import { userSchemas, usersRoutes } from './domains/users/users.routes.ts';
+import { whatIfRoutes } from './domains/whatIf/whatIf.routes.ts';
 import { installErrorHandler } from './http/errorHandler.ts';
 import { ErrorResponse } from './http/schemas.ts';
 import { installSession } from './http/session.ts';
@@ -36,7 +42,17 @@ export interface AppState {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
-export async function buildApp(db: Database, config: Config): Promise<FastifyInstance & { state: AppState }> {
+/** Services the app uses but does not own (the job queue is started and stopped by `doudi serve`). */
+export interface AppServices {
+  /** Queue for background jobs; without it, screening runs execute in this process. */
+  jobs?: { send(name: string, data: object): Promise<string | null> };
+}
+
+export async function buildApp(
+  db: Database,
+  config: Config,
+  services: AppServices = {},
+): Promise<FastifyInstance & { state: AppState }> {
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
     bodyLimit: config.bodyLimit,
@@ -97,6 +113,10 @@ export async function buildApp(db: Database, config: Config): Promise<FastifyIns
         { name: 'audit', description: '审计' },
         { name: 'registry', description: '家庭与人员登记' },
         { name: 'operations', description: '运维' },
+        { name: 'screening', description: '政策找人：批量测算、结果、依据与救助处方' },
+        { name: 'public', description: '公开接口（无需登录）：救助助手' },
+        { name: 'policies', description: '政策管理：草稿、检查、差异、发布、版本' },
+        { name: 'whatIf', description: '政策测算：调整参数，测算新增、减少的救助对象和资金变化' },
       ],
     },
     refResolver: {
@@ -105,7 +125,16 @@ export async function buildApp(db: Database, config: Config): Promise<FastifyIns
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
 
-  for (const schema of [ErrorResponse, Account, Region, ...userSchemas, ...registrySchemas])
+  for (const schema of [
+    ErrorResponse,
+    Account,
+    Region,
+    ...userSchemas,
+    ...registrySchemas,
+    ...selfCheckSchemas,
+    ...policySchemas,
+    ...screeningSchemas,
+  ])
     app.addSchema(schema);
   installSession(app, db, config);
 
@@ -117,6 +146,10 @@ export async function buildApp(db: Database, config: Config): Promise<FastifyIns
   const registry = { db, cipher: cipherFor(config.dataKey) };
   await app.register(householdsRoutes(registry));
   await app.register(personsRoutes(registry));
+  await app.register(selfCheckRoutes(db, { rateLimit: config.selfCheckRateLimit }));
+  await app.register(policiesRoutes(db));
+  await app.register(screeningRoutes({ db, jobs: services.jobs, log: app.log }));
+  await app.register(whatIfRoutes({ db, log: app.log }));
 
   await serveWebClient(app, config.webDist);
   return Object.assign(app, { state });

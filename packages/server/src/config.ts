@@ -29,6 +29,8 @@ export interface Config {
   /** Requests per minute per client address on the login route and on the whole API. */
   loginRateLimit: number;
   apiRateLimit: number;
+  /** Self-checks per minute per client address (public, each evaluates the whole catalogue). */
+  selfCheckRateLimit: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
   logLevel: string;
@@ -69,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutMinutes: int(env.DOUDI_LOCKOUT_MINUTES, 15),
     loginRateLimit: int(env.DOUDI_LOGIN_RATE_LIMIT, 20),
     apiRateLimit: int(env.DOUDI_API_RATE_LIMIT, 1200),
+    selfCheckRateLimit: int(env.DOUDI_SELF_CHECK_RATE_LIMIT, 10),
     bodyLimit: int(env.DOUDI_BODY_LIMIT, 1_048_576),
     logLevel: env.LOG_LEVEL || (environment === 'test' ? 'silent' : 'info'),
     jobs: env.DOUDI_JOBS ? env.DOUDI_JOBS === 'true' : true,

@@ -20,6 +20,14 @@ const HouseholdCreatePage = lazy(() => import('./scenes/households/HouseholdCrea
 const HouseholdDetailPage = lazy(() => import('./scenes/households/HouseholdDetailPage'));
 const PersonDetailPage = lazy(() => import('./scenes/households/PersonDetailPage'));
 const DuplicatesPage = lazy(() => import('./scenes/duplicates/DuplicatesPage'));
+const AccessLogPage = lazy(() => import('./scenes/accessLog/AccessLogPage'));
+const PoliciesPage = lazy(() => import('./scenes/policies/PoliciesPage'));
+const PolicyDetailPage = lazy(() => import('./scenes/policies/PolicyDetailPage'));
+const PolicyEditorPage = lazy(() => import('./scenes/policies/PolicyEditorPage'));
+const ScreeningPage = lazy(() => import('./scenes/screening/ScreeningPage'));
+const WhatIfPage = lazy(() => import('./scenes/whatIf/WhatIfPage'));
+// Public: residents use it without an account.
+const SelfCheckPage = lazy(() => import('./scenes/selfcheck/SelfCheckPage'));
 
 function page(element: ReactNode, permission?: string | string[]) {
   const body = <Suspense fallback={<FullPageSpin />}>{element}</Suspense>;
@@ -33,6 +41,7 @@ function OwnRegion() {
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
+  { path: '/self-check', element: page(<SelfCheckPage />), errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (
@@ -58,6 +67,12 @@ export const router = createBrowserRouter([
           { path: 'households/:id', element: page(<HouseholdDetailPage />, 'registry.read') },
           { path: 'persons/:id', element: page(<PersonDetailPage />, 'registry.read') },
           { path: 'registry/duplicates', element: page(<DuplicatesPage />, 'registry.merge') },
+          { path: 'registry/access-log', element: page(<AccessLogPage />, 'personalData.accessLogRead') },
+          { path: 'policies', element: page(<PoliciesPage />, 'policy.read') },
+          { path: 'policies/detail', element: page(<PolicyDetailPage />, 'policy.read') },
+          { path: 'policies/edit', element: page(<PolicyEditorPage />, 'policy.edit') },
+          { path: 'screening', element: page(<ScreeningPage />, 'screening.read') },
+          { path: 'what-if', element: page(<WhatIfPage />, 'whatIf.run') },
           { path: 'account', element: page(<AccountPage />, 'account.read') },
           { path: '*', element: <NotFoundPage /> },
         ],

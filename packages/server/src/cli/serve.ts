@@ -8,12 +8,13 @@ export async function serve(options: { port?: string; host?: string; demo?: bool
   const { config, db } = await openRuntime();
   if (options.port) config.port = Number(options.port);
   if (options.host) config.host = options.host;
-  const app = await buildApp(db, config);
+  const jobs = new JobRunner(db, config, console);
+  const app = await buildApp(db, config, config.jobs ? { jobs } : {});
   if (options.demo && config.environment !== 'production') {
     const seeded = await seedDemo(db, config);
     app.log.info(seeded, '演示数据已就绪');
   }
-  const jobs = new JobRunner(db, config, app.log);
+  jobs.setLogger(app.log);
   if (config.jobs) await jobs.start();
 
   let stopping = false;

@@ -9,6 +9,9 @@ import type { Database } from '../db/database.ts';
 import { asSystem } from '../db/scope.ts';
 import { verifyAuditChain } from '../domains/audit/auditVerify.ts';
 import { deleteExpiredSessions } from '../domains/auth/sessions.repo.ts';
+import { today } from '../domains/registry/registry.model.ts';
+import { recountSummary } from '../domains/registry/summary.repo.ts';
+import { runScreening } from '../domains/screening/screening.run.ts';
 
 export interface JobLogger {
   info(object: object, message: string): void;
@@ -19,7 +22,9 @@ export interface JobDefinition {
   name: string;
   /** Cron schedule (server time zone), if the job runs by itself. */
   cron?: string;
-  run(db: Database, log: JobLogger): Promise<object>;
+  /** Retries and expiry for each job sent (pg-boss send options). */
+  sendOptions?: PgBoss.SendOptions;
+  run(db: Database, log: JobLogger, data?: Record<string, unknown>): Promise<object>;
 }
 
 export const jobs: JobDefinition[] = [
@@ -39,6 +44,30 @@ export const jobs: JobDefinition[] = [
       const result = await verifyAuditChain(db);
       if (!result.ok) log.error({ result }, '审计链校验失败');
       return result;
+    },
+  },
+  {
+    // Region counts: categories start and end by date without any write, so they are counted
+    // again for the new day; households and persons too, which repairs any drift.
+    name: 'registry-summary-recount',
+    cron: '5 0 * * *',
+    async run(db) {
+      const on = today();
+      await recountSummary(db, on, true);
+      return { on };
+    },
+  },
+  {
+    // 政策找人: one screening run, queued by POST /api/screening/runs. A run that crashed (process
+    // killed) expires and is retried; it continues after its last stored batch.
+    name: 'screening-run',
+    sendOptions: { retryLimit: 3, retryDelay: 5, expireInSeconds: 3 * 3600 },
+    async run(db, log, data) {
+      const runId = String(data?.runId ?? '');
+      const outcome = await runScreening(db, runId, {
+        onBatch: (processed, total) => log.info({ runId, processed, total }, '政策找人进度'),
+      });
+      return outcome;
     },
   },
 ];
@@ -65,8 +94,13 @@ export class JobRunner {
   constructor(
     private readonly db: Database,
     private readonly config: Config,
-    private readonly log: JobLogger,
+    private log: JobLogger,
   ) {}
+
+  /** The app's logger, once the app exists (the runner is made first so that the app can queue jobs). */
+  setLogger(log: JobLogger): void {
+    this.log = log;
+  }
 
   async start(): Promise<void> {
     const boss = this.config.databaseUrl
@@ -76,8 +110,12 @@ export class JobRunner {
     await boss.start();
     for (const job of jobs) {
       await boss.createQueue(job.name);
-      await boss.work(job.name, async () => {
-        const result = await job.run(this.db, this.log);
+      await boss.work(job.name, async ([received]) => {
+        const result = await job.run(
+          this.db,
+          this.log,
+          received?.data as Record<string, unknown> | undefined,
+        );
         this.log.info({ job: job.name, result }, '后台任务完成');
         return result;
       });
@@ -89,7 +127,7 @@ export class JobRunner {
   /** Queues a job now; returns its id. */
   async send(name: string, data: object = {}): Promise<string | null> {
     if (!this.boss) throw new Error('jobs are not running');
-    return this.boss.send(name, data);
+    return this.boss.send(name, data, jobs.find((j) => j.name === name)?.sendOptions ?? {});
   }
 
   /** Lets running jobs finish, then stops; called on shutdown. */

@@ -1,4 +1,8 @@
+import { policiesEn } from './policies.en';
 import { registryEn } from './registry.en';
+import { screeningEn } from './screening.en';
+import { selfCheckEn } from './selfcheck.en';
+import { whatIfEn } from './whatIf.en';
 import type { Messages } from './zh-CN';
 
 /** English, the second language; same keys as zh-CN.ts (the type enforces it). */
@@ -12,6 +16,7 @@ export const en: Messages = {
   common: {
     back: 'Back',
     save: 'Save',
+    saved: 'Saved',
     cancel: 'Cancel',
     edit: 'Edit',
     view: 'View',
@@ -45,6 +50,10 @@ export const en: Messages = {
     account: 'My account',
     households: 'Households',
     duplicates: 'Duplicates',
+    accessLog: 'Data access log',
+    policies: 'Policies',
+    screening: 'Policy finds people',
+    whatIf: 'What-if',
   },
   roles: {
     resident: 'Resident',
@@ -86,6 +95,12 @@ export const en: Messages = {
       export: 'Export personal data',
       accessLogRead: 'Read personal-data access log',
     },
+    policy: {
+      read: 'Read the policy ledger',
+      edit: 'Draft and check policy changes',
+      publish: 'Publish policy versions',
+    },
+    whatIf: { run: 'Run what-if estimates' },
   },
   levels: { '0': 'Nation', '1': 'Province', '2': 'City', '3': 'County', '4': 'Township', '5': 'Village' },
   levelCounts: {
@@ -209,6 +224,9 @@ export const en: Messages = {
       audit: 'Audit chain',
       household: 'Household',
       person: 'Person',
+      policy_draft: 'Policy draft',
+      policy_version: 'Policy version',
+      what_if: 'What-if',
     },
     actions: {
       auth: { login: 'Sign in', loginFailed: 'Failed sign-in', locked: 'Account locked', logout: 'Sign out' },
@@ -229,6 +247,11 @@ export const en: Messages = {
       },
       personalData: { reveal: 'View personal data', export: 'Export personal data' },
       registry: { seed: 'Seed synthetic registry' },
+      policy: {
+        draft: { save: 'Save policy draft', discard: 'Discard policy draft' },
+        publish: 'Publish policy version',
+      },
+      whatIf: { run: 'What-if run' },
     },
   },
   errors: {
@@ -242,4 +265,8 @@ export const en: Messages = {
     requestId: 'Request ID: {{id}}',
   },
   registry: registryEn,
+  selfCheck: selfCheckEn,
+  policies: policiesEn,
+  screening: screeningEn,
+  whatIf: whatIfEn,
 };

@@ -1,5 +1,9 @@
 /** Simplified Chinese, the platform's first language. en.ts must have the same keys. */
+import { policiesZh } from './policies.zh-CN';
 import { registryZh } from './registry.zh-CN';
+import { screeningZh } from './screening.zh-CN';
+import { selfCheckZh } from './selfcheck.zh-CN';
+import { whatIfZh } from './whatIf.zh-CN';
 
 export const zhCN = {
   app: { name: '兜底', subtitle: '社会救助一体化平台', title: '兜底·社会救助平台' },
@@ -7,6 +11,7 @@ export const zhCN = {
   common: {
     back: '返回',
     save: '保存',
+    saved: '已保存',
     cancel: '取消',
     edit: '编辑',
     view: '查看',
@@ -44,6 +49,10 @@ export const zhCN = {
     account: '我的账户',
     households: '家庭户籍',
     duplicates: '重复人员',
+    accessLog: '个人信息查看记录',
+    policies: '政策管理',
+    screening: '政策找人',
+    whatIf: '政策测算',
   },
   roles: {
     resident: '居民',
@@ -85,6 +94,8 @@ export const zhCN = {
       export: '导出个人信息',
       accessLogRead: '查阅个人信息查看记录',
     },
+    policy: { read: '查看政策一本账', edit: '起草、检查政策修改', publish: '发布政策新版本' },
+    whatIf: { run: '政策测算' },
   },
   levels: { '0': '全国', '1': '省', '2': '市', '3': '县', '4': '乡镇（街道）', '5': '村（社区）' },
   levelCounts: { '0': '全国', '1': '省', '2': '市', '3': '县', '4': '乡镇（街道）', '5': '村（社区）' },
@@ -194,7 +205,16 @@ export const zhCN = {
     more: '加载更早的记录',
     noMore: '没有更早的记录了',
     noReadPermission: '您可以校验审计链，但没有查阅审计记录的权限。',
-    entities: { user: '用户', region: '行政区划', audit: '审计链', household: '家庭户', person: '人员' },
+    entities: {
+      user: '用户',
+      region: '行政区划',
+      audit: '审计链',
+      household: '家庭户',
+      person: '人员',
+      policy_draft: '政策草稿',
+      policy_version: '政策版本',
+      what_if: '政策测算',
+    },
     actions: {
       auth: { login: '登录', loginFailed: '登录失败', locked: '账户锁定', logout: '退出登录' },
       user: { create: '新建用户', update: '修改用户', passwordChanged: '修改密码' },
@@ -214,6 +234,8 @@ export const zhCN = {
       },
       personalData: { reveal: '查看完整个人信息', export: '导出个人信息' },
       registry: { seed: '导入合成户籍数据' },
+      policy: { draft: { save: '保存政策草稿', discard: '放弃政策草稿' }, publish: '发布政策新版本' },
+      whatIf: { run: '政策测算' },
     },
   },
   errors: {
@@ -227,6 +249,10 @@ export const zhCN = {
     requestId: '请求编号：{{id}}',
   },
   registry: registryZh,
+  selfCheck: selfCheckZh,
+  policies: policiesZh,
+  screening: screeningZh,
+  whatIf: whatIfZh,
 };
 
 export type Messages = typeof zhCN;

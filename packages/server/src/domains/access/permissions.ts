@@ -51,6 +51,18 @@ export const Permission = {
   personalDataReveal: 'personalData.reveal',
   personalDataExport: 'personalData.export',
   personalDataAccessLogRead: 'personalData.accessLogRead',
+  /** Policy ledger, versions and their texts. */
+  policyRead: 'policy.read',
+  /** Drafts of catalogue files: save, check, diff, discard. */
+  policyEdit: 'policy.edit',
+  /** Publish a checked draft as a new version (county level or above). */
+  policyPublish: 'policy.publish',
+  /** 政策找人: start a screening run over a region (county level). */
+  screeningRun: 'screening.run',
+  /** Screening runs, results, traces and prescriptions in the user's scope. */
+  screeningRead: 'screening.read',
+  /** 政策测算: change parameters and re-evaluate the region's households (aggregates only). */
+  whatIfRun: 'whatIf.run',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -70,6 +82,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.registryRead,
     Permission.registryWrite,
     Permission.personalDataReveal,
+    Permission.policyRead,
+    Permission.screeningRead,
   ],
   countyOfficer: [
     ...staff,
@@ -80,8 +94,14 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.personalDataReveal,
     Permission.personalDataExport,
     Permission.personalDataAccessLogRead,
+    Permission.policyRead,
+    Permission.policyEdit,
+    Permission.policyPublish,
+    Permission.screeningRun,
+    Permission.screeningRead,
+    Permission.whatIfRun,
   ],
-  departmentOfficer: staff,
+  departmentOfficer: [...staff, Permission.policyRead],
   verificationCentre: [...staff, Permission.registryRead, Permission.personalDataReveal],
   provider: staff,
   auditor: [
@@ -91,6 +111,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.auditVerify,
     Permission.registryRead,
     Permission.personalDataAccessLogRead,
+    Permission.policyRead,
   ],
   admin: [
     ...staff,
@@ -100,6 +121,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.auditVerify,
     Permission.registrySeed,
     Permission.personalDataExport,
+    Permission.policyRead,
+    Permission.policyEdit,
+    Permission.policyPublish,
+    Permission.whatIfRun,
   ],
 };
 

@@ -99,48 +99,6 @@ export async function recordAttribute(
   });
 }
 
-export async function endAttribute(
-  deps: RegistryDeps,
-  actor: Actor | undefined,
-  personId: string,
-  attributeId: string,
-  input: { validTo: string },
-  requestId?: string,
-) {
-  authorize(actor, Permission.registryWrite);
-  const validTo = checkDate(input.validTo, 'validTo');
-  return asActor(deps.db, actor, requestId, async (tx) => {
-    const found = await tx.query<repo.AttributeRow & { region_code: string }>(
-      'SELECT * FROM person_attribute WHERE id = $1 AND person_id = $2 FOR UPDATE',
-      [attributeId, personId],
-    );
-    const before = found.rows[0];
-    if (!before) throw errors.notFound('属性记录');
-    if (before.valid_to !== null) throw errors.conflict('ALREADY_ENDED', '该记录已结束', 'already ended');
-    if (validTo <= before.valid_from)
-      throw errors.validation(
-        'validTo',
-        `结束日期应晚于生效日期${before.valid_from}`,
-        'validTo <= validFrom',
-      );
-    const r = await tx.query<repo.AttributeRow>(
-      'UPDATE person_attribute SET valid_to = $2 WHERE id = $1 RETURNING *',
-      [attributeId, validTo],
-    );
-    const after = r.rows[0] as repo.AttributeRow;
-    await appendAudit(tx, {
-      action: 'person.attribute.end',
-      entityType: 'person',
-      entityId: personId,
-      regionCode: before.region_code,
-      actorRole: actor.role,
-      before: attributeView(before),
-      after: attributeView(after),
-    });
-    return attributeView(after);
-  });
-}
-
 export async function addCategory(
   deps: RegistryDeps,
   actor: Actor | undefined,
@@ -201,23 +159,57 @@ export async function addCategory(
   });
 }
 
-export async function endCategory(
+/** What differs between ending an attribute and ending a category; the rest is endPeriod. */
+interface PeriodKind<Row> {
+  table: 'person_attribute' | 'household_category';
+  owner: 'person_id' | 'household_id';
+  entityType: 'person' | 'household';
+  action: string;
+  label: string;
+  view(row: Row): object;
+  /** Categories record why they ended and bump the household's version. */
+  withReason: boolean;
+}
+
+const AttributePeriod: PeriodKind<repo.AttributeRow> = {
+  table: 'person_attribute',
+  owner: 'person_id',
+  entityType: 'person',
+  action: 'person.attribute.end',
+  label: '属性记录',
+  view: attributeView,
+  withReason: false,
+};
+
+const CategoryPeriod: PeriodKind<repo.CategoryRow> = {
+  table: 'household_category',
+  owner: 'household_id',
+  entityType: 'household',
+  action: 'household.category.end',
+  label: '救助类别记录',
+  view: categoryView,
+  withReason: true,
+};
+
+/** Closes one open period of `ownerId` on `validTo` (after its start), audited. */
+async function endPeriod<Row extends Period>(
   deps: RegistryDeps,
   actor: Actor | undefined,
-  householdId: string,
-  categoryId: string,
-  input: { validTo: string; reason: string },
+  kind: PeriodKind<Row>,
+  ownerId: string,
+  periodId: string,
+  input: { validTo: string; reason?: string | undefined },
   requestId?: string,
 ) {
   authorize(actor, Permission.registryWrite);
   const validTo = checkDate(input.validTo, 'validTo');
   return asActor(deps.db, actor, requestId, async (tx) => {
-    const found = await tx.query<repo.CategoryRow & { region_code: string }>(
-      'SELECT * FROM household_category WHERE id = $1 AND household_id = $2 FOR UPDATE',
-      [categoryId, householdId],
+    const found = await tx.query<Row & { region_code: string }>(
+      `SELECT * FROM ${kind.table} WHERE id = $1 AND ${kind.owner} = $2 FOR UPDATE`,
+      [periodId, ownerId],
     );
     const before = found.rows[0];
-    if (!before) throw errors.notFound('救助类别记录');
+    if (!before) throw errors.notFound(kind.label);
     if (before.valid_to !== null) throw errors.conflict('ALREADY_ENDED', '该记录已结束', 'already ended');
     if (validTo <= before.valid_from)
       throw errors.validation(
@@ -225,21 +217,44 @@ export async function endCategory(
         `结束日期应晚于生效日期${before.valid_from}`,
         'validTo <= validFrom',
       );
-    const r = await tx.query<repo.CategoryRow>(
-      'UPDATE household_category SET valid_to = $2, end_reason = $3 WHERE id = $1 RETURNING *',
-      [categoryId, validTo, input.reason.trim()],
-    );
-    const after = r.rows[0] as repo.CategoryRow;
-    await repo.touchHousehold(tx, householdId);
+    const r = kind.withReason
+      ? await tx.query<Row>(
+          `UPDATE ${kind.table} SET valid_to = $2, end_reason = $3 WHERE id = $1 RETURNING *`,
+          [periodId, validTo, input.reason?.trim() ?? null],
+        )
+      : await tx.query<Row>(`UPDATE ${kind.table} SET valid_to = $2 WHERE id = $1 RETURNING *`, [
+          periodId,
+          validTo,
+        ]);
+    const after = r.rows[0] as Row;
+    if (kind.owner === 'household_id') await repo.touchHousehold(tx, ownerId);
     await appendAudit(tx, {
-      action: 'household.category.end',
-      entityType: 'household',
-      entityId: householdId,
+      action: kind.action,
+      entityType: kind.entityType,
+      entityId: ownerId,
       regionCode: before.region_code,
       actorRole: actor.role,
-      before: categoryView(before),
-      after: categoryView(after),
+      before: kind.view(before),
+      after: kind.view(after),
     });
-    return categoryView(after);
+    return kind.view(after);
   });
 }
+
+export const endAttribute = (
+  deps: RegistryDeps,
+  actor: Actor | undefined,
+  personId: string,
+  attributeId: string,
+  input: { validTo: string },
+  requestId?: string,
+) => endPeriod(deps, actor, AttributePeriod, personId, attributeId, input, requestId);
+
+export const endCategory = (
+  deps: RegistryDeps,
+  actor: Actor | undefined,
+  householdId: string,
+  categoryId: string,
+  input: { validTo: string; reason: string },
+  requestId?: string,
+) => endPeriod(deps, actor, CategoryPeriod, householdId, categoryId, input, requestId);

@@ -8,6 +8,15 @@ export interface HouseholdFilter {
   namePattern?: string | undefined;
   idNumberIndex?: Buffer | undefined;
   phoneIndex?: Buffer | undefined;
+  /**
+   * How to apply the category filter. 'set' (default) gathers the category's households in the
+   * range first, then sorts them: cost grows with how many there are. 'probe' walks households
+   * in page order and checks each: cost grows with how rare they are. The caller picks from the
+   * summary's counts (householdList.service.ts).
+   */
+  categoryPlan?: 'set' | 'probe' | undefined;
+  /** 户号: exact, or a prefix (LIKE 'x%'; the schema admits only [0-9A-Za-z-], no wildcard). */
+  householdNumber?: { value: string; mode: 'exact' | 'prefix' } | undefined;
   on: string;
 }
 
@@ -27,7 +36,12 @@ function householdWhere(f: HouseholdFilter): { where: string; params: unknown[] 
       f.category,
       3,
       'text',
-      `h.id IN (SELECT c.household_id FROM household_category c WHERE c.category = $3 AND ${IN_FORCE})`,
+      f.categoryPlan === 'probe'
+        ? // A scalar subquery is not turned into a join: it stays a per-row check in index order.
+          `(SELECT count(*) FROM household_category c WHERE c.household_id = h.id AND c.category = $3 AND ${IN_FORCE}) > 0`
+        : // = ANY(ARRAY(…)) is computed once, then each household fetched by its primary key.
+          `h.id = ANY(ARRAY(SELECT c.household_id FROM household_category c
+                   WHERE c.category = $3 AND ${IN_FORCE} AND c.region_code BETWEEN $1 AND $7))`,
     ),
     when(
       f.namePattern,
@@ -42,6 +56,12 @@ function householdWhere(f: HouseholdFilter): { where: string; params: unknown[] 
       'h.id IN (SELECT p.household_id FROM person p WHERE p.id_number_index = $5)',
     ),
     when(f.phoneIndex, 6, 'bytea', 'h.id IN (SELECT p.household_id FROM person p WHERE p.phone_index = $6)'),
+    when(
+      f.householdNumber,
+      8,
+      'text',
+      f.householdNumber?.mode === 'exact' ? 'h.household_number = $8' : 'h.household_number LIKE $8',
+    ),
   ].join('\n      AND ');
   return {
     where,
@@ -53,6 +73,11 @@ function householdWhere(f: HouseholdFilter): { where: string; params: unknown[] 
       f.idNumberIndex ?? null,
       f.phoneIndex ?? null,
       f.high,
+      f.householdNumber
+        ? f.householdNumber.mode === 'exact'
+          ? f.householdNumber.value
+          : `${f.householdNumber.value}%`
+        : null,
     ],
   };
 }
@@ -72,29 +97,67 @@ export interface HouseholdListRow {
   categories: string[];
 }
 
+/** Totals above this are reported as "more than 10,000" (counting further costs seconds at 1M). */
+export const TOTAL_CAP = 10_000;
+
+/** True when only the region range and the category are given: the summary answers the total. */
+export function summaryCanCount(f: HouseholdFilter): boolean {
+  return !f.namePattern && !f.idNumberIndex && !f.phoneIndex && !f.householdNumber;
+}
+
+/**
+ * One page in (village code, 户号) order, served by household_region_page_idx: by offset, or after a
+ * cursor (the last row's code and number), which costs the same on page 1 and page 50,000.
+ * Fetches one row more than asked to know whether there is a next page.
+ */
 export async function listHouseholds(
   tx: Queryable,
   filter: HouseholdFilter,
-  offset: number,
-  limit: number,
-): Promise<{ rows: HouseholdListRow[]; total: number }> {
+  page: {
+    offset: number;
+    limit: number;
+    after?: { regionCode: string; householdNumber: string } | undefined;
+  },
+): Promise<{ rows: HouseholdListRow[]; more: boolean }> {
   const { where, params } = householdWhere(filter);
+  const keyset = page.after
+    ? 'AND (h.region_code, h.household_number) > ($11, $12)'
+    : 'AND $11::text IS NULL AND $12::text IS NULL';
+  // The page is chosen first (keys only, an index-only scan of household_region_page_idx), then the member
+  // count and categories are computed for its rows alone: in one query PostgreSQL computes them
+  // for every row it skips over as well.
   const rows = await tx.query<HouseholdListRow>(
-    `SELECT h.id, h.household_number, h.region_code, v.name AS region_name, h.address, h.urban, h.version,
+    `WITH page AS MATERIALIZED (
+       SELECT h.id, h.region_code, h.household_number FROM household h
+        WHERE ${where} ${keyset}
+        ORDER BY h.region_code, h.household_number OFFSET $9 LIMIT $10)
+     SELECT h.id, h.household_number, h.region_code, v.name AS region_name, h.address, h.urban, h.version,
             hp.id AS head_id, hp.name AS head_name, hp.id_number_masked AS head_id_number_masked,
             (SELECT count(*)::int FROM person m WHERE m.household_id = h.id AND m.merged_into IS NULL) AS member_count,
             ARRAY(SELECT c.category FROM household_category c WHERE c.household_id = h.id AND ${IN_FORCE}
                   ORDER BY c.category) AS categories
-       FROM household h JOIN region v ON v.code = h.region_code LEFT JOIN person hp ON hp.id = h.head_person_id
-      WHERE ${where}
-      ORDER BY h.region_code, h.household_number OFFSET $8 LIMIT $9`,
-    [...params, offset, limit],
+       FROM page JOIN household h ON h.id = page.id JOIN region v ON v.code = h.region_code
+       LEFT JOIN person hp ON hp.id = h.head_person_id
+      ORDER BY page.region_code, page.household_number`,
+    [
+      ...params,
+      page.offset,
+      page.limit + 1,
+      page.after?.regionCode ?? null,
+      page.after?.householdNumber ?? null,
+    ],
   );
+  return { rows: rows.rows.slice(0, page.limit), more: rows.rows.length > page.limit };
+}
+
+/** Counts matching households up to TOTAL_CAP + 1, so the caller can say "more than 10,000". */
+export async function countHouseholdsCapped(tx: Queryable, filter: HouseholdFilter): Promise<number> {
+  const { where, params } = householdWhere(filter);
   const total = await tx.query<{ count: number }>(
-    `SELECT count(*)::int AS count FROM household h WHERE ${where}`,
+    `SELECT count(*)::int AS count FROM (SELECT 1 FROM household h WHERE ${where} LIMIT ${TOTAL_CAP + 1}) s`,
     params,
   );
-  return { rows: rows.rows, total: total.rows[0]?.count ?? 0 };
+  return total.rows[0]?.count ?? 0;
 }
 
 export interface ExportRow {

@@ -4,14 +4,15 @@ import { errorResponses } from '../../http/schemas.ts';
 import { actorOf } from '../../http/session.ts';
 import { addCategory, endCategory } from './history.service.ts';
 import { updateHousehold } from './householdEdit.service.ts';
-import { addMember, createHousehold, getHousehold, listHouseholds } from './households.service.ts';
+import { listHouseholds } from './householdList.service.ts';
+import { addMember, createHousehold, getHousehold } from './households.service.ts';
 import { exportHouseholds } from './personalData.service.ts';
 import {
   CreateHouseholdBody,
+  HouseholdPage,
+  HouseholdPaging,
   HouseholdQuery,
   IsoDateSchema,
-  Paged,
-  Paging,
   PersonInput,
 } from './registry.schemas.ts';
 import type { RegistryDeps } from './registry.views.ts';
@@ -26,9 +27,10 @@ export const householdsRoutes =
       {
         schema: {
           tags: ['registry'],
-          summary: '家庭列表与查找（本辖区；证件号、电话精确查找，姓名前缀或包含；脱敏）',
-          querystring: Type.Object({ ...HouseholdQuery, ...Paging }),
-          response: { 200: Paged(Type.Ref('HouseholdListItem')), ...errorResponses },
+          summary:
+            '家庭列表与查找（本辖区；证件号、电话精确查找，姓名、户号前缀；按页码或游标 after 翻页；总数超过一万户时 totalCapped；脱敏）',
+          querystring: Type.Object({ ...HouseholdQuery, ...HouseholdPaging }),
+          response: { 200: HouseholdPage, ...errorResponses },
         },
       },
       async (request) => listHouseholds(deps, actorOf(request), request.query as never, request.id),

@@ -11,7 +11,7 @@ import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { isWithin, regionLevel } from '../regions/regionCode.ts';
 import { findRegion } from '../regions/regions.repo.ts';
-import * as search from './householdSearch.repo.ts';
+import type * as search from './householdSearch.repo.ts';
 import {
   maskHouseholdNumber,
   maskIdNumber,
@@ -245,10 +245,20 @@ export interface HouseholdQuery {
   nameMode?: 'prefix' | 'contains' | undefined;
   idNumber?: string | undefined;
   phone?: string | undefined;
+  householdNumber?: string | undefined;
+  householdNumberMode?: 'prefix' | 'exact' | undefined;
   asOf?: string | undefined;
 }
 
 export function householdFilter(deps: RegistryDeps, actor: Actor, q: HouseholdQuery): search.HouseholdFilter {
+  // The route schema already admits only these characters; checked again because the value
+  // becomes a LIKE pattern, where % and _ would be wildcards.
+  if (q.householdNumber !== undefined && !/^[0-9A-Za-z-]{1,40}$/.test(q.householdNumber))
+    throw errors.validation(
+      'householdNumber',
+      '户号只能包含数字、字母和短横线，最长40位',
+      'bad household number',
+    );
   const range = regionRange(q.regionCode ?? actor.regionCode);
   const name = q.name?.trim();
   return {
@@ -264,38 +274,9 @@ export function householdFilter(deps: RegistryDeps, actor: Actor, q: HouseholdQu
       ? deps.cipher.blindIndex('idNumber', normaliseIdNumber(q.idNumber))
       : undefined,
     phoneIndex: q.phone?.trim() ? deps.cipher.blindIndex('phone', normalisePhone(q.phone)) : undefined,
-  };
-}
-
-export async function listHouseholds(
-  deps: RegistryDeps,
-  actor: Actor | undefined,
-  query: HouseholdQuery & { page: number; pageSize: number },
-  requestId?: string,
-) {
-  authorize(actor, Permission.registryRead);
-  const filter = householdFilter(deps, actor, query);
-  const result = await asActor(deps.db, actor, requestId, (tx) =>
-    search.listHouseholds(tx, filter, (query.page - 1) * query.pageSize, query.pageSize),
-  );
-  return {
-    items: result.rows.map((r) => ({
-      id: r.id,
-      householdNumber: r.household_number,
-      regionCode: r.region_code,
-      regionName: r.region_name,
-      address: r.address,
-      urban: r.urban,
-      version: r.version,
-      head: r.head_id
-        ? { id: r.head_id, name: r.head_name ?? '', idNumberMasked: r.head_id_number_masked ?? '' }
-        : null,
-      memberCount: r.member_count,
-      categories: r.categories,
-    })),
-    total: result.total,
-    page: query.page,
-    pageSize: query.pageSize,
+    householdNumber: q.householdNumber
+      ? { value: q.householdNumber, mode: q.householdNumberMode ?? 'prefix' }
+      : undefined,
   };
 }
 

@@ -11,7 +11,9 @@ import { appendAudit } from '../audit/audit.repo.ts';
 import { isWithin } from '../regions/regionCode.ts';
 import * as search from './householdSearch.repo.ts';
 import { type HouseholdQuery, householdFilter } from './households.service.ts';
-import type { PersonalField } from './personalData.crypto.ts';
+import { normaliseIdNumber, type PersonalField } from './personalData.crypto.ts';
+import { type AccessLogFilter, listAccessLog } from './personalDataAccess.repo.ts';
+import { checkDate } from './registry.model.ts';
 import * as repo from './registry.repo.ts';
 import type { RegistryDeps } from './registry.views.ts';
 
@@ -59,49 +61,49 @@ export async function revealPersonalData(
   });
 }
 
+export interface AccessLogQuery {
+  personId?: string | undefined;
+  idNumber?: string | undefined;
+  actorId?: string | undefined;
+  regionCode?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  page: number;
+  pageSize: number;
+}
+
+/** Who saw whose personal data, newest first; for auditors and the county office. */
 export async function listPersonalDataAccess(
   deps: RegistryDeps,
   actor: Actor | undefined,
-  query: { personId?: string; actorId?: string; regionCode?: string; page: number; pageSize: number },
+  query: AccessLogQuery,
   requestId?: string,
 ) {
   authorize(actor, Permission.personalDataAccessLogRead);
+  const from = query.from ? checkDate(query.from, 'from') : undefined;
+  const to = query.to ? checkDate(query.to, 'to') : undefined;
+  if (from && to && from > to)
+    throw errors.validation('to', '截止日期不能早于起始日期', 'to must not be before from');
+  if (query.regionCode && !isWithin(query.regionCode, actor.regionCode)) throw errors.outOfScope('所选地区');
+  const idNumber = query.idNumber ? normaliseIdNumber(query.idNumber) : '';
+  const filter: AccessLogFilter = {
+    personId: query.personId,
+    // The log names persons by id; an auditor asked about a person has the ID number.
+    idNumberIndex: idNumber ? deps.cipher.blindIndex('idNumber', idNumber) : undefined,
+    actorId: query.actorId,
+    regionPrefix: query.regionCode?.replace(/0+$/, ''),
+    from,
+    to,
+  };
   return asActor(deps.db, actor, requestId, async (tx) => {
-    const where = `($1::uuid IS NULL OR a.person_id = $1) AND ($2::text IS NULL OR a.actor_id = $2)
-      AND ($3::text IS NULL OR a.region_code LIKE $3 || '%')`;
-    const params = [
-      query.personId ?? null,
-      query.actorId ?? null,
-      query.regionCode?.replace(/0+$/, '') ?? null,
-    ];
-    const rows = await tx.query<{
-      id: string;
-      at: Date;
-      actor_id: string;
-      actor_role: string;
-      actor_name: string | null;
-      person_id: string | null;
-      person_name: string | null;
-      id_number_masked: string | null;
-      field: string;
-      purpose: string;
-      detail: unknown;
-      region_code: string;
-      request_id: string | null;
-    }>(
-      `SELECT a.*, u.display_name AS actor_name, p.name AS person_name, p.id_number_masked
-         FROM personal_data_access a
-         LEFT JOIN app_user u ON u.id::text = a.actor_id
-         LEFT JOIN person p ON p.id = a.person_id
-        WHERE ${where} ORDER BY a.at DESC OFFSET $4 LIMIT $5`,
-      [...params, (query.page - 1) * query.pageSize, query.pageSize],
-    );
-    const total = await tx.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM personal_data_access a WHERE ${where}`,
-      params,
+    const { rows, total } = await listAccessLog(
+      tx,
+      filter,
+      (query.page - 1) * query.pageSize,
+      query.pageSize,
     );
     return {
-      items: rows.rows.map((r) => ({
+      items: rows.map((r) => ({
         id: r.id,
         at: new Date(r.at).toISOString(),
         actorId: r.actor_id,
@@ -116,7 +118,7 @@ export async function listPersonalDataAccess(
         regionCode: r.region_code,
         requestId: r.request_id,
       })),
-      total: total.rows[0]?.n ?? 0,
+      total,
       page: query.page,
       pageSize: query.pageSize,
     };

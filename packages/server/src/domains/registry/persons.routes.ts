@@ -164,11 +164,15 @@ export const personsRoutes =
       {
         schema: {
           tags: ['registry'],
-          summary: '个人信息查看与导出记录（审计员、县级）',
+          summary:
+            '个人信息查看与导出记录（审计员、县级）；按日期（北京时间，含首尾）、查看人、人员或身份证号筛选',
           querystring: Type.Object({
             personId: Type.Optional(Type.String({ format: 'uuid' })),
+            idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
             actorId: Type.Optional(Type.String({ maxLength: 64 })),
             regionCode: Type.Optional(RegionCode),
+            from: Type.Optional(IsoDateSchema),
+            to: Type.Optional(IsoDateSchema),
             ...Paging,
           }),
           response: {
@@ -260,7 +264,13 @@ export const personsRoutes =
             200: Type.Object({
               code: Type.String(),
               name: Type.String(),
-              asOf: Type.String(),
+              asOf: Type.String({ description: '各救助类别户数按此日在享计' }),
+              countedAt: Type.String({
+                description: '户数、人数截至此刻（每次登记变动即时更新）',
+              }),
+              categoriesCountedAt: Type.String({
+                description: '救助类别户数最近一次按日期重新统计的时间（每日一次）',
+              }),
               total: Counts,
               children: Type.Array(
                 Type.Object({

@@ -196,6 +196,13 @@ export const HouseholdQuery = {
   nameMode: Type.Optional(Type.Union([Type.Literal('prefix'), Type.Literal('contains')])),
   idNumber: Type.Optional(Type.String({ minLength: 1, maxLength: 30 })),
   phone: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })),
+  householdNumber: Type.Optional(
+    Type.String({
+      pattern: '^[0-9A-Za-z-]{1,40}$',
+      description: '户号：默认前缀匹配；householdNumberMode=exact 精确匹配',
+    }),
+  ),
+  householdNumberMode: Type.Optional(Type.Union([Type.Literal('prefix'), Type.Literal('exact')])),
   asOf: Type.Optional(IsoDate),
 };
 
@@ -206,6 +213,27 @@ export const Paged = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
     page: Type.Integer(),
     pageSize: Type.Integer(),
   });
+
+/** The household list page: keyset cursor and an honest, possibly capped total. */
+export const HouseholdPage = Type.Object({
+  items: Type.Array(Type.Ref('HouseholdListItem')),
+  total: Type.Integer({ description: '符合条件的户数；totalCapped 为 true 时表示“超过此数”' }),
+  totalCapped: Type.Boolean({ description: 'true：符合条件的超过 total（10000）户，未逐一计数' }),
+  page: Type.Integer(),
+  pageSize: Type.Integer(),
+  nextCursor: Nullable(Type.String({ description: '下一页游标，作为 after 传回；null 表示没有下一页' })),
+});
+
+export const HouseholdPaging = {
+  page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: '按页码最多翻到前 10000 户' }),
+  pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
+  after: Type.Optional(
+    Type.String({
+      pattern: '^[0-9]{12}:[0-9A-Za-z-]{1,40}$',
+      description: '上一页返回的 nextCursor：从其后继续（任何深度同样快）',
+    }),
+  ),
+};
 
 export const Paging = {
   page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),

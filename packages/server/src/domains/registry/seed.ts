@@ -20,6 +20,7 @@ import type { Database, Queryable } from '../../db/database.ts';
 import { asSystem } from '../../db/scope.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
+import { backfillEconomy, declarationFacts, insertEconomyRows } from '../householdFacts/economy.repo.ts';
 import { toRegionCode } from '../regions/regionCode.ts';
 import { importRegions } from '../regions/regionImport.ts';
 import { findRegion, upsertRegions } from '../regions/regions.repo.ts';
@@ -45,6 +46,8 @@ export interface SeedResult {
   personsSkipped: number;
   attributes: number;
   categories: number;
+  /** Declared economic facts (household_economy rows). */
+  economies: number;
   batches: number;
   seconds: number;
   /** Of which reading villages and importing regions (before the first household). */
@@ -145,6 +148,7 @@ export async function seedRegistry(
     personsSkipped: 0,
     attributes: 0,
     categories: 0,
+    economies: 0,
     batches: 0,
     seconds: 0,
     setupSeconds: (performance.now() - start) / 1000,
@@ -181,7 +185,9 @@ export async function seedRegistry(
   if (pending) await pending;
   // Fresh statistics, or the planner guesses one row per table and picks poor plans.
   if (result.households > 0)
-    await db.exec('ANALYZE household, person, person_attribute, household_category, person_transfer');
+    await db.exec(
+      'ANALYZE household, person, person_attribute, household_category, person_transfer, household_economy',
+    );
   result.seconds = (performance.now() - start) / 1000;
   return result;
 }
@@ -213,6 +219,7 @@ async function writeBatch(
   households.forEach((h, i) => {
     if (fresh.has(ids[i] as string)) kept.push({ h, id: ids[i] as string });
   });
+  if (kept.length < households.length) result.economies += await backfillEconomy(tx, households, fresh, asOf);
   if (kept.length === 0) return;
 
   const cols = {
@@ -370,6 +377,18 @@ async function writeBatch(
     [cats.household, cats.category, cats.from, cats.amount, cats.region],
   );
   result.categories += cats.household.length;
+  // The declaration the generator drew for the household (same draw, so the same figures each time).
+  result.economies += await insertEconomyRows(
+    tx,
+    kept.map(({ h, id }) => ({
+      householdId: id,
+      regionCode: h.villageCode,
+      asOf,
+      source: 'declared' as const,
+      facts: declarationFacts(h.declared),
+    })),
+    'seed',
+  );
   await appendAudit(tx, {
     action: 'registry.seed',
     entityType: 'household',
@@ -379,6 +398,7 @@ async function writeBatch(
       persons: live.size,
       attributes: attrs.person.length,
       categories: cats.household.length,
+      economies: kept.length,
     },
   });
 }

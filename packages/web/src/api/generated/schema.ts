@@ -583,16 +583,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 家庭列表与查找（本辖区；证件号、电话精确查找，姓名前缀或包含；脱敏） */
+        /** 家庭列表与查找（本辖区；证件号、电话精确查找，姓名、户号前缀；按页码或游标 after 翻页；总数超过一万户时 totalCapped；脱敏） */
         get: {
             parameters: {
                 query: {
+                    /** @description 上一页返回的 nextCursor：从其后继续（任何深度同样快） */
+                    after?: string;
                     /** @description YYYY-MM-DD */
                     asOf?: string;
                     category?: components["schemas"]["AssistanceCategory"];
+                    /** @description 户号：默认前缀匹配；householdNumberMode=exact 精确匹配 */
+                    householdNumber?: string;
+                    householdNumberMode?: "prefix" | "exact";
                     idNumber?: string;
                     name?: string;
                     nameMode?: "prefix" | "contains";
+                    /** @description 按页码最多翻到前 10000 户 */
                     page: number;
                     pageSize: number;
                     phone?: string;
@@ -613,9 +619,13 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["HouseholdListItem"][];
+                            nextCursor: string | null;
                             page: number;
                             pageSize: number;
+                            /** @description 符合条件的户数；totalCapped 为 true 时表示“超过此数” */
                             total: number;
+                            /** @description true：符合条件的超过 total（10000）户，未逐一计数 */
+                            totalCapped: boolean;
                         };
                     };
                 };
@@ -1268,6 +1278,9 @@ export interface paths {
                     /** @description YYYY-MM-DD */
                     asOf?: string;
                     category?: components["schemas"]["AssistanceCategory"];
+                    /** @description 户号：默认前缀匹配；householdNumberMode=exact 精确匹配 */
+                    householdNumber?: string;
+                    householdNumberMode?: "prefix" | "exact";
                     idNumber?: string;
                     name?: string;
                     nameMode?: "prefix" | "contains";
@@ -1393,16 +1406,21 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 个人信息查看与导出记录（审计员、县级） */
+        /** 个人信息查看与导出记录（审计员、县级）；按日期（北京时间，含首尾）、查看人、人员或身份证号筛选 */
         get: {
             parameters: {
                 query: {
                     actorId?: string;
+                    /** @description YYYY-MM-DD */
+                    from?: string;
+                    idNumber?: string;
                     page: number;
                     pageSize: number;
                     personId?: string;
                     /** @description 12-digit region code */
                     regionCode?: string;
+                    /** @description YYYY-MM-DD */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -2043,6 +2061,1291 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 政策一本账：某日施行的政策及其版本，参数、变量文件 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD */
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            files: {
+                                effectiveFrom: string | null;
+                                file: string;
+                                hasDraft: boolean;
+                                latestVersionNo: number;
+                                versionNo: number;
+                            }[];
+                            policies: {
+                                category: string;
+                                department: string;
+                                effectiveFrom: string | null;
+                                file: string;
+                                hasDraft: boolean;
+                                id: string;
+                                name: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                scheduled: {
+                                    effectiveFrom: string;
+                                    versionNo: number;
+                                } | null;
+                                /** @description 0 = 随版本发布的基线文件 */
+                                versionNo: number;
+                            }[];
+                            /** @description 该日施行的政策目录版本（存入每个测算结果） */
+                            version: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/catalog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某日施行的政策目录版本号及其替换基线的文件版本（供核对测算结果） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD */
+                    date?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            date: string;
+                            overlays: {
+                                effectiveFrom: string;
+                                file: string;
+                                sha256: string;
+                                versionNo: number;
+                            }[];
+                            version: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 保存草稿（本辖区共用；修改已有草稿须带 revision） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /** @description catalogue file relative to catalog/, e.g. parameters/dibaoStandardRural.yaml */
+                        file: string;
+                        revision?: number;
+                        scenarioBody?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PolicyDraft"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** 放弃草稿 */
+        delete: {
+            parameters: {
+                query: {
+                    /** @description catalogue file relative to catalog/, e.g. parameters/dibaoStandardRural.yaml */
+                    file: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/draft/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 检查草稿：编译全部政策目录、运行全部场景测试和规范检查 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        effectiveDate?: string;
+                        /** @description catalogue file relative to catalog/, e.g. parameters/dibaoStandardRural.yaml */
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PolicyCheckResult"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/draft/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 草稿与最新版本的逐行差异 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description catalogue file relative to catalog/, e.g. parameters/dibaoStandardRural.yaml */
+                    file: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            base: {
+                                sha256: string;
+                                versionNo: number;
+                            };
+                            file: string;
+                            hunks: {
+                                lines: string[];
+                                newLines: number;
+                                newStart: number;
+                                oldLines: number;
+                                oldStart: number;
+                            }[];
+                            scenarioFile: string | null;
+                            scenarioHunks: {
+                                lines: string[];
+                                newLines: number;
+                                newStart: number;
+                                oldLines: number;
+                                oldStart: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/draft/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 发布草稿为新版本（检查全部通过才可发布；生效日期不早于今天） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD
+                         */
+                        effectiveDate: string;
+                        /** @description catalogue file relative to catalog/, e.g. parameters/dibaoStandardRural.yaml */
+                        file: string;
+                        reason: string;
+                        revision: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            check: components["schemas"]["PolicyCheckResult"];
+                            versions: components["schemas"]["PolicyVersion"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 政策、参数或变量文件：最新文本、版本历史、本辖区草稿 */
+        get: {
+            parameters: {
+                query: {
+                    /** @description catalogue file relative to catalog/, e.g. parameters/dibaoStandardRural.yaml */
+                    file: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            body: string;
+                            draft: components["schemas"]["PolicyDraft"] | null;
+                            file: string;
+                            inForceToday: number;
+                            kind: "parameters" | "variables" | "policies";
+                            policy: {
+                                amount: {
+                                    formula: string;
+                                    rounding: string;
+                                    unit: string;
+                                } | null;
+                                category: string;
+                                conditions: {
+                                    explanation: string;
+                                    expression: string;
+                                    id: string;
+                                    veto: boolean;
+                                }[];
+                                department: string;
+                                documents: string[];
+                                id: string;
+                                legalBasis: string[];
+                                name: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                office: string;
+                                phone: string;
+                                process: string;
+                                reference: string;
+                                requiredFacts: string[];
+                                timeLimitWorkingDays: number | null;
+                            } | null;
+                            scenarioBody: string | null;
+                            scenarioFile: string | null;
+                            scenarioVersions: components["schemas"]["PolicyVersion"][];
+                            sha256: string;
+                            versionNo: number;
+                            versions: components["schemas"]["PolicyVersion"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/policies/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某个历史版本的全文（0 = 基线） */
+        get: {
+            parameters: {
+                query: {
+                    file: string;
+                    versionNo: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            baseline: boolean;
+                            body: string;
+                            effectiveFrom: string | null;
+                            file: string;
+                            publishedAt?: string;
+                            publishedByName?: string | null;
+                            reason?: string;
+                            sha256: string;
+                            versionNo: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/regions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 救助助手选地址：本平台服务的县（无需登录） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicRegion"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/regions/{code}/children": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 救助助手选地址：县下的乡镇、乡镇下的村（社区）（无需登录） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description 12-digit region code */
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicRegion"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/self-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 救助助手：按填写的家庭情况测算可能符合的救助（无需登录，不保存任何内容） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default {} */
+                        circumstances?: {
+                            /** @default [] */
+                            currentCategories?: ("dibao" | "tekun" | "nearDibao" | "expenditureHardship" | "relapseWatch" | "orphan")[];
+                            /** @default false */
+                            disasterAffected?: boolean;
+                            /** @default false */
+                            houseCollapsed?: boolean;
+                            /** @default false */
+                            luxuryConsumption?: boolean;
+                            /** @default false */
+                            onlyChildLostOrDisabled?: boolean;
+                            /** @default false */
+                            publicEmployee?: boolean;
+                            /** @default false */
+                            recentHousePurchase?: boolean;
+                            /**
+                             * @default none
+                             * @enum {unknown}
+                             */
+                            suddenHardship?: "none" | "accident" | "illness" | "fire" | "disaster" | "death";
+                            /** @default 0 */
+                            suddenLossYuan?: number;
+                            /** @default false */
+                            unionMemberHardship?: boolean;
+                        };
+                        /** @default {} */
+                        incomeYuanPerMonth?: {
+                            /**
+                             * @description 种养殖
+                             * @default 0
+                             */
+                            agricultural?: number;
+                            /**
+                             * @description 经营
+                             * @default 0
+                             */
+                            business?: number;
+                            /**
+                             * @description 养老金、退休金
+                             * @default 0
+                             */
+                            pension?: number;
+                            /**
+                             * @description 租金、利息
+                             * @default 0
+                             */
+                            property?: number;
+                            /**
+                             * @description 外出务工寄回
+                             * @default 0
+                             */
+                            remittance?: number;
+                            /**
+                             * @description 赡养费、赔偿等
+                             * @default 0
+                             */
+                            transfer?: number;
+                            /**
+                             * @description 工资
+                             * @default 0
+                             */
+                            wage?: number;
+                        };
+                        members: {
+                            age?: number;
+                            birthYear?: number;
+                            boarding?: boolean;
+                            careNeeds?: ("eating" | "dressing" | "bedTransfer" | "toilet" | "walkingIndoors" | "bathing")[];
+                            /** @default 0 */
+                            disabilityGrade: number;
+                            /** @enum {unknown} */
+                            disabilityType?: "none" | "visual" | "hearing" | "speech" | "physical" | "intellectual" | "mental" | "multiple";
+                            /** @enum {unknown} */
+                            employment?: "farming" | "localEmployee" | "migrantWorker" | "selfEmployed" | "casualWork" | "unemployed" | "retired" | "inSchool" | "notWorking";
+                            /** @enum {unknown} */
+                            health: "healthy" | "chronicIllness" | "seriousIllness";
+                            hospitalCostYuanPerYear?: number;
+                            jobSeekingRegistered?: boolean;
+                            livesApart?: boolean;
+                            monthlyIncomeYuan?: number;
+                            /** @enum {unknown} */
+                            parentsSituation?: "none" | "bothDeceased" | "oneDeceasedOtherUnable" | "bothUnable";
+                            pensionInsured?: boolean;
+                            /** @enum {unknown} */
+                            relationship: "self" | "spouse" | "child" | "parent" | "grandchild" | "grandparent" | "sibling" | "other";
+                            /** @enum {unknown} */
+                            schoolingStage: "none" | "preschool" | "primary" | "junior" | "senior" | "vocational" | "college";
+                            /** @enum {unknown} */
+                            sex?: "male" | "female";
+                            /** @enum {unknown} */
+                            workCapacity: "full" | "partial" | "none";
+                        }[];
+                        /** @default {} */
+                        property?: {
+                            /** @default 0 */
+                            businesses?: number;
+                            depositsYuan?: number;
+                            /** @default false */
+                            dilapidatedHouse?: boolean;
+                            /** @default 1 */
+                            housingUnits?: number;
+                            /** @default 0 */
+                            vehicles?: number;
+                        };
+                        /** @description 12-digit region code */
+                        regionCode: string;
+                        /** @default {} */
+                        spendingYuanPerYear?: {
+                            /** @default 0 */
+                            education?: number;
+                            /** @default 0 */
+                            medical?: number;
+                            /** @default 0 */
+                            pensionContribution?: number;
+                        };
+                        urban?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SelfCheckResponse"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/regions/{code}": {
         parameters: {
             query?: never;
@@ -2245,7 +3548,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @description 各救助类别户数按此日在享计 */
                             asOf: string;
+                            /** @description 救助类别户数最近一次按日期重新统计的时间（每日一次） */
+                            categoriesCountedAt: string;
                             children: {
                                 categories: {
                                     [key: string]: number;
@@ -2258,6 +3564,8 @@ export interface paths {
                                 persons: number;
                             }[];
                             code: string;
+                            /** @description 户数、人数截至此刻（每次登记变动即时更新） */
+                            countedAt: string;
                             name: string;
                             total: {
                                 categories: {
@@ -2674,6 +3982,436 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/screening/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 政策找人运行记录（新的在前） */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    pageSize: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ScreeningRun"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 发起政策找人：对本辖区（或其下乡镇、村）每户测算全部政策（后台运行） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * Format: date
+                         * @description YYYY-MM-DD; default today
+                         */
+                        onDate?: string;
+                        /** @description 12-digit region code */
+                        regionCode?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScreeningRun"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/screening/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一次政策找人的状态与进度（已处理/总户数）、各项政策找到的户数 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScreeningRun"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/screening/runs/{id}/households/{householdId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一户的测算依据（中文）与救助处方（按运行日期重新测算） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    householdId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScreeningHousehold"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/screening/runs/{id}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 找到的家庭（分页；可按乡镇/村、政策、新符合筛选；证件号脱敏） */
+        get: {
+            parameters: {
+                query: {
+                    kind?: "eligible" | "needsInfo";
+                    newly?: boolean;
+                    page: number;
+                    pageSize: number;
+                    /** @description policy id, e.g. dibao */
+                    policy?: string;
+                    /** @description 12-digit region code */
+                    regionCode?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ScreeningResult"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -3004,6 +4742,446 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/what-if/parameters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可调整的参数：名称、单位、所选地区在该日期执行的值、用到它的政策 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description YYYY-MM-DD */
+                    onDate?: string;
+                    /** @description 12-digit region code */
+                    regionCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catalogVersion: string;
+                            items: {
+                                description: string;
+                                effectiveDate: string | null;
+                                name: string;
+                                policies: string[];
+                                reference: string;
+                                type: string;
+                                unit: string;
+                                value: (number | string | boolean) | null;
+                            }[];
+                            onDate: string;
+                            regionCode: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/what-if/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发起政策测算：调整参数后对辖区现有家庭重新测算（不改动任何业务数据，结果只保存在内存一小时）
+         * @description 每项调整作用于测算日期当天执行的值，且作用于所有可能决定本地区家庭的层级：全国值、本地区以上各级（省、市、县）和本地区以内（乡镇）的地区值。按百分比调整时各层级各自按同一比例调整（整数参数四舍五入到整数，如金额到分）；设为新值时本地区所有家庭都用这个值。只测算用到所调整参数的政策；“符合”按规则判断，不论家庭是否已在享受；缺少信息无法判断的户数单独列出。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        changes: {
+                            change: {
+                                /** @description 按百分比调整，+5 即提高 5% */
+                                scalePercent: number;
+                            } | {
+                                /** @description 新值：数值（金额单位：分）、文字或是/否，须与参数类型一致 */
+                                set: unknown;
+                            };
+                            parameter: string;
+                        }[];
+                        /** @description YYYY-MM-DD */
+                        onDate?: string;
+                        /** @description 12-digit region code */
+                        regionCode?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catalogVersion: string;
+                            changes: {
+                                change: {
+                                    scalePercent: number;
+                                } | {
+                                    set: number | string | boolean;
+                                };
+                                description: string;
+                                parameter: string;
+                                unit: string;
+                            }[];
+                            createdAt: string;
+                            durationMs: number | null;
+                            error: string | null;
+                            finishedAt: string | null;
+                            id: string;
+                            onDate: string;
+                            processed: number;
+                            regionCode: string;
+                            result: {
+                                policies: {
+                                    baselineAmountFen: number;
+                                    baselineEligible: number;
+                                    changeFen: number;
+                                    name: string;
+                                    nameEn: string;
+                                    /** @description households the baseline could not decide (facts missing) */
+                                    needsInformation: number;
+                                    newlyEligible: number;
+                                    newlyIneligible: number;
+                                    policyId: string;
+                                    scenarioAmountFen: number;
+                                    scenarioEligible: number;
+                                    townships: {
+                                        baselineAmountFen: number;
+                                        baselineEligible: number;
+                                        changeFen: number;
+                                        /** @description households the baseline could not decide (facts missing) */
+                                        needsInformation: number;
+                                        newlyEligible: number;
+                                        newlyIneligible: number;
+                                        regionCode: string;
+                                        scenarioAmountFen: number;
+                                        scenarioEligible: number;
+                                    }[];
+                                    /** @description fen/month, fen/year or fen (once) */
+                                    unit: string;
+                                }[];
+                                summary: {
+                                    households: number;
+                                    householdsGaining: number;
+                                    householdsLosing: number;
+                                    householdsNeedingInformation: number;
+                                    monthlyBaselineFen: number;
+                                    monthlyChangeFen: number;
+                                    monthlyScenarioFen: number;
+                                    newlyEligible: number;
+                                    newlyIneligible: number;
+                                };
+                                townships: {
+                                    households: number;
+                                    householdsGaining: number;
+                                    householdsLosing: number;
+                                    householdsNeedingInformation: number;
+                                    monthlyBaselineFen: number;
+                                    monthlyChangeFen: number;
+                                    monthlyScenarioFen: number;
+                                    name: string;
+                                    newlyEligible: number;
+                                    newlyIneligible: number;
+                                    regionCode: string;
+                                }[];
+                            } | null;
+                            startedBy: string;
+                            status: "running" | "done" | "failed";
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/what-if/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一次政策测算的进度与结果（按政策、按乡镇：新增符合、不再符合、资金变化） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catalogVersion: string;
+                            changes: {
+                                change: {
+                                    scalePercent: number;
+                                } | {
+                                    set: number | string | boolean;
+                                };
+                                description: string;
+                                parameter: string;
+                                unit: string;
+                            }[];
+                            createdAt: string;
+                            durationMs: number | null;
+                            error: string | null;
+                            finishedAt: string | null;
+                            id: string;
+                            onDate: string;
+                            processed: number;
+                            regionCode: string;
+                            result: {
+                                policies: {
+                                    baselineAmountFen: number;
+                                    baselineEligible: number;
+                                    changeFen: number;
+                                    name: string;
+                                    nameEn: string;
+                                    /** @description households the baseline could not decide (facts missing) */
+                                    needsInformation: number;
+                                    newlyEligible: number;
+                                    newlyIneligible: number;
+                                    policyId: string;
+                                    scenarioAmountFen: number;
+                                    scenarioEligible: number;
+                                    townships: {
+                                        baselineAmountFen: number;
+                                        baselineEligible: number;
+                                        changeFen: number;
+                                        /** @description households the baseline could not decide (facts missing) */
+                                        needsInformation: number;
+                                        newlyEligible: number;
+                                        newlyIneligible: number;
+                                        regionCode: string;
+                                        scenarioAmountFen: number;
+                                        scenarioEligible: number;
+                                    }[];
+                                    /** @description fen/month, fen/year or fen (once) */
+                                    unit: string;
+                                }[];
+                                summary: {
+                                    households: number;
+                                    householdsGaining: number;
+                                    householdsLosing: number;
+                                    householdsNeedingInformation: number;
+                                    monthlyBaselineFen: number;
+                                    monthlyChangeFen: number;
+                                    monthlyScenarioFen: number;
+                                    newlyEligible: number;
+                                    newlyIneligible: number;
+                                };
+                                townships: {
+                                    households: number;
+                                    householdsGaining: number;
+                                    householdsLosing: number;
+                                    householdsNeedingInformation: number;
+                                    monthlyBaselineFen: number;
+                                    monthlyChangeFen: number;
+                                    monthlyScenarioFen: number;
+                                    name: string;
+                                    newlyEligible: number;
+                                    newlyIneligible: number;
+                                    regionCode: string;
+                                }[];
+                            } | null;
+                            startedBy: string;
+                            status: "running" | "done" | "failed";
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -3250,6 +5428,56 @@ export interface components {
             relationshipToHead: string | null;
             toHouseholdId: string | null;
         };
+        PolicyCheckResult: {
+            passed: boolean;
+            problems: {
+                code: string;
+                column: number;
+                file: string;
+                line: number;
+                message: string;
+            }[];
+            scenarios: {
+                failures: {
+                    differences: string[];
+                    file: string;
+                    name: string;
+                    policy: string;
+                }[];
+                passed: number;
+                total: number;
+            };
+            tookMs: number;
+        };
+        PolicyDraft: {
+            baseSha256: string;
+            body: string;
+            file: string;
+            revision: number;
+            scenarioBody: string | null;
+            stale: boolean;
+            updatedAt: string;
+            updatedByName: string | null;
+        };
+        PolicyVersion: {
+            baseSha256: string;
+            effectiveFrom: string;
+            file: string;
+            publishedAt: string;
+            publishedBy: string;
+            publishedByName: string | null;
+            reason: string;
+            regionCode: string;
+            sha256: string;
+            versionNo: number;
+        };
+        PublicRegion: {
+            childCount: number;
+            code: string;
+            level: number;
+            name: string;
+            urban: boolean | null;
+        };
         Region: {
             childCount: number;
             code: string;
@@ -3263,6 +5491,128 @@ export interface components {
         };
         Relationship: "head" | "spouse" | "son" | "daughter" | "daughterInLaw" | "sonInLaw" | "grandson" | "granddaughter" | "father" | "mother" | "sibling" | "other";
         Role: "resident" | "gridWorker" | "caseworker" | "countyOfficer" | "departmentOfficer" | "verificationCentre" | "provider" | "auditor" | "admin";
+        ScreeningHousehold: {
+            /** @description the catalogue in force differs from the run’s */
+            catalogChanged: boolean;
+            catalogVersion: string;
+            economyAsOf: string | null;
+            economySource: ("declared" | "approved") | null;
+            household: components["schemas"]["ScreeningResult"];
+            policies: {
+                amountFen: number | null;
+                amountUnit: string | null;
+                missingFacts: string[];
+                name: string;
+                nameEn: string;
+                policyId: string;
+                receiving: boolean;
+                status: "eligible" | "ineligible" | "needsInformation" | "error";
+                traceZh: string;
+            }[];
+            prescription: {
+                items: {
+                    amountFen: number | null;
+                    amountUnit: string | null;
+                    category: string;
+                    department: string;
+                    documents: string[];
+                    /** @description 1 basic livelihood, 2 special aid, 3 services, 4 monitoring */
+                    group: number;
+                    groupLabel: string;
+                    name: string;
+                    nameEn: string;
+                    office: string;
+                    order: number;
+                    phone: string;
+                    policyId: string;
+                    timeLimitWorkingDays: number | null;
+                    /** @description the trace in Chinese */
+                    why: string;
+                }[];
+                needsInformation: {
+                    missing: string[];
+                    name: string;
+                    policyId: string;
+                }[];
+            };
+            run: components["schemas"]["ScreeningRun"];
+        };
+        ScreeningResult: {
+            address: string;
+            headIdNumberMasked: string | null;
+            headName: string | null;
+            householdId: string;
+            householdNumber: string;
+            /** @description sum of the monthly (fen/month) amounts found */
+            monthlyTotalFen: number;
+            needsInformation: string[];
+            policies: {
+                amountFen: number | null;
+                newly: boolean;
+                policyId: string;
+            }[];
+            regionCode: string;
+            townshipName: string;
+            villageName: string;
+        };
+        ScreeningRun: {
+            attempts: number;
+            catalogVersion: string | null;
+            createdAt: string;
+            durationMs: number | null;
+            error: string | null;
+            finishedAt: string | null;
+            householdsFound: number | null;
+            id: string;
+            onDate: string;
+            pairsFound: number | null;
+            pairsNewly: number | null;
+            /** @description Per policy: households found (eligible, not receiving), newly, needing information */
+            policies: {
+                amountFen: number;
+                eligible: number;
+                errors: number;
+                name: string;
+                nameEn: string;
+                needsInfo: number;
+                newly: number;
+                policyId: string;
+            }[];
+            processed: number;
+            regionCode: string;
+            startedAt: string | null;
+            startedBy: string;
+            status: "queued" | "running" | "done" | "failed";
+            total: number;
+        };
+        SelfCheckResponse: {
+            catalogVersion: string;
+            date: string;
+            notice: string;
+            noticeEn: string;
+            regionCode: string;
+            regionName: string;
+            results: components["schemas"]["SelfCheckResult"][];
+            urban: boolean;
+        };
+        SelfCheckResult: {
+            after: ("dibao" | "tekun" | "nearDibao" | "expenditureHardship" | "relapseWatch" | "orphan") | null;
+            amountFen: number | null;
+            amountPeriod: ("month" | "year" | "once") | null;
+            category: string;
+            department: string;
+            documents: string[];
+            missing: string[];
+            name: string;
+            nameEn: string;
+            office: string;
+            phone: string;
+            policyId: string;
+            /** @enum {unknown} */
+            status: "likely" | "maybe" | "unlikely";
+            timeLimitWorkingDays: number | null;
+            why: string[];
+        };
         User: {
             createdAt: string;
             department: components["schemas"]["Department"] | null;

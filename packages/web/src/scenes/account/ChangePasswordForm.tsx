@@ -2,7 +2,7 @@ import { App, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, call, errorText } from '../../api/client';
-import { showFieldError } from '../users/serverErrors';
+import { showFieldError } from '../../components/serverErrors';
 
 interface Values {
   currentPassword: string;

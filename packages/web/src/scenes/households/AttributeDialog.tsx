@@ -2,7 +2,7 @@
 import { Checkbox, DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { FormDialog } from './FormDialog';
+import { FormDialog } from '../../components/FormDialog';
 import { ATTRIBUTE_KINDS, type AttributeKind, recordAttribute } from './householdsApi';
 import { ATTRIBUTE_OPTIONS, attributeKindName, CARE_TASKS } from './registryLabels';
 

@@ -1,9 +1,9 @@
 /** The categories of a household with monthly amounts in yuan; end one with a date. */
-import { App, Button, DatePicker, Form, Input, Modal, Table, Tag } from 'antd';
+import { Button, DatePicker, Form, Input, Table, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../../api/client';
+import { FormDialog } from '../../components/FormDialog';
 import { type CategoryRecord, endCategory } from './householdsApi';
 import { CategoryTag, yuan } from './registryLabels';
 
@@ -95,51 +95,33 @@ function EndDialog({
   onDone(): void;
 }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<{ validTo: Dayjs; reason: string }>();
-  const [saving, setSaving] = useState(false);
-  const submit = async ({ validTo, reason }: { validTo: Dayjs; reason: string }) => {
-    setSaving(true);
-    try {
-      await endCategory(householdId, record.id, {
-        validTo: validTo.format('YYYY-MM-DD'),
-        reason: reason.trim(),
-      });
-      message.success(t('registry.household.saved'));
-      onDone();
-    } catch (error) {
-      message.error(errorText(error));
-    } finally {
-      setSaving(false);
-    }
-  };
   return (
-    <Modal
-      open
+    <FormDialog<{ validTo: Dayjs; reason: string }>
       title={t('registry.category.endTitle')}
-      onCancel={onClose}
-      onOk={() => form.submit()}
-      confirmLoading={saving}
+      fields={['validTo', 'reason']}
       okText={t('registry.category.end')}
-      cancelText={t('common.cancel')}
-      okButtonProps={{ danger: true }}
+      danger
+      testId="category-end-form"
+      onClose={onClose}
+      onSaved={onDone}
+      onSave={({ validTo, reason }) =>
+        endCategory(householdId, record.id, { validTo: validTo.format('YYYY-MM-DD'), reason: reason.trim() })
+      }
     >
-      <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item
-          name="validTo"
-          label={t('registry.category.endDate')}
-          rules={[{ required: true, message: t('registry.attribute.validFromRequired') }]}
-        >
-          <DatePicker style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item
-          name="reason"
-          label={t('registry.category.endReason')}
-          rules={[{ required: true, whitespace: true, message: t('registry.category.endReasonRequired') }]}
-        >
-          <Input.TextArea rows={2} maxLength={200} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item
+        name="validTo"
+        label={t('registry.category.endDate')}
+        rules={[{ required: true, message: t('registry.category.endDateRequired') }]}
+      >
+        <DatePicker style={{ width: '100%' }} />
+      </Form.Item>
+      <Form.Item
+        name="reason"
+        label={t('registry.category.endReason')}
+        rules={[{ required: true, whitespace: true, message: t('registry.category.endReasonRequired') }]}
+      >
+        <Input.TextArea rows={2} maxLength={200} />
+      </Form.Item>
+    </FormDialog>
   );
 }

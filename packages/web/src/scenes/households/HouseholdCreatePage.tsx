@@ -5,14 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { errorText } from '../../api/client';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
+import { showFieldError } from '../../components/serverErrors';
 import { createHousehold } from './householdsApi';
-import {
-  PERSON_FIELDS,
-  PersonFields,
-  type PersonFormValues,
-  personInput,
-  showRegistryFieldError,
-} from './PersonFields';
+import { PERSON_FIELDS, PersonFields, type PersonFormValues, personInput } from './PersonFields';
 
 interface Values extends PersonFormValues {
   householdNumber: string;
@@ -44,7 +39,7 @@ export default function HouseholdCreatePage() {
       message.success(t('registry.household.created'));
       navigate(`/households/${created.id}`);
     } catch (error) {
-      if (!showRegistryFieldError(form, error, FIELDS)) message.error(errorText(error));
+      if (!showFieldError(form, error, FIELDS)) message.error(errorText(error));
     } finally {
       setSaving(false);
     }

@@ -3,24 +3,25 @@
  * amounts, the history timeline, and for auditors the audit trail. ?asOf=YYYY-MM-DD shows the
  * household as it stood that day. Outside the scope the server answers 404: the not-found page.
  */
-import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, DatePicker, Descriptions, Row, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { useParams, useSearchParams } from 'react-router';
 import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
 import { FullPageSpin } from '../../auth/RequireAccount';
+import { DetailCard } from '../../components/DetailCard';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { CategoriesTable } from './CategoriesTable';
 import { HistoryTimeline } from './HistoryTimeline';
 import { HouseholdAudit } from './HouseholdAudit';
+import { HouseholdEditDialog } from './HouseholdEditDialog';
 import { getHousehold } from './householdsApi';
 import { MembersTable } from './MembersTable';
 import { AddCategoryDialog, AddMemberDialog } from './RegistryDialogs';
 
-type Dialog = 'member' | 'category' | null;
+type Dialog = 'edit' | 'member' | 'category' | null;
 
 export default function HouseholdDetailPage() {
   const { t } = useTranslation();
@@ -28,7 +29,6 @@ export default function HouseholdDetailPage() {
   const [params, setParams] = useSearchParams();
   const asOf = params.get('asOf') ?? undefined;
   const can = useCan();
-  const navigate = useNavigate();
   const [dialog, setDialog] = useState<Dialog>(null);
   const loaded = useLoad(() => getHousehold(id, asOf), [id, asOf]);
 
@@ -53,17 +53,14 @@ export default function HouseholdDetailPage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      <Card
-        title={
-          <Space>
-            <Button
-              type="text"
-              icon={<ArrowLeftOutlined />}
-              onClick={() => navigate(-1)}
-              aria-label={t('common.back')}
-            />
-            {t('registry.household.detailTitle')}
-          </Space>
+      <DetailCard
+        title={t('registry.household.detailTitle')}
+        extra={
+          canWrite ? (
+            <Button onClick={() => setDialog('edit')} data-testid="household-edit">
+              {t('registry.household.editHousehold')}
+            </Button>
+          ) : null
         }
       >
         <Space wrap style={{ marginBottom: 16 }}>
@@ -119,7 +116,7 @@ export default function HouseholdDetailPage() {
             },
           ]}
         />
-      </Card>
+      </DetailCard>
 
       <Card
         title={t('registry.household.members', { count: household.members.length })}
@@ -170,6 +167,9 @@ export default function HouseholdDetailPage() {
         </Card>
       ) : null}
 
+      {dialog === 'edit' ? (
+        <HouseholdEditDialog household={household} onClose={() => setDialog(null)} onSaved={closeAndReload} />
+      ) : null}
       {dialog === 'member' ? (
         <AddMemberDialog
           householdId={household.id}

@@ -1,60 +1,50 @@
 /** /households — households of the person's region subtree, filtered; paged on the server; masked values. */
-import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Input, Row, Select, Table } from 'antd';
+import { Col, Input, Row, Select, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
+import { ListCard } from '../../components/ListCard';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
+import { useUrlFilters } from '../../components/useUrlFilters';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { CATEGORIES, type Category, type HouseholdSummary, listHouseholds } from './householdsApi';
 import { CategoryTags } from './registryLabels';
 
 const PAGE_SIZE = 20;
 const TEXT_FILTERS = ['name', 'idNumber', 'phone'] as const;
+const MAX_PAGED = 10_000;
 
 export default function HouseholdsPage() {
   const { t } = useTranslation();
   const can = useCan();
   const navigate = useNavigate();
-  // Filters live in the address, so the back button from a household returns to the same list.
-  const [params, setParams] = useSearchParams();
-  const regionCode = params.get('region') ?? undefined;
-  const category = (params.get('category') as Category | null) ?? undefined;
-  const text = Object.fromEntries(TEXT_FILTERS.map((key) => [key, params.get(key) || undefined]));
-  const page = Number(params.get('page') ?? 1) || 1;
-  const pageSize = Number(params.get('pageSize') ?? PAGE_SIZE) || PAGE_SIZE;
-
-  const update = (changes: Record<string, string | number | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined || value === '') next.delete(key);
-      else next.set(key, String(value));
-    }
-    if (!('page' in changes)) next.delete('page');
-    setParams(next, { replace: true });
-  };
+  const filters = useUrlFilters(PAGE_SIZE);
+  const { update, page, pageSize } = filters;
+  const regionCode = filters.get('region');
+  const category = filters.get('category') as Category | undefined;
+  const text = Object.fromEntries(TEXT_FILTERS.map((key) => [key, filters.get(key)]));
 
   const list = useLoad(
     () => listHouseholds({ regionCode, category, ...text, page, pageSize }),
     [regionCode, category, text.name, text.idNumber, text.phone, page, pageSize],
   );
   if (list.error) return <ApiErrorPage error={list.error} />;
+  const totalText = (data: { total: number; totalCapped?: boolean } | undefined) => {
+    const count = (data?.total ?? 0).toLocaleString();
+    if (data?.totalCapped) return t('registry.list.totalCapped', { count });
+    if ((data?.total ?? 0) > MAX_PAGED)
+      return t('registry.list.totalBeyondPages', { count, pages: MAX_PAGED.toLocaleString() });
+    return t('common.total', { count: data?.total ?? 0 });
+  };
 
   return (
-    <Card
+    <ListCard
       title={t('registry.list.title')}
-      extra={
-        can('registry.write') ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => navigate('/households/new')}
-            data-testid="household-create"
-          >
-            {t('registry.list.create')}
-          </Button>
-        ) : null
+      create={
+        can('registry.write')
+          ? { label: t('registry.list.create'), to: '/households/new', testId: 'household-create' }
+          : undefined
       }
     >
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
@@ -97,14 +87,11 @@ export default function HouseholdsPage() {
         scroll={{ x: 'max-content' }}
         data-testid="households-table"
         onRow={(row) => ({ onClick: () => navigate(`/households/${row.id}`), style: { cursor: 'pointer' } })}
-        pagination={{
-          current: page,
-          pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { count: total }),
-          onChange: (nextPage, nextSize) => update({ page: nextPage, pageSize: nextSize }),
-        }}
+        pagination={filters.pagination(
+          // Page numbers reach the first 10,000 households (the server refuses deeper offsets).
+          Math.min(list.data?.total ?? 0, MAX_PAGED),
+          () => totalText(list.data),
+        )}
         columns={[
           {
             title: t('registry.list.head'),
@@ -130,6 +117,6 @@ export default function HouseholdsPage() {
           },
         ]}
       />
-    </Card>
+    </ListCard>
   );
 }

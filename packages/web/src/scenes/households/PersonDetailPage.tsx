@@ -1,12 +1,12 @@
 /** /persons/:id — one person: identity (masked), household, attributes in force and their history. */
-import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Button, Card, Col, Descriptions, Row, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
 import { FullPageSpin } from '../../auth/RequireAccount';
+import { DetailCard } from '../../components/DetailCard';
 import { RegionName } from '../../components/RegionName';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { AttributeDialog } from './AttributeDialog';
@@ -22,7 +22,6 @@ export default function PersonDetailPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const can = useCan();
-  const navigate = useNavigate();
   const [dialog, setDialog] = useState<Dialog>(null);
   const loaded = useLoad(() => getPerson(id), [id]);
 
@@ -37,32 +36,30 @@ export default function PersonDetailPage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      <Card
-        title={
-          <Space>
-            <Button
-              type="text"
-              icon={<ArrowLeftOutlined />}
-              onClick={() => navigate(-1)}
-              aria-label={t('common.back')}
-            />
-            {person.name}
-          </Space>
-        }
+      <DetailCard
+        title={person.name}
         extra={
-          write ? (
-            <Space wrap>
-              <Button onClick={() => setDialog('edit')} data-testid="person-edit">
-                {t('common.edit')}
-              </Button>
-              <Button onClick={() => setDialog('attribute')} data-testid="attribute-record">
-                {t('registry.attribute.record')}
-              </Button>
-              <Button onClick={() => setDialog('transfer')} data-testid="person-transfer">
-                {t('registry.transfer.button')}
-              </Button>
-            </Space>
-          ) : null
+          <Space wrap>
+            {write ? (
+              <>
+                <Button onClick={() => setDialog('edit')} data-testid="person-edit">
+                  {t('common.edit')}
+                </Button>
+                <Button onClick={() => setDialog('attribute')} data-testid="attribute-record">
+                  {t('registry.attribute.record')}
+                </Button>
+                <Button onClick={() => setDialog('transfer')} data-testid="person-transfer">
+                  {t('registry.transfer.button')}
+                </Button>
+              </>
+            ) : null}
+            {/* Auditors go from a person to who has seen their personal data. */}
+            {can('personalData.accessLogRead') ? (
+              <Link to={`/registry/access-log?person=${person.id}`} data-testid="person-access-log">
+                {t('registry.accessLog.open')}
+              </Link>
+            ) : null}
+          </Space>
         }
       >
         <Descriptions
@@ -109,7 +106,7 @@ export default function PersonDetailPage() {
             },
           ]}
         />
-      </Card>
+      </DetailCard>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={10}>
           <Card title={t('registry.member.attributes')} size="small">

@@ -1,10 +1,8 @@
 /** Form fields of a person (name, sex, birth date, ID number, phone, relationship), shared by every form. */
 
-import type { FormInstance } from 'antd';
 import { DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { ApiError, errorText } from '../../api/client';
 import type { PersonInput, Relationship, Sex } from './householdsApi';
 import { RELATIONSHIPS, relationshipName } from './registryLabels';
 
@@ -114,11 +112,18 @@ export function PhoneField({ placeholder }: { placeholder?: string }) {
   );
 }
 
-export function RelationshipField({ label }: { label?: string }) {
+export function RelationshipField({
+  label,
+  name = 'relationshipToHead',
+}: {
+  label?: string;
+  /** The form field; the household edit asks for the previous head's new relationship. */
+  name?: string;
+}) {
   const { t } = useTranslation();
   return (
     <Form.Item
-      name="relationshipToHead"
+      name={name}
       label={label ?? t('registry.member.relationship')}
       rules={[{ required: true, message: t('registry.member.relationshipRequired') }]}
     >
@@ -127,25 +132,8 @@ export function RelationshipField({ label }: { label?: string }) {
           value: r,
           label: relationshipName(t, r),
         }))}
-        data-testid="field-relationship"
+        data-testid={name === 'relationshipToHead' ? 'field-relationship' : `field-${name}`}
       />
     </Form.Item>
   );
-}
-
-/**
- * Puts a server message under the field it names. The server may name a nested field
- * ("head.idNumber", "members[0].idNumber"); the forms are flat, so the last part is the field.
- */
-export function showRegistryFieldError(form: FormInstance, error: unknown, fields: string[]): boolean {
-  if (!(error instanceof ApiError) || !error.field) return false;
-  const name =
-    error.field
-      .split(/[.[\]]/)
-      .filter(Boolean)
-      .pop() ?? '';
-  if (!fields.includes(name)) return false;
-  form.setFields([{ name, errors: [errorText(error)] }]);
-  form.scrollToField(name);
-  return true;
 }

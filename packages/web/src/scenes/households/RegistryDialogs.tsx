@@ -4,7 +4,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLoad } from '../../api/useLoad';
-import { FormDialog } from './FormDialog';
+import { FormDialog } from '../../components/FormDialog';
 import {
   addCategory,
   addMember,
@@ -33,6 +33,7 @@ interface DialogProps {
 }
 
 const iso = (day: Dayjs) => day.format('YYYY-MM-DD');
+const HOUSEHOLD_NUMBER = /^[0-9A-Za-z-]{1,40}$/;
 
 export function AddMemberDialog({ householdId, ...props }: DialogProps & { householdId: string }) {
   const { t } = useTranslation();
@@ -148,20 +149,17 @@ interface TransferValues {
 export function TransferDialog({ person, ...props }: DialogProps & { person: Person }) {
   const { t } = useTranslation();
   const [search, setSearch] = useState('');
-  // 户号 is digits, anything else a head's name. The list API has no 户号 filter yet, so digits
-  // are matched here against the largest page it sends.
+  // A 户号 is letters, digits and dashes (the server's pattern); anything else is a head's name.
   const found = useLoad(async () => {
     const term = search.trim();
     if (!term) return [];
-    const byNumber = /^\d+$/.test(term);
+    const byNumber = HOUSEHOLD_NUMBER.test(term);
     const page = await listHouseholds({
-      ...(byNumber ? {} : { name: term }),
+      ...(byNumber ? { householdNumber: term } : { name: term }),
       page: 1,
-      pageSize: byNumber ? 200 : 20,
+      pageSize: 21,
     });
-    return page.items
-      .filter((h) => h.id !== person.householdId && (!byNumber || h.householdNumber.includes(term)))
-      .slice(0, 20);
+    return page.items.filter((h) => h.id !== person.householdId).slice(0, 20);
   }, [search]);
   return (
     <FormDialog<TransferValues>

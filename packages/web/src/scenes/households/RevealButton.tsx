@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
 import { useCan } from '../../auth/AccountContext';
-import { showFieldError } from '../users/serverErrors';
+import { showFieldError } from '../../components/serverErrors';
 import { revealField } from './householdsApi';
 
 interface Props {

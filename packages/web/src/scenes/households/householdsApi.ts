@@ -122,7 +122,9 @@ export interface Person extends Member {
 
 export interface Page<T> {
   items: T[];
+  /** Exact, or when `totalCapped` the cap (10,000): "more than total". */
   total: number;
+  totalCapped?: boolean;
   page: number;
   pageSize: number;
 }
@@ -133,6 +135,8 @@ export interface HouseholdQuery {
   name?: string;
   idNumber?: string;
   phone?: string;
+  /** 户号, matched from its start on the server. */
+  householdNumber?: string;
   page: number;
   pageSize: number;
 }
@@ -326,3 +330,15 @@ export const revealField = (personId: string, field: 'idNumber' | 'phone', purpo
   call(
     api.POST('/api/persons/{id}/reveal', { params: { path: { id: personId } }, body: { field, purpose } }),
   );
+
+/** Address, urban/rural and a change of head; `version` guards against two people editing at once. */
+export const updateHousehold = (
+  id: string,
+  body: {
+    version: number;
+    address?: string;
+    urban?: boolean;
+    headPersonId?: string;
+    previousHeadRelationship?: Relationship;
+  },
+) => call(api.PATCH('/api/households/{id}', { params: { path: { id } }, body }));

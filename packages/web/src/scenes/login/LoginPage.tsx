@@ -3,7 +3,7 @@ import { LockOutlined, UserOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { ApiError, api, call, errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
 import { useAccountState } from '../../auth/AccountContext';
@@ -96,6 +96,9 @@ export function LoginPage() {
           </Typography.Paragraph>
         ) : null}
       </Card>
+      <Link to="/self-check" className={styles.selfCheck} data-testid="self-check-link">
+        {t('selfCheck.entry')}
+      </Link>
       <Typography.Text type="secondary" className={styles.footer}>
         {t('login.footer')}
       </Typography.Text>

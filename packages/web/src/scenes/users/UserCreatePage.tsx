@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { api, call, errorText } from '../../api/client';
 import { useAccount } from '../../auth/AccountContext';
-import { showFieldError } from './serverErrors';
+import { showFieldError } from '../../components/serverErrors';
 import { USER_FIELDS, UserFields, type UserFormValues } from './UserFields';
 
 export default function UserCreatePage() {

@@ -1,13 +1,13 @@
 /** /users/:id — one user. A user outside the scope is hidden by the database: the 404 page. */
-import { ArrowLeftOutlined } from '@ant-design/icons';
-import { App, Button, Card, Descriptions, Popconfirm, Space } from 'antd';
+import { App, Button, Descriptions, Popconfirm, Space } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { api, call, errorText, type User } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
 import { FullPageSpin } from '../../auth/RequireAccount';
+import { DetailCard } from '../../components/DetailCard';
 import { departmentName, formatTime, roleName } from '../../components/labels';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { UserEditDialog } from './UserEditDialog';
@@ -17,7 +17,6 @@ export default function UserDetailPage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const can = useCan();
-  const navigate = useNavigate();
   const { message } = App.useApp();
   const [editing, setEditing] = useState(false);
   const loaded = useLoad(() => call(api.GET('/api/users/{id}', { params: { path: { id } } })), [id]);
@@ -38,18 +37,9 @@ export default function UserDetailPage() {
 
   const manage = can('user.manage');
   return (
-    <Card
-      title={
-        <Space>
-          <Button
-            type="text"
-            icon={<ArrowLeftOutlined />}
-            onClick={() => navigate('/users')}
-            aria-label={t('common.back')}
-          />
-          {t('users.detailTitle')}
-        </Space>
-      }
+    <DetailCard
+      title={t('users.detailTitle')}
+      backTo="/users"
       extra={
         manage ? (
           <Space wrap>
@@ -111,6 +101,6 @@ export default function UserDetailPage() {
           }}
         />
       ) : null}
-    </Card>
+    </DetailCard>
   );
 }

@@ -1,8 +1,6 @@
-import { App, Form, Modal } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, call, errorText, type User } from '../../api/client';
-import { showFieldError } from './serverErrors';
+import { api, call, type User } from '../../api/client';
+import { FormDialog } from '../../components/FormDialog';
 import { USER_FIELDS, UserFields, type UserFormValues } from './UserFields';
 
 interface Props {
@@ -14,51 +12,28 @@ interface Props {
 /** Edits name, role and department; username and region stay as created (the API does not change them). */
 export function UserEditDialog({ user, onClose, onSaved }: Props) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const [form] = Form.useForm<UserFormValues>();
-  const [saving, setSaving] = useState(false);
-
-  const submit = async (values: UserFormValues) => {
-    setSaving(true);
-    try {
-      const saved = await call(
-        api.PATCH('/api/users/{id}', {
-          params: { path: { id: user.id } },
-          body: {
-            displayName: values.displayName.trim(),
-            role: values.role,
-            department: values.role === 'departmentOfficer' ? (values.department ?? null) : null,
-          },
-        }),
-      );
-      message.success(t('users.saved'));
-      onSaved(saved);
-    } catch (error) {
-      if (!showFieldError(form, error, USER_FIELDS)) message.error(errorText(error));
-    } finally {
-      setSaving(false);
-    }
-  };
-
   return (
-    <Modal
-      open
+    <FormDialog<UserFormValues, User>
       title={t('users.editTitle')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={saving}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      fields={USER_FIELDS}
+      initialValues={{ displayName: user.displayName, role: user.role, department: user.department }}
+      successMessage={t('users.saved')}
+      onClose={onClose}
+      onSaved={onSaved}
+      onSave={(values) =>
+        call(
+          api.PATCH('/api/users/{id}', {
+            params: { path: { id: user.id } },
+            body: {
+              displayName: values.displayName.trim(),
+              role: values.role,
+              department: values.role === 'departmentOfficer' ? (values.department ?? null) : null,
+            },
+          }),
+        )
+      }
     >
-      <Form<UserFormValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={{ displayName: user.displayName, role: user.role, department: user.department }}
-      >
-        <UserFields creating={false} />
-      </Form>
-    </Modal>
+      <UserFields creating={false} />
+    </FormDialog>
   );
 }

@@ -1,13 +1,14 @@
 /** /users — the users of the person's region, filtered by region, role and name; paged on the server. */
-import { PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Input, Row, Select, Table } from 'antd';
+import { Col, Input, Row, Select, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
+import { Link } from 'react-router';
 import { api, call, type Role, type User } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
+import { ListCard } from '../../components/ListCard';
 import { departmentName, ROLES, roleName } from '../../components/labels';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
+import { useUrlFilters } from '../../components/useUrlFilters';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { UserStatus } from './UserStatus';
 
@@ -16,24 +17,11 @@ const PAGE_SIZE = 20;
 export default function UsersPage() {
   const { t } = useTranslation();
   const can = useCan();
-  const navigate = useNavigate();
-  // Filters live in the address, so the back button and a shared link keep them.
-  const [params, setParams] = useSearchParams();
-  const regionCode = params.get('region') ?? undefined;
-  const role = (params.get('role') as Role | null) ?? undefined;
-  const search = params.get('search') ?? undefined;
-  const page = Number(params.get('page') ?? 1) || 1;
-  const pageSize = Number(params.get('pageSize') ?? PAGE_SIZE) || PAGE_SIZE;
-
-  const update = (changes: Record<string, string | number | undefined>) => {
-    const next = new URLSearchParams(params);
-    for (const [key, value] of Object.entries(changes)) {
-      if (value === undefined || value === '') next.delete(key);
-      else next.set(key, String(value));
-    }
-    if (!('page' in changes)) next.delete('page');
-    setParams(next, { replace: true });
-  };
+  const filters = useUrlFilters(PAGE_SIZE);
+  const { update, page, pageSize } = filters;
+  const regionCode = filters.get('region');
+  const role = filters.get('role') as Role | undefined;
+  const search = filters.get('search');
 
   const list = useLoad(
     () =>
@@ -47,19 +35,10 @@ export default function UsersPage() {
   if (list.error) return <ApiErrorPage error={list.error} />;
 
   return (
-    <Card
+    <ListCard
       title={t('users.title')}
-      extra={
-        can('user.manage') ? (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => navigate('/users/new')}
-            data-testid="user-create"
-          >
-            {t('users.create')}
-          </Button>
-        ) : null
+      create={
+        can('user.manage') ? { label: t('users.create'), to: '/users/new', testId: 'user-create' } : undefined
       }
     >
       <Row gutter={[12, 12]} style={{ marginBottom: 16 }}>
@@ -100,14 +79,7 @@ export default function UsersPage() {
         dataSource={list.data?.items ?? []}
         scroll={{ x: 'max-content' }}
         data-testid="users-table"
-        pagination={{
-          current: page,
-          pageSize,
-          total: list.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { count: total }),
-          onChange: (nextPage, nextSize) => update({ page: nextPage, pageSize: nextSize }),
-        }}
+        pagination={filters.pagination(list.data?.total, (total) => t('common.total', { count: total }))}
         columns={[
           {
             title: t('users.displayName'),
@@ -130,6 +102,6 @@ export default function UsersPage() {
           { title: t('users.status'), key: 'status', render: (_, user) => <UserStatus user={user} /> },
         ]}
       />
-    </Card>
+    </ListCard>
   );
 }

@@ -2,21 +2,27 @@
 import { App, Form, type FormInstance, Modal } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorText } from '../../api/client';
-import { showRegistryFieldError } from './PersonFields';
+import { errorText } from '../api/client';
+import { showFieldError } from './serverErrors';
 
-interface Props<T> {
+interface Props<T, R> {
   title: string;
+  /** The form's fields: a server error naming one of them is shown under it, any other as a toast. */
   fields: string[];
   initialValues?: Partial<T>;
   onClose(): void;
-  onSave(values: T): Promise<unknown>;
-  onSaved(): void;
+  onSave(values: T): Promise<R>;
+  onSaved(result: R): void;
   children: ReactNode | ((form: FormInstance<T>) => ReactNode);
   testId?: string;
+  /** Defaults to 保存 / 已保存. */
+  okText?: string;
+  successMessage?: string;
+  /** For an action that ends or removes something. */
+  danger?: boolean;
 }
 
-export function FormDialog<T extends object>({
+export function FormDialog<T extends object, R = unknown>({
   title,
   fields,
   initialValues,
@@ -25,7 +31,10 @@ export function FormDialog<T extends object>({
   onSaved,
   children,
   testId,
-}: Props<T>) {
+  okText,
+  successMessage,
+  danger,
+}: Props<T, R>) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<T>();
@@ -33,11 +42,11 @@ export function FormDialog<T extends object>({
   const submit = async (values: T) => {
     setSaving(true);
     try {
-      await onSave(values);
-      message.success(t('registry.household.saved'));
-      onSaved();
+      const result = await onSave(values);
+      message.success(successMessage ?? t('common.saved'));
+      onSaved(result);
     } catch (error) {
-      if (!showRegistryFieldError(form, error, fields)) message.error(errorText(error));
+      if (!showFieldError(form, error, fields)) message.error(errorText(error));
     } finally {
       setSaving(false);
     }
@@ -46,13 +55,13 @@ export function FormDialog<T extends object>({
     <Modal
       open
       title={title}
-      okText={t('common.save')}
+      okText={okText ?? t('common.save')}
       cancelText={t('common.cancel')}
       confirmLoading={saving}
       onOk={() => form.submit()}
       onCancel={onClose}
       destroyOnHidden
-      okButtonProps={{ 'data-testid': `${testId ?? 'dialog'}-ok` }}
+      okButtonProps={{ danger, 'data-testid': `${testId ?? 'dialog'}-ok` }}
     >
       <Form<T>
         form={form}

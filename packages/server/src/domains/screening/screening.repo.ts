@@ -1,0 +1,203 @@
+/** SQL of screening runs and results (migration 005). Every function runs in the caller's transaction. */
+import type { Queryable } from '../../db/database.ts';
+
+export interface RunRow {
+  id: string;
+  region_code: string;
+  region_high: string;
+  on_date: string;
+  catalog_version: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  started_by: string;
+  started_by_name: string;
+  started_by_role: string;
+  previous_run_id: string | null;
+  total: number;
+  processed: number;
+  cursor_household_id: string | null;
+  households_found: number | null;
+  pairs_found: number | null;
+  pairs_newly: number | null;
+  policy_counts: PolicyCounts | null;
+  error: string | null;
+  attempts: number;
+  created_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+}
+
+/** Per policy: households found (eligible, not receiving), of which newly, needing information, amount sum. */
+export type PolicyCounts = Record<
+  string,
+  { eligible: number; newly: number; needsInfo: number; amountFen: number; errors: number }
+>;
+
+const RUN_COLUMNS = `id, region_code, region_high, on_date, catalog_version, status, started_by, started_by_name,
+  started_by_role, previous_run_id, total, processed, cursor_household_id, households_found, pairs_found,
+  pairs_newly, policy_counts, error, attempts, created_at, started_at, finished_at, duration_ms`;
+
+export async function insertRun(
+  tx: Queryable,
+  run: Pick<
+    RunRow,
+    | 'region_code'
+    | 'region_high'
+    | 'on_date'
+    | 'started_by'
+    | 'started_by_name'
+    | 'started_by_role'
+    | 'previous_run_id'
+  >,
+): Promise<RunRow> {
+  const result = await tx.query<RunRow>(
+    `INSERT INTO screening_run (region_code, region_high, on_date, started_by, started_by_name, started_by_role, previous_run_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${RUN_COLUMNS}`,
+    [
+      run.region_code,
+      run.region_high,
+      run.on_date,
+      run.started_by,
+      run.started_by_name,
+      run.started_by_role,
+      run.previous_run_id,
+    ],
+  );
+  return result.rows[0] as RunRow;
+}
+
+export async function findRun(tx: Queryable, id: string, lock = false): Promise<RunRow | undefined> {
+  const result = await tx.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM screening_run WHERE id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [id],
+  );
+  return result.rows[0];
+}
+
+/** The newest finished run whose region contains `regionCode` (the baseline for "newly qualifying"). */
+export async function previousRun(tx: Queryable, regionCode: string): Promise<RunRow | undefined> {
+  const result = await tx.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM screening_run
+      WHERE status = 'done' AND $1 BETWEEN region_code AND region_high
+      ORDER BY finished_at DESC LIMIT 1`,
+    [regionCode],
+  );
+  return result.rows[0];
+}
+
+/** Runs visible to the caller, newest first. */
+export async function listRuns(
+  tx: Queryable,
+  limit: number,
+  offset: number,
+): Promise<{ rows: RunRow[]; total: number }> {
+  const rows = await tx.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM screening_run ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
+    [limit, offset],
+  );
+  const total = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM screening_run');
+  return { rows: rows.rows, total: total.rows[0]?.n ?? 0 };
+}
+
+export async function markRunning(tx: Queryable, id: string, version: string, total: number): Promise<void> {
+  await tx.query(
+    `UPDATE screening_run SET status = 'running', catalog_version = $2, total = $3, attempts = attempts + 1,
+            error = NULL, started_at = coalesce(started_at, now())
+      WHERE id = $1`,
+    [id, version, total],
+  );
+}
+
+export async function markFinished(
+  tx: Queryable,
+  id: string,
+  status: 'done' | 'failed',
+  error?: string,
+): Promise<void> {
+  await tx.query(
+    `UPDATE screening_run SET status = $2, error = $3, finished_at = now(),
+            duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int
+      WHERE id = $1`,
+    [id, status, error ?? null],
+  );
+}
+
+export interface ResultRow {
+  householdId: string;
+  regionCode: string;
+  eligible: string[];
+  amountsFen: (number | null)[];
+  newly: string[];
+  needsInfo: string[];
+  monthlyTotalFen: number;
+}
+
+/** Eligible policies of these households in an earlier run (for "newly qualifying"). */
+export async function eligibleIn(
+  tx: Queryable,
+  runId: string,
+  householdIds: string[],
+): Promise<Map<string, string[]>> {
+  const result = await tx.query<{ household_id: string; eligible: string[] }>(
+    'SELECT household_id, eligible FROM screening_result WHERE run_id = $1 AND household_id = ANY($2::uuid[])',
+    [runId, householdIds],
+  );
+  return new Map(result.rows.map((r) => [r.household_id, r.eligible]));
+}
+
+/**
+ * Stores one batch and moves the run's cursor and counters in the same transaction: after a crash
+ * either both happened or neither, and a repeat of the batch inserts nothing (primary key).
+ */
+export async function storeBatch(
+  tx: Queryable,
+  runId: string,
+  rows: ResultRow[],
+  progress: {
+    cursor: string;
+    processed: number;
+    householdsFound: number;
+    pairsFound: number;
+    pairsNewly: number;
+    counts: PolicyCounts;
+  },
+): Promise<void> {
+  if (rows.length > 0) {
+    await tx.query(
+      `INSERT INTO screening_result (run_id, household_id, region_code, eligible, amounts_fen, newly, needs_info, monthly_total_fen)
+       SELECT $1, household, region, eligible::text[], amounts::bigint[], newly::text[], needs::text[], total
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
+              AS u(household, region, eligible, amounts, newly, needs, total)
+       ON CONFLICT (run_id, household_id) DO NOTHING`,
+      [
+        runId,
+        rows.map((r) => r.householdId),
+        rows.map((r) => r.regionCode),
+        rows.map((r) => pgArray(r.eligible)),
+        rows.map((r) => pgArray(r.amountsFen.map((a) => (a === null ? 'NULL' : String(a))))),
+        rows.map((r) => pgArray(r.newly)),
+        rows.map((r) => pgArray(r.needsInfo)),
+        rows.map((r) => r.monthlyTotalFen),
+      ],
+    );
+  }
+  await tx.query(
+    `UPDATE screening_run SET cursor_household_id = $2, processed = $3, households_found = $4, pairs_found = $5,
+            pairs_newly = $6, policy_counts = $7::jsonb
+      WHERE id = $1`,
+    [
+      runId,
+      progress.cursor,
+      progress.processed,
+      progress.householdsFound,
+      progress.pairsFound,
+      progress.pairsNewly,
+      JSON.stringify(progress.counts),
+    ],
+  );
+}
+
+/** Array literal for a text[] element of unnest (policy ids are [A-Za-z0-9] names; numbers; NULL). */
+function pgArray(items: readonly string[]): string {
+  return `{${items.join(',')}}`;
+}
