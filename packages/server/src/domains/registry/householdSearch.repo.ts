@@ -23,6 +23,28 @@ export interface HouseholdFilter {
 const IN_FORCE = `c.valid_from <= $2 AND (c.valid_to IS NULL OR c.valid_to > $2)`;
 
 /**
+ * A 户号 prefix of this many characters or more matches few households (户号 are 10 digits), so its
+ * matches are gathered once through household_number_pattern_idx and fetched by primary key.
+ * Without this, PostgreSQL cannot see the region-scope bounds (row-level security functions) and
+ * walks every household in page order testing the pattern: 0.4 s p50 at 1M households.
+ * Shorter prefixes match many households: the per-row test in page order is then the cheaper plan.
+ */
+const SELECTIVE_PREFIX = 6;
+
+function householdNumberCondition(filter: HouseholdFilter['householdNumber']): string {
+  if (filter?.mode === 'exact') return 'h.household_number = $8';
+  if (filter && filter.value.length >= SELECTIVE_PREFIX) {
+    // LIKE is not leakproof, so under row-level security PostgreSQL will not use it as an index
+    // condition; the byte-wise range operators (~>=~, ~<~) are leakproof and use the same index.
+    // Every allowed 户号 character sorts below U+007F, so [prefix, prefix || U+007F) is the prefix.
+    return `h.id = ANY(ARRAY(SELECT x.id FROM household x
+                   WHERE x.household_number ~>=~ left($8, -1) AND x.household_number ~<~ (left($8, -1) || chr(127))
+                     AND x.household_number LIKE $8 AND x.region_code BETWEEN $1 AND $7))`;
+  }
+  return 'h.household_number LIKE $8';
+}
+
+/**
  * Each filter appears only when given (an absent one is `$n IS NULL`, which keeps its type):
  * a condition under OR would stop PostgreSQL from turning it into a join, and a blind-index
  * search would then scan every household in scope instead of one index entry.
@@ -56,12 +78,7 @@ function householdWhere(f: HouseholdFilter): { where: string; params: unknown[] 
       'h.id IN (SELECT p.household_id FROM person p WHERE p.id_number_index = $5)',
     ),
     when(f.phoneIndex, 6, 'bytea', 'h.id IN (SELECT p.household_id FROM person p WHERE p.phone_index = $6)'),
-    when(
-      f.householdNumber,
-      8,
-      'text',
-      f.householdNumber?.mode === 'exact' ? 'h.household_number = $8' : 'h.household_number LIKE $8',
-    ),
+    when(f.householdNumber, 8, 'text', householdNumberCondition(f.householdNumber)),
   ].join('\n      AND ');
   return {
     where,
