@@ -45,6 +45,27 @@ function householdNumberCondition(filter: HouseholdFilter['householdNumber']): s
 }
 
 /**
+ * Name search. A prefix ('王建%') is turned into a leakproof byte-wise range on person_name_idx
+ * (text_pattern_ops), for the same reason as the 户号 prefix: under row-level security LIKE is
+ * never an index condition, and PostgreSQL would test the members of every household in page
+ * order (2.3 s at 1M households). The range bound U+10FFFF sorts after every character. The
+ * prefix is the pattern without its final % and with likeEscape's backslashes removed.
+ * A "contains" search ('%阳明%') cannot use an index and keeps the per-row test, as does a
+ * one-character prefix.
+ */
+function nameCondition(pattern: string | undefined): string {
+  // One character (a surname alone) matches a large share of the county: walking households in
+  // page order finds a page of them sooner than gathering them all (4.6 s for 李 at 1M).
+  if (pattern === undefined || pattern.startsWith('%') || [...pattern].length < 3) {
+    return 'h.id IN (SELECT p.household_id FROM person p WHERE p.name LIKE $4 AND p.merged_into IS NULL)';
+  }
+  const prefix = String.raw`regexp_replace(left($4, -1), '\\(.)', '\1', 'g')`;
+  return `h.id = ANY(ARRAY(SELECT p.household_id FROM person p
+                   WHERE p.name ~>=~ ${prefix} AND p.name ~<~ (${prefix} || chr(1114111))
+                     AND p.name LIKE $4 AND p.merged_into IS NULL))`;
+}
+
+/**
  * Each filter appears only when given (an absent one is `$n IS NULL`, which keeps its type):
  * a condition under OR would stop PostgreSQL from turning it into a join, and a blind-index
  * search would then scan every household in scope instead of one index entry.
@@ -65,12 +86,7 @@ function householdWhere(f: HouseholdFilter): { where: string; params: unknown[] 
           `h.id = ANY(ARRAY(SELECT c.household_id FROM household_category c
                    WHERE c.category = $3 AND ${IN_FORCE} AND c.region_code BETWEEN $1 AND $7))`,
     ),
-    when(
-      f.namePattern,
-      4,
-      'text',
-      'h.id IN (SELECT p.household_id FROM person p WHERE p.name LIKE $4 AND p.merged_into IS NULL)',
-    ),
+    when(f.namePattern, 4, 'text', nameCondition(f.namePattern)),
     when(
       f.idNumberIndex,
       5,
