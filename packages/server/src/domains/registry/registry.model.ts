@@ -53,6 +53,31 @@ export const DailyTasks = [
   'bathing',
 ] as const;
 
+/** Values of the dated attributes; the catalogue's member facts (catalog/facts/member.yaml) use the same words. */
+export const HealthStatuses = ['healthy', 'chronicIllness', 'seriousIllness'] as const;
+export const DisabilityTypes = [
+  'visual',
+  'hearing',
+  'speech',
+  'physical',
+  'intellectual',
+  'mental',
+  'multiple',
+] as const;
+export const WorkCapacities = ['full', 'partial', 'none'] as const;
+export const EmploymentStatuses = [
+  'farming',
+  'localEmployee',
+  'migrantWorker',
+  'selfEmployed',
+  'casualWork',
+  'unemployed',
+  'retired',
+  'inSchool',
+  'notWorking',
+] as const;
+export const SchoolingStages = ['preschool', 'primary', 'junior', 'senior', 'vocational', 'college'] as const;
+
 export const ADULT_AGE = 18;
 
 export function today(): string {
@@ -202,17 +227,12 @@ const checkers: Record<AttributeKind, Checker> = {
   healthCondition: (v, f) => {
     only(v, ['status'], f);
     return {
-      status: oneOf(v.status, ['healthy', 'chronicIllness', 'seriousIllness'], `${f}.status`, '健康状况'),
+      status: oneOf(v.status, HealthStatuses, `${f}.status`, '健康状况'),
     };
   },
   disability: (v, f) => {
     only(v, ['type', 'grade', 'certificateNumber'], f);
-    const type = oneOf(
-      v.type,
-      ['visual', 'hearing', 'speech', 'physical', 'intellectual', 'mental', 'multiple'],
-      `${f}.type`,
-      '残疾类别',
-    );
+    const type = oneOf(v.type, DisabilityTypes, `${f}.type`, '残疾类别');
     if (!Number.isInteger(v.grade) || (v.grade as number) < 1 || (v.grade as number) > 4)
       throw errors.validation(`${f}.grade`, '残疾等级应为1至4级', 'grade must be 1..4');
     const certificateNumber = v.certificateNumber;
@@ -239,26 +259,11 @@ const checkers: Record<AttributeKind, Checker> = {
   },
   workCapacity: (v, f) => {
     only(v, ['capacity'], f);
-    return { capacity: oneOf(v.capacity, ['full', 'partial', 'none'], `${f}.capacity`, '劳动能力') };
+    return { capacity: oneOf(v.capacity, WorkCapacities, `${f}.capacity`, '劳动能力') };
   },
   employment: (v, f) => {
     only(v, ['status', 'formal', 'employerName'], f);
-    const status = oneOf(
-      v.status,
-      [
-        'farming',
-        'localEmployee',
-        'migrantWorker',
-        'selfEmployed',
-        'casualWork',
-        'unemployed',
-        'retired',
-        'inSchool',
-        'notWorking',
-      ],
-      `${f}.status`,
-      '就业状况',
-    );
+    const status = oneOf(v.status, EmploymentStatuses, `${f}.status`, '就业状况');
     if (v.formal !== undefined && typeof v.formal !== 'boolean')
       throw errors.validation(`${f}.formal`, '是否签订劳动合同应为是或否', 'formal must be boolean');
     const employerName = text(v.employerName, `${f}.employerName`, '工作单位', 100, false);
@@ -270,12 +275,7 @@ const checkers: Record<AttributeKind, Checker> = {
   },
   schooling: (v, f) => {
     only(v, ['stage', 'schoolName'], f);
-    const stage = oneOf(
-      v.stage,
-      ['preschool', 'primary', 'junior', 'senior', 'vocational', 'college'],
-      `${f}.stage`,
-      '就学阶段',
-    );
+    const stage = oneOf(v.stage, SchoolingStages, `${f}.stage`, '就学阶段');
     const schoolName = text(v.schoolName, `${f}.schoolName`, '学校名称', 100, false);
     return { stage, ...(schoolName ? { schoolName } : {}) };
   },

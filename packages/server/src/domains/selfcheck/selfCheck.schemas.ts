@@ -5,6 +5,14 @@
  */
 import { type Static, Type } from 'typebox';
 import { RegionCode } from '../../http/schemas.ts';
+import {
+  DailyTasks,
+  DisabilityTypes,
+  EmploymentStatuses,
+  HealthStatuses,
+  SchoolingStages,
+  WorkCapacities,
+} from '../registry/registry.model.ts';
 
 export const MAX_MEMBERS = 15;
 /** Monthly income per type and monthly income of a relative living apart, in yuan. */
@@ -22,14 +30,7 @@ export const RELATIONSHIPS = [
   'sibling',
   'other',
 ] as const;
-export const CARE_TASKS = [
-  'eating',
-  'dressing',
-  'bedTransfer',
-  'toilet',
-  'walkingIndoors',
-  'bathing',
-] as const;
+export const CARE_TASKS = DailyTasks;
 export const CATEGORIES = [
   'dibao',
   'tekun',
@@ -51,26 +52,12 @@ export const SelfCheckMember = Type.Object(
     age: Type.Optional(Type.Integer({ minimum: 0, maximum: 120 })),
     birthYear: Type.Optional(Type.Integer({ minimum: 1900, maximum: 2100 })),
     sex: Type.Optional(Type.Enum(['male', 'female'])),
-    health: Type.Enum(['healthy', 'chronicIllness', 'seriousIllness']),
+    health: Type.Enum(HealthStatuses),
     disabilityGrade: Type.Integer({ minimum: 0, maximum: 4, default: 0 }),
-    disabilityType: Type.Optional(
-      Type.Enum(['none', 'visual', 'hearing', 'speech', 'physical', 'intellectual', 'mental', 'multiple']),
-    ),
-    workCapacity: Type.Enum(['full', 'partial', 'none']),
-    employment: Type.Optional(
-      Type.Enum([
-        'farming',
-        'localEmployee',
-        'migrantWorker',
-        'selfEmployed',
-        'casualWork',
-        'unemployed',
-        'retired',
-        'inSchool',
-        'notWorking',
-      ]),
-    ),
-    schoolingStage: Type.Enum(['none', 'preschool', 'primary', 'junior', 'senior', 'vocational', 'college']),
+    disabilityType: Type.Optional(Type.Enum(['none', ...DisabilityTypes])),
+    workCapacity: Type.Enum(WorkCapacities),
+    employment: Type.Optional(Type.Enum(EmploymentStatuses)),
+    schoolingStage: Type.Enum(['none', ...SchoolingStages]),
     boarding: Type.Optional(Type.Boolean()),
     /**
      * Daily tasks the person cannot do alone ([] = none). Left out when the resident does not
