@@ -69,20 +69,41 @@ describe('screening run', () => {
     for (const r of rows.rows) {
       expect(r.source).toBe('declared');
       expect(r.as_of).toBe('2025-06-30');
-      // Only what the synthetic declaration holds: the rest stays unknown.
+      // Every line of the application form; facts the form does not ask (sudden hardship …) stay unknown.
       expect(Object.keys(r.facts).sort()).toEqual([
         'agriculturalIncome',
         'businessCount',
         'businessIncome',
+        'educationExpenseAnnual',
+        'exemptIncome',
         'financialAssets',
         'housingUnits',
+        'luxuryConsumption',
+        'medicalExpenseAnnual',
+        'pensionContributionAnnual',
         'pensionIncome',
+        'propertyIncome',
+        'publicEmployee',
+        'recentHousePurchase',
+        'refusedVerification',
         'remittanceIncome',
         'transferIncome',
         'vehicleCount',
         'wageIncome',
       ]);
-      for (const v of Object.values(r.facts)) expect(Number.isSafeInteger(v)).toBe(true);
+      for (const [name, v] of Object.entries(r.facts)) {
+        if (
+          ['publicEmployee', 'luxuryConsumption', 'recentHousePurchase', 'refusedVerification'].includes(name)
+        )
+          expect(typeof v, name).toBe('boolean');
+        else expect(Number.isSafeInteger(v) && (v as number) >= 0, name).toBe(true);
+      }
+      // Households state that they do not refuse checking and do not live lavishly.
+      expect(r.facts).toMatchObject({
+        refusedVerification: false,
+        luxuryConsumption: false,
+        propertyIncome: 0,
+      });
     }
     const lost = rows.rows.slice(0, 10).map((r) => r.household_id);
     await t.db.query('DELETE FROM household_economy WHERE household_id = ANY($1::uuid[])', [lost]);

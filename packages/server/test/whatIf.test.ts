@@ -101,15 +101,12 @@ describe('what-if API', () => {
       under: '420921',
       villages: SAMPLE_VILLAGES,
     });
-    // The seed declares incomes and property but leaves the veto questions and rigid expenses
-    // unknown (dibao then answers needsInformation for everyone). Verification would answer them:
-    // an approved record per household, as a verified county would have.
+    // The seed declares the whole application form (incomes, rigid expenses, the veto questions).
+    // A verified county holds an approved record per household; here verification confirmed each
+    // declaration as it stood, so what-if reads approved figures as it would in production.
     await t.db.query(
       `INSERT INTO household_economy (household_id, region_code, as_of, source, facts, recorded_by)
-       SELECT he.household_id, he.region_code, '2025-01-01', 'approved',
-              he.facts || '{"refusedVerification": false, "publicEmployee": false, "luxuryConsumption": false,
-                            "recentHousePurchase": false, "propertyIncome": 0, "medicalExpenseAnnual": 0,
-                            "educationExpenseAnnual": 0, "pensionContributionAnnual": 0}'::jsonb, he.recorded_by
+       SELECT he.household_id, he.region_code, '2025-01-01', 'approved', he.facts, he.recorded_by
          FROM household_economy he WHERE he.source = 'declared'`,
     );
     county = await login('county');

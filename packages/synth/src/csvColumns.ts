@@ -97,6 +97,18 @@ export const HOUSEHOLD_COLUMNS: Column<Household>[] = [
   { header: '申报房产数', get: (h) => h.declared.properties },
   { header: '申报车辆数', get: (h) => h.declared.vehicles },
   { header: '申报市场主体数', get: (h) => h.declared.businesses },
+  { header: '申报月财产性收入(元)', get: (h) => yuan(h.declared.propertyMonthlyFen) },
+  { header: '申报月不计入收入的基础养老金(元)', get: (h) => yuan(h.declared.exemptMonthlyFen) },
+  { header: '申报近12个月自付医疗费用(元)', get: (h) => yuan(h.declared.annualExpensesFen.medical) },
+  { header: '申报近12个月教育支出(元)', get: (h) => yuan(h.declared.annualExpensesFen.education) },
+  {
+    header: '申报近12个月个人缴纳社保费(元)',
+    get: (h) => yuan(h.declared.annualExpensesFen.socialInsurance),
+  },
+  { header: '申报有公职人员', get: (h) => yesNo(h.declared.answers.publicEmployee) },
+  { header: '申报有高消费', get: (h) => yesNo(h.declared.answers.luxuryConsumption) },
+  { header: '申报近两年购建商品房', get: (h) => yesNo(h.declared.answers.recentHousePurchase) },
+  { header: '拒不配合核对', get: (h) => yesNo(h.declared.answers.refusedVerification) },
 ];
 
 export const ENROLMENT_COLUMNS: Column<{ household: Household; enrolment: Enrolment }>[] = [

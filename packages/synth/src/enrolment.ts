@@ -1,7 +1,7 @@
 import { addYears, ageOn, randomDate } from './dates.ts';
 import { incomeTotal, scaleToBand, sumIncome } from './economy.ts';
 import { type Rng, Weighted } from './random.ts';
-import type { AssistanceCategory, Declaration, Enrolment, IncomeByType, Person } from './types.ts';
+import type { AssistanceCategory, DeclaredFigures, Enrolment, IncomeByType, Person } from './types.ts';
 
 /**
  * Shares of households already enrolled, by category. Hubei had ~4–5% of its population on dibao
@@ -93,7 +93,7 @@ export function enrol(
   rng: Rng,
   category: AssistanceCategory,
   members: readonly Person[],
-  declared: Declaration,
+  declared: DeclaredFigures,
   standard: number,
   asOf: string,
 ): Enrolment {

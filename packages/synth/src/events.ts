@@ -1,7 +1,7 @@
 import { addYears, ageOn, randomDate } from './dates.ts';
 import { emptyIncome } from './economy.ts';
 import type { Rng } from './random.ts';
-import type { Assets, Declaration, HardshipEvent, HiddenItem, IncomeByType, Person } from './types.ts';
+import type { Assets, DeclaredFigures, HardshipEvent, HiddenItem, IncomeByType, Person } from './types.ts';
 
 /**
  * Hardship events in the year before `asOf` — the triggers the monitoring must catch (Zhejiang:
@@ -145,7 +145,7 @@ export function declare(
   assets: Assets,
   hidden: readonly HiddenItem[],
   formal: readonly boolean[],
-): Declaration {
+): DeclaredFigures {
   const hiddenIds = new Set(hidden.map((h) => h.assetId));
   const hiddenBusinessIncome = assets.businesses
     .filter((b) => hiddenIds.has(b.id))

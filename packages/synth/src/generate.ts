@@ -1,5 +1,6 @@
 import { addHiddenItem, makeAssets } from './assets.ts';
 import { isIsoDate } from './dates.ts';
+import { completeDeclaration } from './declaration.ts';
 import { makeIncomes } from './economy.ts';
 import { assignEmployment } from './employment.ts';
 import {
@@ -123,7 +124,7 @@ export function* generateCounty(options: GenerateOptions): Generator<CountyHouse
       ? [addHiddenItem(assetCtx, members, incomes, assets, HIDDEN_KINDS.draw(rng))]
       : [];
     const outcome = drawEvents({ rng, asOf }, members, incomes);
-    const declared = declare(
+    const figures = declare(
       rng,
       incomes,
       assets,
@@ -131,7 +132,8 @@ export function* generateCounty(options: GenerateOptions): Generator<CountyHouse
       members.map((p) => p.formalEmployment),
     );
 
-    const household: Household = {
+    const enrolments = category ? [enrol(rng, category, members, figures, standard, asOf)] : [];
+    const registry = {
       id: householdId,
       householdNumber: `${village.code.slice(6, 9)}${serial}`,
       countyCode,
@@ -141,16 +143,17 @@ export function* generateCounty(options: GenerateOptions): Generator<CountyHouse
       address: addressText,
       structure,
       members,
-      declared,
-      enrolments: category ? [enrol(rng, category, members, declared, standard, asOf)] : [],
     };
     const records = makeSourceRecords(
       { rng, asOf, townshipName: village.townshipName ?? '', assisted },
-      household,
+      registry,
       incomes,
       assets,
       outcome,
     );
+    // The rest of the form comes from these records and the assets, without a draw (declaration.ts).
+    const declared = completeDeclaration({ asOf, assisted }, figures, members, records, assets, hidden);
+    const household: Household = { ...registry, declared, enrolments };
     const perCapitaFen = perCapita(incomes, members);
     yield {
       household,

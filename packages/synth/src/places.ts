@@ -113,6 +113,12 @@ const COASTAL_EMPLOYERS = [
   '孝感市城区物业管理有限公司',
 ];
 
+/**
+ * Local employers that are public bodies: the education bureau (机关) and the county hospital (事业单位).
+ * A contracted employee there is treated as 在编在岗, the dibao veto "public employee".
+ */
+export const PUBLIC_EMPLOYERS: ReadonlySet<string> = new Set(['孝昌县人民医院', '孝昌县教育局']);
+
 export function employer(rng: Rng, migrant: boolean): string {
   return rng.pick(migrant ? COASTAL_EMPLOYERS : LOCAL_EMPLOYERS);
 }

@@ -79,7 +79,7 @@ function fees(rng: Rng, stage: SchoolingStage): { tuition: number; boarding: num
 
 export function makeSourceRecords(
   ctx: SourceContext,
-  household: Household,
+  household: Omit<Household, 'declared' | 'enrolments'>,
   incomes: readonly IncomeByType[],
   assets: Assets,
   outcome: EventOutcome,

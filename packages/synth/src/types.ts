@@ -122,13 +122,45 @@ export interface IncomeByType {
   transfers: number;
 }
 
-export interface Declaration {
+/** The figures `declare` draws: income by type and the assets the household admits to. */
+export interface DeclaredFigures {
   monthlyIncomeFen: IncomeByType;
   depositsFen: number;
   securitiesFen: number;
   properties: number;
   vehicles: number;
   businesses: number;
+}
+
+/** Rigid expenses of the 12 months before `asOf`, fen a year. */
+export interface AnnualExpenses {
+  /** Out of pocket on the members' medical-insurance settlements. */
+  medical: number;
+  /** Tuition and boarding of the members in school (other fees are not a rigid expense). */
+  education: number;
+  /** Social-insurance contributions the members pay themselves. */
+  socialInsurance: number;
+}
+
+/** The veto questions of the application form, as the household answers them. */
+export interface VetoAnswers {
+  publicEmployee: boolean;
+  luxuryConsumption: boolean;
+  recentHousePurchase: boolean;
+  refusedVerification: boolean;
+}
+
+/**
+ * The whole application form. Hidden items are left out here too: a household hiding a car or a
+ * second home still answers "no", and verification has to find it.
+ */
+export interface Declaration extends DeclaredFigures {
+  /** Part of `monthlyIncomeFen.pensions` that is not counted: the central basic pension of resident-scheme pensioners. */
+  exemptMonthlyFen: number;
+  /** Rent and interest. The generator models neither, so always 0. */
+  propertyMonthlyFen: number;
+  annualExpensesFen: AnnualExpenses;
+  answers: VetoAnswers;
 }
 
 export interface Enrolment {

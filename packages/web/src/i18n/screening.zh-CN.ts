@@ -31,7 +31,7 @@ export const screeningZh = {
   },
   newTag: '新',
   open: '依据与处方',
-  drawerTitle: '户主 {{name}} · 政策测算',
+  drawerTitle: '户主 {{name}} · 救助处方与测算依据',
   tabPrescription: '救助处方',
   tabTrace: '测算依据',
   prescriptionTitle: '救助处方',

@@ -17,24 +17,37 @@ export interface EconomyRow {
 }
 
 /**
- * The facts a synthetic household declares on its application form: the six income types, deposits
- * and securities as financial assets, homes, vehicles and businesses. Lines the synthetic
- * declaration does not have (property income, rigid expenses, the veto questions …) are left out,
- * so they stay unknown rather than becoming 0 or "no".
+ * The facts a synthetic household declares on its application form, under the catalogue's names:
+ * every line of the form (the six income types, property and exempt income, the three rigid
+ * expenses of the last 12 months, financial assets, homes, vehicles, businesses and the four veto
+ * questions). The exempt part of the pensions (the central basic pension, see @doudi/synth
+ * declaration.ts) is taken out of `pensionIncome` and reported as `exemptIncome`, as the form asks.
+ * These are the household's own statements: hidden items stay hidden until verification replaces
+ * the row with an approved one.
  */
 export function declarationFacts(d: Declaration): EconomyRow['facts'] {
   const i = d.monthlyIncomeFen;
+  const exempt = Math.min(d.exemptMonthlyFen, i.pensions);
   return {
     wageIncome: i.wages,
     remittanceIncome: i.remittances,
     businessIncome: i.business,
     agriculturalIncome: i.agricultural,
-    pensionIncome: i.pensions,
+    propertyIncome: d.propertyMonthlyFen,
+    pensionIncome: i.pensions - exempt,
     transferIncome: i.transfers,
+    exemptIncome: exempt,
+    medicalExpenseAnnual: d.annualExpensesFen.medical,
+    educationExpenseAnnual: d.annualExpensesFen.education,
+    pensionContributionAnnual: d.annualExpensesFen.socialInsurance,
     financialAssets: d.depositsFen + d.securitiesFen,
     housingUnits: d.properties,
     vehicleCount: d.vehicles,
     businessCount: d.businesses,
+    publicEmployee: d.answers.publicEmployee,
+    luxuryConsumption: d.answers.luxuryConsumption,
+    recentHousePurchase: d.answers.recentHousePurchase,
+    refusedVerification: d.answers.refusedVerification,
   };
 }
 
