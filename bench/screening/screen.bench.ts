@@ -12,7 +12,29 @@
  * uses an existing seeded database (never dropped): it is migrated, and households without economic
  * facts get their declared figures from the same synthetic draw (--seed and --households must be the
  * ones it was seeded with); that backfill is timed separately.
+ *
+ * Measured (2 cores shared with other work, load average 10–15 during the runs; 1M database
+ * doudi_bench_registry_mws2t066, 丰山镇 420921101 = 49,569 households, 2 workers, 2025-11-22;
+ * repeats differ by ±15% with the load, so read the last rows as one figure, ≈750–850/s):
+ *
+ * | pages in …                           | batch | households/s | reads / evaluating / writes (s) | total | RSS    |
+ * | ------------------------------------ | ----- | ------------ | ------------------------------- | ----- | ------ |
+ * | id order (before)                    | 4,000 | 580          | 27.9 / 56.6 / 0.2               | 85 s  | 533 MB |
+ * | (village, household number) order    | 4,000 | 671          | 7.2 / 65.9 / 0.2                | 74 s  | 466 MB |
+ * | + previous run read while evaluating | 4,000 | 751          | 4.9 / 60.2 / 0.1                | 66 s  | 469 MB |
+ * | the same                             | 2,000 | 825          | 5.1 / 53.1 / 0.1                | 60 s  | 448 MB |
+ * | the same, again                      | 4,000 | 850          | 7.6 / 50.3 / 0.1                | 58 s  | 544 MB |
+ *
+ * Reading is now almost fully hidden behind evaluation (the rest is mostly the first page, read
+ * before anything can be evaluated); the workers are busy for the whole evaluating phase, so the
+ * rate is set by the rules engine's CPU per household (≈1.2 ms per household per worker thread
+ * under this load) plus what PostgreSQL and the main thread take from the same two cores. At
+ * these rates the whole county (1M) would take 20+ minutes; it was not run. A page costs
+ * PostgreSQL ≈1.3 s warm (≈3 s cold) for 4,000 households: about 12,000 members, each found through
+ * four index lookups into tables with no physical order by region (person_transfer twice, person,
+ * person_attribute); no plan change helped (LATERAL "last event" tried: same time).
  */
+import { loadavg } from 'node:os';
 import { generateCounty, type Household, loadVillagesFromChinaDivision } from '@doudi/synth';
 import pg from 'pg';
 import { loadConfig } from '../../packages/server/src/config.ts';
@@ -148,7 +170,16 @@ try {
       `${(phases.readWaitMs / 1000).toFixed(1)} / ${(phases.evaluateMs / 1000).toFixed(1)} / ${(phases.writeWaitMs / 1000).toFixed(1)} s`,
     ],
     [`workers / batch`, `${workers} / ${batchSize.toLocaleString('en')}`],
-    ['main-thread CPU (user+sys)', `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`],
+    // process.cpuUsage counts every thread of the process: the main thread and the workers.
+    ['process CPU, main thread + workers (user+sys)', `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`],
+    // The figures only mean something next to how busy the machine was (it is shared).
+    [
+      'load average (1 / 5 min) at the end',
+      loadavg()
+        .slice(0, 2)
+        .map((l) => l.toFixed(1))
+        .join(' / '),
+    ],
     [
       'peak RSS main process (sampled / process max)',
       `${mb(peak)} MB / ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,

@@ -298,7 +298,7 @@ describe('household facts assembler', () => {
     expect(built.facts.members).toEqual([]);
   });
 
-  it('streams every household of a subtree in id order, resumes after an id, and respects scope', async () => {
+  it('streams every household of a subtree in (village, household number) order, resumes after an id, and respects scope', async () => {
     const all: string[] = [];
     for await (const batch of streamHouseholdFacts(t.db, {
       scope: county,
@@ -308,16 +308,28 @@ describe('household facts assembler', () => {
       expect(batch.lastId).toBe(batch.households.at(-1)?.householdId);
       all.push(...batch.households.map((h) => h.householdId));
     }
-    expect(all).toEqual([elderly, family, bare].sort());
-    const rest: string[] = [];
-    for await (const batch of streamHouseholdFacts(t.db, {
-      scope: county,
-      onDate: '2025-06-30',
-      batchSize: 1,
-      after: all[0],
-    }))
-      rest.push(...batch.households.map((h) => h.householdId));
-    expect(rest).toEqual(all.slice(1));
+    // 花园 village first (elderly was numbered before bare), then 丰山's village; the first page
+    // of two ends inside a village and the second crosses into the next.
+    expect(all).toEqual([elderly, bare, family]);
+    for (const [from, after] of all.entries()) {
+      const rest: string[] = [];
+      for await (const batch of streamHouseholdFacts(t.db, {
+        scope: county,
+        onDate: '2025-06-30',
+        batchSize: 1,
+        after,
+      }))
+        rest.push(...batch.households.map((h) => h.householdId));
+      expect(rest).toEqual(all.slice(from + 1));
+    }
+    // A cursor the scope cannot see (or that does not exist) is an error, never a silent end.
+    const outside = async (scope: Actor, after: string) => {
+      for await (const _ of streamHouseholdFacts(t.db, { scope, onDate: '2025-06-30', after })) {
+        // nothing to do: the first read must fail
+      }
+    };
+    await expect(outside(actor(regions.huayuan), family)).rejects.toThrow(/not visible/);
+    await expect(outside(county, '00000000-0000-4000-8000-000000000000')).rejects.toThrow(/not visible/);
     // A township's officer asking for the whole county sees only the township.
     const township: string[] = [];
     for await (const batch of streamHouseholdFacts(t.db, {

@@ -2,9 +2,10 @@
  * The screening run (政策找人): every household of a region subtree against the whole catalogue in
  * force on the run's date; per household, the policies it qualifies for and does not receive.
  *
- * Resumable and idempotent: households are taken in id order, and each batch's results are stored in
- * the same transaction that moves the run's cursor, so a run that crashed continues after the last
- * stored batch, and a batch done twice writes nothing twice (primary key run × household).
+ * Resumable and idempotent: households are taken in (village, household number) order, and each
+ * batch's results are stored in the same transaction that moves the run's cursor (the last
+ * household's id), so a run that crashed continues after the last stored batch, and a batch done
+ * twice writes nothing twice (primary key run × household).
  * Pipelined: while a batch is evaluated (on worker threads) the next is read and the previous one
  * written, so the database and the engine work at the same time.
  */
@@ -119,7 +120,8 @@ async function evaluateBatchOf(
   households: AssembledHousehold[],
   date: string,
   units: Map<string, string>,
-  previous: Map<string, string[]> | undefined,
+  /** The previous run's findings for these households; read while the batch is evaluated. */
+  previousFindings: Promise<Map<string, string[]> | undefined>,
   state: { counts: repo.PolicyCounts; householdsFound: number; pairsFound: number; pairsNewly: number },
 ): Promise<repo.ResultRow[]> {
   const groups = new Map<string, AssembledHousehold[]>();
@@ -135,6 +137,7 @@ async function evaluateBatchOf(
       result: await evaluator.evaluate(group, date, region),
     })),
   );
+  const previous = await previousFindings;
   const rows: repo.ResultRow[] = [];
   for (const { group, result } of evaluated) {
     const policyCount = result.policyIds.length;
@@ -243,11 +246,11 @@ export async function runScreening(
       })) {
         lap('readWaitMs');
         const ids = batch.households.map((h) => h.householdId);
+        // Not awaited here: the previous run's findings are read while the workers evaluate.
         const previous = run.previous_run_id
-          ? await asActor(db, scope, undefined, (tx) =>
-              repo.eligibleIn(tx, run.previous_run_id as string, ids),
-            )
-          : undefined;
+          ? asActor(db, scope, undefined, (tx) => repo.eligibleIn(tx, run.previous_run_id as string, ids))
+          : Promise.resolve(undefined);
+        previous.catch(() => undefined); // awaited in evaluateBatchOf; observed if evaluation fails first
         const rows = await evaluateBatchOf(evaluator, batch.households, run.on_date, units, previous, state);
         lap('evaluateMs');
         if (pendingWrite) await pendingWrite;
