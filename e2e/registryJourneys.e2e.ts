@@ -124,7 +124,12 @@ async function pickOption(page: Page, text: string | RegExp): Promise<void> {
     }
   }
   await option.click();
-  await dropdown.waitFor({ state: 'hidden' });
+  // On a loaded machine the close animation has been seen to stall with the choice already made
+  // (CI, PostgreSQL run): give it a moment, then close it the way a user would.
+  await dropdown.waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => {
+    await page.keyboard.press('Escape');
+    await dropdown.waitFor({ state: 'hidden' });
+  });
 }
 
 async function errorUnder(page: Page, field: string): Promise<string> {
