@@ -140,6 +140,30 @@ describe('compiled CEL', () => {
     expect((merged as MissingFactError).facts).toEqual(['household.income', 'household.owner']);
   });
 
+  it('still reports every missing fact where operands that cannot miss skip the wrapper', () => {
+    const empty = { household: record({}) };
+    const facts = (source: string) => (failure(() => run(source, empty)) as MissingFactError).facts;
+    // Right operand a literal, a variable, a macro variable or arithmetic over them: only the left
+    // fact can be missing, and it is reported.
+    expect(facts('household.income > 5')).toEqual(['household.income']);
+    expect(facts('household.income * 2 + x > d')).toEqual(['household.income']);
+    expect(facts('xs.exists(i, household.income > i)')).toEqual(['household.income']);
+    expect(facts('max(household.income, x + 1) > 0')).toEqual(['household.income']);
+    // A right operand that reads facts is still tried after the left one misses.
+    expect(facts('household.income < household.members + 1')).toEqual([
+      'household.income',
+      'household.members',
+    ]);
+    expect(facts('max(household.income, -household.members) > 0')).toEqual([
+      'household.income',
+      'household.members',
+    ]);
+    expect(facts('household.income + (x > 0 ? household.members : 1) > 0')).toEqual([
+      'household.income',
+      'household.members',
+    ]);
+  });
+
   it('keeps map keys such as __proto__ as ordinary keys', () => {
     expect(run('{"__proto__": 1}["__proto__"]')).toBe(1);
     expect(() => run('m.constructor')).toThrow(/No such key/);

@@ -11,7 +11,14 @@
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { combineErrors, MissingFactError } from '../errors.ts';
 import { MACROS } from './compileMacros.ts';
-import { alsoMissing, binaryOperator, numericType, typeOf, unknownType } from './compileOperators.ts';
+import {
+  alsoMissing,
+  binaryOperator,
+  neverMissing,
+  numericType,
+  typeOf,
+  unknownType,
+} from './compileOperators.ts';
 import { OVERLOADS_BY_NAME } from './functions.ts';
 import * as ints from './ints.ts';
 import * as rt from './runtime.ts';
@@ -275,7 +282,9 @@ function strictBinary(a: Compiled, b: Compiled, op: (x: unknown, y: unknown) => 
 
 function compileBinary(node: ASTNode, lex: Lexical): Compiled {
   const [leftNode, rightNode] = node.args as [ASTNode, ASTNode];
-  return binaryOperator(node, leftNode, rightNode, compileNode(leftNode, lex), compileNode(rightNode, lex));
+  const a = compileNode(leftNode, lex);
+  const b = compileNode(rightNode, lex);
+  return binaryOperator(node, leftNode, rightNode, a, b, neverMissing(rightNode, lex.locals));
 }
 
 /** Evaluates call arguments left to right, collecting missing facts across all of them. */
@@ -339,6 +348,8 @@ function compileCall(node: ASTNode, name: string, args: ASTNode[], lex: Lexical)
     }
     if (compiled.length === 2) {
       const [a, b] = compiled as [Compiled, Compiled];
+      // No missing facts to add to the first argument's: no try/catch on the hot path.
+      if (neverMissing(args[1] as ASTNode, lex.locals)) return (s) => implementation(a(s), b(s));
       return strictBinary(a, b, implementation);
     }
     return (s) => implementation(...evaluateArguments(compiled, s));

@@ -55,14 +55,19 @@ export function binaryOperator(
   rightNode: ASTNode,
   a: Compiled,
   b: Compiled,
+  rightNeverMissing = false,
 ): Compiled {
-  const left = (s: Scope) => {
-    try {
-      return a(s);
-    } catch (error) {
-      throw alsoMissing(error, b, s);
-    }
-  };
+  // The wrapper only adds the right operand's missing facts to the left's; when the right one can
+  // never lack a fact (a literal, a parameter...), the left closure is used as it is.
+  const left = rightNeverMissing
+    ? a
+    : (s: Scope) => {
+        try {
+          return a(s);
+        } catch (error) {
+          throw alsoMissing(error, b, s);
+        }
+      };
   const leftType = numericType(leftNode);
   const rightType = numericType(rightNode);
   const isInt = leftType === 'int' && rightType === 'int';
@@ -134,4 +139,53 @@ function isScalarPair(left: string | undefined, right: string | undefined): bool
   if (left === undefined || right === undefined || !SCALARS.has(left) || !SCALARS.has(right)) return false;
   if (left === right) return true;
   return (left === 'int' || left === 'double') && (right === 'int' || right === 'double');
+}
+
+const ROOTS_NEVER_MISSING = new Set(['param', 'evaluationDate', 'regionCode']);
+
+/**
+ * True when evaluating `node` can never raise `MissingFactError`: it reads no fact and no variable
+ * (literals, macro variables, parameters, and operators and functions over those). Such an operand
+ * has no missing facts to add to its sibling's, so the sibling needs no try/catch wrapper to
+ * collect them. Parameters qualify because the engine's `param` record holds every declared
+ * parameter, either its value or a `Failure` whose error is never a missing fact; the checker
+ * refuses undeclared ones. Anything not listed here (field selections, indexing, macros, has())
+ * is treated as possibly missing.
+ */
+export function neverMissing(node: ASTNode, locals: ReadonlyMap<string, number>): boolean {
+  switch (node.op) {
+    case 'value':
+      return true;
+    case 'id':
+      return locals.has(node.args) || ROOTS_NEVER_MISSING.has(node.args);
+    case '.': {
+      const target = node.args[0];
+      return target.op === 'id' && target.args === 'param' && !locals.has('param');
+    }
+    case 'list':
+      return node.args.every((e) => neverMissing(e, locals));
+    case '!_':
+    case '-_':
+      return neverMissing(node.args, locals);
+    case '?:':
+      return node.args.every((e) => neverMissing(e, locals));
+    case 'call':
+      return node.args[0] !== 'has' && node.args[1].every((e) => neverMissing(e, locals));
+    case '+':
+    case '-':
+    case '*':
+    case '/':
+    case '%':
+    case '==':
+    case '!=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+    case '&&':
+    case '||':
+      return (node.args as ASTNode[]).every((e) => neverMissing(e, locals));
+    default:
+      return false;
+  }
 }

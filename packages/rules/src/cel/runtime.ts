@@ -36,6 +36,36 @@ export class Failure {
   constructor(readonly error: unknown) {}
 }
 
+/**
+ * A variable not computed yet (batch path: variables are computed on first read, so a policy
+ * ruled out by an early veto never pays for them). Its record field stays absent until then; the
+ * slow path of a field read (an absent field would otherwise be a missing fact) asks the active
+ * `LazyFields` whether the field is such a variable, and `resolve` computes it, stores the value
+ * (or a `Failure`) in the record and returns it or throws its error.
+ */
+export abstract class Pending {
+  abstract resolve(record: FactRecord): unknown;
+}
+
+/**
+ * The variables that are computed on first read during the current batch (see lazyVariables.ts).
+ * Only field reads and has() need to know: the checker refuses whole-record operations (==, size,
+ * `in`, macros over a record) in catalogue expressions, so nothing else can see an absent variable.
+ */
+export interface LazyFields {
+  /** The pending variable behind an absent field of this record, if any. */
+  pending(record: FactRecord, field: string): Pending | undefined;
+}
+
+let lazyFields: LazyFields | undefined;
+
+/** Installs the batch's lazy variables (or none); returns the previous ones to restore. */
+export function setLazyFields(fields: LazyFields | undefined): LazyFields | undefined {
+  const previous = lazyFields;
+  lazyFields = fields;
+  return previous;
+}
+
 export type CelKind = 'int' | 'double' | 'string' | 'bool' | 'null' | 'list' | 'map' | 'unknown';
 
 export function kindOf(value: unknown): CelKind {
@@ -159,7 +189,11 @@ export function contains(container: unknown, element: unknown): boolean {
 export function selectField(target: unknown, field: string): unknown {
   if (target instanceof FactRecord) {
     const value = target[field];
-    if (value === undefined) throw new MissingFactError([`${recordPath(target)}.${field}`]);
+    if (value === undefined) {
+      const pending = lazyFields?.pending(target, field);
+      if (pending !== undefined) return pending.resolve(target);
+      throw new MissingFactError([`${recordPath(target)}.${field}`]);
+    }
     if (value instanceof Failure) throw value.error;
     return value;
   }
@@ -175,7 +209,17 @@ export function selectField(target: unknown, field: string): unknown {
 export function hasField(target: unknown, field: string): boolean {
   if (target instanceof FactRecord) {
     const value = target[field];
-    return value !== undefined && !(value instanceof Failure);
+    if (value === undefined) {
+      const pending = lazyFields?.pending(target, field);
+      if (pending === undefined) return false;
+      try {
+        pending.resolve(target);
+      } catch {
+        return false;
+      }
+      return true;
+    }
+    return !(value instanceof Failure);
   }
   if (kindOf(target) === 'map') return Object.hasOwn(target as object, field);
   throw evaluationError('no_such_overload', `has() cannot test field '${field}' on ${kindOf(target)}`);

@@ -16,6 +16,7 @@ import {
   type PolicyStatus,
 } from './engine.ts';
 import { buildRecords, type HouseholdFacts, type HouseholdRecords } from './facts.ts';
+import { withLazyVariables } from './lazyVariables.ts';
 import { buildTrace, type PolicyTrace } from './trace.ts';
 
 export const STATUS_CODES: readonly PolicyStatus[] = ['eligible', 'ineligible', 'needsInformation', 'error'];
@@ -73,6 +74,17 @@ export function evaluateRecords(
   recordsOf: (h: number) => HouseholdRecords,
   options: BatchOptions = {},
 ): BatchResult {
+  // Traces show every variable, so they are computed up front; otherwise on first read.
+  if (options.trace) return evaluateLoop(ctx, householdCount, recordsOf, options);
+  return withLazyVariables(ctx, () => evaluateLoop(ctx, householdCount, recordsOf, options));
+}
+
+function evaluateLoop(
+  ctx: EvaluationContext,
+  householdCount: number,
+  recordsOf: (h: number) => HouseholdRecords,
+  options: BatchOptions,
+): BatchResult {
   const policyCount = ctx.policies.length;
   const size = householdCount * policyCount;
   const statuses = new Uint8Array(size);
@@ -82,7 +94,7 @@ export function evaluateRecords(
   for (let h = 0; h < householdCount; h++) {
     let records: HouseholdRecords;
     try {
-      records = computeVariables(ctx, recordsOf(h));
+      records = traces ? computeVariables(ctx, recordsOf(h)) : recordsOf(h);
     } catch (error) {
       // Bad input (e.g. a fact of the wrong type) fails this household only.
       for (let p = 0; p < policyCount; p++) {

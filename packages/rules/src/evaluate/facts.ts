@@ -45,38 +45,45 @@ function convertScalar(type: string, value: unknown, path: string, name: string,
   }
 }
 
-function convert(decl: FactDeclaration, value: unknown, path: string): unknown {
-  if (!decl.type.startsWith('list<')) return convertScalar(decl.type, value, path, decl.name, -1);
-  if (!Array.isArray(value)) throw new InvalidFactError(`${where(path, decl.name, -1)} must be a list`);
-  const element = decl.type.slice(5, -1);
+/** A declaration as the per-household loop wants it: the list test and element type worked out once. */
+interface Field {
+  name: string;
+  /** The scalar type, or the element type of a list. */
+  type: string;
+  list: boolean;
+}
+
+function convertList(field: Field, value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw new InvalidFactError(`${where(path, field.name, -1)} must be a list`);
   const list = new Array(value.length);
-  for (let i = 0; i < value.length; i++) list[i] = convertScalar(element, value[i], path, decl.name, i);
+  for (let i = 0; i < value.length; i++) list[i] = convertScalar(field.type, value[i], path, field.name, i);
   return list;
 }
 
-// Declarations as arrays, once per schema: iterating a Map's entries per household costs more.
-const declarationLists = new WeakMap<Map<string, FactDeclaration>, FactDeclaration[]>();
+// Fields as arrays, once per schema: iterating a Map's entries (and testing each type for
+// `list<`) per household costs more.
+const fieldLists = new WeakMap<Map<string, FactDeclaration>, Field[]>();
 
-function listOf(declarations: Map<string, FactDeclaration>): FactDeclaration[] {
-  let list = declarationLists.get(declarations);
+function listOf(declarations: Map<string, FactDeclaration>): Field[] {
+  let list = fieldLists.get(declarations);
   if (!list) {
-    list = [...declarations.values()];
-    declarationLists.set(declarations, list);
+    list = [...declarations.values()].map((decl) => {
+      const isList = decl.type.startsWith('list<');
+      return { name: decl.name, type: isList ? decl.type.slice(5, -1) : decl.type, list: isList };
+    });
+    fieldLists.set(declarations, list);
   }
   return list;
 }
 
-function fillRecord(
-  record: FactRecord,
-  declarations: FactDeclaration[],
-  input: Record<string, unknown>,
-  path: string,
-) {
-  for (let i = 0; i < declarations.length; i++) {
-    const decl = declarations[i] as FactDeclaration;
-    const value = input[decl.name];
+function fillRecord(record: FactRecord, fields: Field[], input: Record<string, unknown>, path: string) {
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i] as Field;
+    const value = input[field.name];
     if (value === undefined || value === null) continue;
-    record[decl.name] = convert(decl, value, path);
+    record[field.name] = field.list
+      ? convertList(field, value, path)
+      : convertScalar(field.type, value, path, field.name, -1);
   }
 }
 
