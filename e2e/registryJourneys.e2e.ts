@@ -111,25 +111,29 @@ async function fillDate(page: Page, id: string, date: string): Promise<void> {
  * a select opens scrolled to its current value, so scroll from the top until the option is there.
  */
 async function pickOption(page: Page, text: string | RegExp): Promise<void> {
-  const dropdown = page.locator('.ant-select-dropdown:visible').last();
-  await dropdown.waitFor();
-  const option = dropdown.locator('.ant-select-item-option', { hasText: text }).first();
-  // The virtual list moves on wheel events (it keeps its own offset): wheel up to the top, then down.
-  if ((await option.count()) === 0) {
-    await dropdown.locator('.ant-select-item-option').first().hover();
-    await page.mouse.wheel(0, -2000);
-    for (let step = 0; step < 20 && (await option.count()) === 0; step++) {
-      await page.mouse.wheel(0, 100);
-      await page.waitForTimeout(50);
+  // A click that lands while the dropdown is still sliding in can be lost (seen twice in CI, once
+  // on each engine): the dropdown then stays open. Click again until it closes on the choice.
+  for (let attempt = 1; ; attempt++) {
+    const dropdown = page.locator('.ant-select-dropdown:visible').last();
+    await dropdown.waitFor();
+    const option = dropdown.locator('.ant-select-item-option', { hasText: text }).first();
+    // The virtual list moves on wheel events (it keeps its own offset): wheel up to the top, then down.
+    if ((await option.count()) === 0) {
+      await dropdown.locator('.ant-select-item-option').first().hover();
+      await page.mouse.wheel(0, -2000);
+      for (let step = 0; step < 20 && (await option.count()) === 0; step++) {
+        await page.mouse.wheel(0, 100);
+        await page.waitForTimeout(50);
+      }
+    }
+    await option.click();
+    try {
+      await dropdown.waitFor({ state: 'hidden', timeout: 5_000 });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
     }
   }
-  await option.click();
-  // On a loaded machine the close animation has been seen to stall with the choice already made
-  // (CI, PostgreSQL run): give it a moment, then close it the way a user would.
-  await dropdown.waitFor({ state: 'hidden', timeout: 5_000 }).catch(async () => {
-    await page.keyboard.press('Escape');
-    await dropdown.waitFor({ state: 'hidden' });
-  });
 }
 
 async function errorUnder(page: Page, field: string): Promise<string> {
