@@ -9,13 +9,7 @@
  * household already present is skipped with its members.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  generateCounty,
-  type Household,
-  loadVillagesFromChinaDivision,
-  type Person,
-  type Village,
-} from '@doudi/synth';
+import { generateCounty, type Household, loadVillagesFromChinaDivision, type Village } from '@doudi/synth';
 import type { Database, Queryable } from '../../db/database.ts';
 import { asSystem } from '../../db/scope.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
@@ -25,6 +19,7 @@ import { toRegionCode } from '../regions/regionCode.ts';
 import { importRegions } from '../regions/regionImport.ts';
 import { findRegion, upsertRegions } from '../regions/regions.repo.ts';
 import { maskIdNumber, maskPhone, type PersonalDataCipher } from './personalData.crypto.ts';
+import { personAttributes } from './seedAttributes.ts';
 
 export interface SeedOptions {
   households: number;
@@ -92,41 +87,6 @@ async function ensureRegions(db: Database, under: string, villages: readonly Vil
       })),
     );
   });
-}
-
-function personAttributes(p: Person, asOf: string): { kind: string; value: unknown; from: string }[] {
-  const out: { kind: string; value: unknown; from: string }[] = [
-    { kind: 'healthCondition', value: { status: p.health }, from: asOf },
-    { kind: 'workCapacity', value: { capacity: p.workCapacity }, from: asOf },
-    {
-      kind: 'employment',
-      value: {
-        status: p.employment,
-        formal: p.formalEmployment,
-        ...(p.employerName ? { employerName: p.employerName } : {}),
-      },
-      from: asOf,
-    },
-  ];
-  if (p.seriousIllness)
-    out.push({
-      kind: 'seriousIllness',
-      value: { ...p.seriousIllness },
-      from: p.seriousIllness.diagnosedOn < asOf ? p.seriousIllness.diagnosedOn : asOf,
-    });
-  if (p.disability)
-    out.push({
-      kind: 'disability',
-      value: {
-        type: p.disability.type,
-        grade: p.disability.grade,
-        certificateNumber: p.disability.certificateNumber,
-      },
-      from: p.disability.issuedOn < asOf ? p.disability.issuedOn : asOf,
-    });
-  if (p.schooling) out.push({ kind: 'schooling', value: { stage: p.schooling }, from: asOf });
-  if (p.care) out.push({ kind: 'careDependency', value: p.care, from: asOf });
-  return out;
 }
 
 export async function seedRegistry(
