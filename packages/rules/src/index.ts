@@ -47,6 +47,25 @@ export { RulesWorkerPool, type WorkerPoolOptions } from './evaluate/workerPool.t
 export { exampleCatalogSources } from './example/dibaoExample.ts';
 export * from './identity/idNumber.ts';
 export {
+  evaluateIndicators,
+  evaluateIndicatorsBatch,
+  INDICATOR_STATUS_CODES,
+  type IndicatorBatchResult,
+  type IndicatorOptions,
+  UNKNOWN_ALERT_COLOR,
+} from './indicators/evaluateIndicators.ts';
+export { ALERT_COLORS } from './indicators/parseModel.ts';
+export type {
+  AlertColor,
+  CompiledIndicatorGroup,
+  CompiledIndicatorItem,
+  CompiledIndicatorModel,
+  FiredItem,
+  GroupScore,
+  IndicatorResult,
+  IndicatorStatus,
+} from './indicators/types.ts';
+export {
   decimalFromDouble,
   divideRoundHalfUp,
   formatFenAsYuan,

@@ -140,7 +140,7 @@ describe('doudi rules (child process)', () => {
     const test = await doudi(['rules', 'test'], undefined, env);
     expect(test.code).toBe(1);
     expect(test.stderr).toMatch(/nearDibao\.yaml:\d+:\d+/);
-  });
+  }, 240_000); // two child processes (each up to 120 s on a loaded machine), each compiling per policy
 
   it('a failing scenario → exit 1 with expected vs actual', async () => {
     const copy = mkdtempSync(path.join(tmpdir(), 'doudi-catalog-'));

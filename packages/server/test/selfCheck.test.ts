@@ -67,6 +67,22 @@ function requestFor(name: string, regionCode = regions.huayuanVillage) {
   };
 }
 
+/**
+ * An adult son living apart with no income: a liable supporter (so not tekun) who owes nothing (so
+ * dibao is the scenario's figure). Without him the elderly couple qualifies for tekun, which
+ * supersedes dibao.
+ */
+function withSonApart(request: ReturnType<typeof requestFor>) {
+  request.members.push({
+    ...request.members[0],
+    relationship: 'child',
+    age: 46,
+    livesApart: true,
+    monthlyIncomeYuan: 0,
+  } as never);
+  return request;
+}
+
 function withCategory(facts: HouseholdFacts, category: string | undefined): HouseholdFacts {
   const current = (facts.household?.currentCategories as string[] | undefined) ?? [];
   return { ...facts, household: { ...facts.household, currentCategories: [...current, category ?? '?'] } };
@@ -94,7 +110,9 @@ describe('self-check API', () => {
       });
       expect(body.notice).toContain('以审核结果为准');
       expect(body.notice).toContain('不会被保存');
-      const fixture = FIXTURES[name] as HouseholdFacts;
+      // The self-check form always asks for dispersed tekun support (a resident applying from home).
+      const base = FIXTURES[name] as HouseholdFacts;
+      const fixture = { ...base, household: { ...base.household, tekunPlacement: 'dispersed' } };
       const expected = new Map(
         evaluate(diskCatalog().catalog, fixture, today, regions.huayuanVillage).map((r) => [r.policyId, r]),
       );
@@ -138,9 +156,19 @@ describe('self-check API', () => {
     },
   );
 
+  it('offers tekun, not dibao as well, to an elderly couple with no one liable to support them', async () => {
+    const body = await selfCheck(t.db, requestFor('ruralElderCouple') as never, '2025-06-01');
+    const tekun = body.results.find((r) => r.policyId === 'tekun');
+    const dibao = body.results.find((r) => r.policyId === 'dibao');
+    expect(tekun?.status).toBe('likely');
+    expect(dibao).toMatchObject({ status: 'unlikely', amountFen: null });
+    expect(dibao?.why).toEqual(['可按「特困人员救助供养」办理，不重复享受本项']);
+  });
+
   it('gives the scenario’s figure and a Chinese reason for an elderly rural couple (dibao 998 元/月)', async () => {
     // catalog/policies/dibao.scenarios.yaml: (590 − 150) × 2 + 增发 59 × 2 = 998 元 on 2025-06-01.
-    const body = await selfCheck(t.db, requestFor('ruralElderCouple') as never, '2025-06-01');
+    const body = await selfCheck(t.db, withSonApart(requestFor('ruralElderCouple')) as never, '2025-06-01');
+    expect(body.results.find((r) => r.policyId === 'tekun')?.status).toBe('unlikely');
     const dibao = body.results.find((r) => r.policyId === 'dibao');
     expect(dibao).toMatchObject({
       status: 'likely',
@@ -154,7 +182,7 @@ describe('self-check API', () => {
   });
 
   it('shows what follows once a status is granted (medical aid after 低保), and only then', async () => {
-    const body = await selfCheck(t.db, requestFor('ruralElderCouple') as never, '2025-06-01');
+    const body = await selfCheck(t.db, withSonApart(requestFor('ruralElderCouple')) as never, '2025-06-01');
     const following = body.results.filter((r) => r.after !== null);
     expect(following.length).toBeGreaterThan(0);
     for (const r of following) {
@@ -162,7 +190,7 @@ describe('self-check API', () => {
       expect(r.why[0]).toMatch(/^认定为.+后可以申请$/);
     }
     // Already on dibao: nothing waits for it any more.
-    const request = requestFor('ruralElderCouple');
+    const request = withSonApart(requestFor('ruralElderCouple'));
     request.circumstances.currentCategories = ['dibao'];
     const onDibao = await selfCheck(t.db, request as never, '2025-06-01');
     expect(onDibao.results.filter((r) => r.after === 'dibao')).toEqual([]);
@@ -194,11 +222,16 @@ describe('self-check API', () => {
     expect(yuanToFen(1_000_000, 'x')).toBe(100_000_000);
     expect(() => yuanToFen(0.001, 'x')).toThrow('两位小数');
     expect(() => yuanToFen(1e-7, 'x')).toThrow('两位小数');
-    const request = requestFor('ruralElderCouple');
+    const request = withSonApart(requestFor('ruralElderCouple'));
     request.incomeYuanPerMonth.transfer = 300.07;
     const body = await selfCheck(t.db, request as never, '2025-06-01');
     const fixture = structuredClone(FIXTURES.ruralElderCouple) as HouseholdFacts;
-    (fixture.household as Record<string, unknown>).transferIncome = 30007;
+    Object.assign(fixture.household as Record<string, unknown>, {
+      transferIncome: 30007,
+      tekunPlacement: 'dispersed',
+    });
+    const son = { ...fixture.members?.[0], age: 46, supporterOutside: true, monthlyIncome: 0 };
+    fixture.members = [...(fixture.members ?? []), son];
     const engine = evaluate(diskCatalog().catalog, fixture, '2025-06-01', regions.huayuanVillage);
     expect(body.results.find((r) => r.policyId === 'dibao')?.amountFen).toBe(
       engine.find((r) => r.policyId === 'dibao')?.amountFen,

@@ -8,6 +8,13 @@ import { createCelEnvironment } from '../cel/environment.ts';
 import { type PreparedExpression, prepareExpression } from '../cel/expression.ts';
 import { DEFAULT_LIMITS, type ExpressionLimits } from '../cel/limits.ts';
 import { RuleLoadError } from '../errors.ts';
+import { expressionsOf, finishModel } from '../indicators/compileModel.ts';
+import {
+  compileIndicators,
+  parseIndicatorFiles,
+  type ScoreVariableDeclaration,
+  scoreVariableClash,
+} from '../indicators/loadIndicators.ts';
 import { type Parameter, parseParameter } from '../parameters/parameter.ts';
 import type { YamlFile } from '../yaml/yamlFile.ts';
 import { closure, DependencyCycleError, topologicalOrder } from './dependencies.ts';
@@ -46,7 +53,7 @@ export function loadParameters(files: Record<string, string>): Map<string, Param
 /** Record types for the type checker: Household, Member and Parameters with every field typed. */
 function environments(
   facts: FactSchema,
-  variables: VariableDefinition[],
+  variables: readonly Pick<VariableDefinition, 'name' | 'entity' | 'type'>[],
   parameters: Map<string, Parameter>,
   limits: ExpressionLimits,
 ) {
@@ -76,6 +83,7 @@ function checkUniqueNames(
   facts: FactSchema,
   variables: VariableDefinition[],
   parameters: Map<string, Parameter>,
+  scoreVariables: ScoreVariableDeclaration[],
 ) {
   // One namespace for facts, variables and parameters keeps dependency analysis by field name sound.
   const seen = new Map<string, string>();
@@ -98,15 +106,21 @@ function checkUniqueNames(
       throw v.file.error('duplicate_name', `variable ${v.name} has the same name as ${other}`, v.node);
     seen.set(v.name, `variable ${v.name}`);
   }
+  for (const s of scoreVariables) {
+    const other = seen.get(s.name);
+    if (other) throw scoreVariableClash(s, other);
+  }
 }
 
 function compileVariables(
   definitions: VariableDefinition[],
   envs: Record<'household' | 'member', Environment>,
   limits: ExpressionLimits,
+  scoreVariables: CompiledVariable[],
+  modelFileOf: (variable: string) => ScoreVariableDeclaration | undefined,
 ): { variables: Map<string, CompiledVariable>; order: string[] } {
-  const names = new Set(definitions.map((d) => d.name));
-  const variables = new Map<string, CompiledVariable>();
+  const names = new Set([...definitions.map((d) => d.name), ...scoreVariables.map((v) => v.name)]);
+  const variables = new Map<string, CompiledVariable>(scoreVariables.map((v) => [v.name, v]));
   for (const d of definitions) {
     const formula = prepareExpression(envs[d.entity], d.formula, [d.type], limits);
     variables.set(d.name, {
@@ -126,6 +140,8 @@ function compileVariables(
     return { variables, order: topologicalOrder([...names], dependencies) };
   } catch (error) {
     if (!(error instanceof DependencyCycleError)) throw error;
+    const model = modelFileOf(error.cycle[0] as string);
+    if (model) throw model.model.file.error('dependency_cycle', error.message, model.model.variable?.node);
     const first = definitions.find((d) => d.name === error.cycle[0]) as VariableDefinition;
     throw new RuleLoadError('dependency_cycle', error.message, first.formula.position(0));
   }
@@ -150,7 +166,7 @@ function checkTemplate(
 
 function compilePolicy(
   d: PolicyDefinition,
-  catalog: Omit<CompiledCatalog, 'policies' | 'localSlots'>,
+  catalog: Omit<CompiledCatalog, 'policies' | 'localSlots' | 'indicators'>,
   env: Environment,
 ): CompiledPolicy {
   const { facts, parameters, variables, variableOrder, limits } = catalog;
@@ -210,7 +226,21 @@ function compilePolicy(
     ),
     variables: policyVariables,
     parameters: [...parameterNames].sort(),
+    supersedes: d.supersedes.map((s) => s.id),
   };
+}
+
+/** Every `supersedes` names a policy of the catalogue, and no two policies supersede each other. */
+function checkSupersedes(definitions: PolicyDefinition[]): void {
+  const byId = new Map(definitions.map((d) => [d.id, d]));
+  for (const d of definitions) {
+    for (const s of d.supersedes) {
+      const other = byId.get(s.id);
+      if (!other) throw d.file.error('unknown_policy', `supersedes names no policy: ${s.id}`, s.node);
+      if (other.supersedes.some((o) => o.id === d.id))
+        throw d.file.error('supersedes_cycle', `${d.id} and ${s.id} supersede each other`, s.node);
+    }
+  }
 }
 
 /** Loads and compiles a whole catalogue. Throws `RuleLoadError` (file:line:column) on the first problem. */
@@ -221,14 +251,35 @@ export function loadCatalog(
   const facts = parseFactFiles(sources.facts ?? {});
   const parameters = loadParameters(sources.parameters ?? {});
   const definitions = parseVariableFiles(sources.variables ?? {});
-  checkUniqueNames(facts, definitions, parameters);
-  const envs = environments(facts, definitions, parameters, limits);
-  const { variables, order } = compileVariables(definitions, envs, limits);
+  const indicatorFiles = parseIndicatorFiles(sources.indicators ?? {});
+  const scoreDeclarations = indicatorFiles.scoreVariables;
+  checkUniqueNames(facts, definitions, parameters, scoreDeclarations);
+  const envs = environments(facts, [...definitions, ...scoreDeclarations], parameters, limits);
+  const indicatorCompiled = compileIndicators(indicatorFiles.definitions, {
+    facts,
+    parameters,
+    variableNames: new Set([...definitions, ...scoreDeclarations].map((d) => d.name)),
+    envs,
+    limits,
+  });
+  const { variables, order } = compileVariables(
+    definitions,
+    envs,
+    limits,
+    indicatorCompiled.scoreVariables,
+    (name) => scoreDeclarations.find((d) => d.name === name),
+  );
+  const dependencyMap = new Map([...variables].map(([name, v]) => [name, v.dependencies]));
+  const indicators = indicatorCompiled.models.map((m) =>
+    finishModel(m, dependencyMap, order, (v) => variables.get(v)?.formula.parameters ?? []),
+  );
   const base = { facts, parameters, variables, variableOrder: order, limits };
   const policies: CompiledPolicy[] = [];
+  const policyDefinitions: PolicyDefinition[] = [];
   const ids = new Map<string, string>();
   for (const [fileName, text] of Object.entries(sources.policies ?? {})) {
     const definition = parsePolicy(fileName, text);
+    policyDefinitions.push(definition);
     const previous = ids.get(definition.id);
     if (previous)
       throw definition.file.error(
@@ -239,6 +290,7 @@ export function loadCatalog(
     ids.set(definition.id, fileName);
     policies.push(compilePolicy(definition, base, envs.household));
   }
+  checkSupersedes(policyDefinitions);
   const allExpressions = [
     ...[...variables.values()].map((v) => v.formula),
     ...policies.flatMap((p) => [
@@ -246,6 +298,7 @@ export function loadCatalog(
       ...(p.amount ? [p.amount.formula] : []),
     ]),
   ];
+  allExpressions.push(...indicators.flatMap((m) => expressionsOf(m)));
   const localSlots = Math.max(0, ...allExpressions.map((e) => e.localSlots));
-  return { ...base, policies, localSlots };
+  return { ...base, policies, indicators, localSlots };
 }

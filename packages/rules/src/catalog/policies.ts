@@ -20,6 +20,7 @@
  *   formula: (param.dibaoStandard - household.perCapitaIncome) * size(members)
  *   unit: fen/month
  *   rounding: dibaoRounding   # fen, yuan, or the name of a string parameter holding one of them
+ * supersedes: [nearDibao]     # policies this one replaces when both apply (not both paid)
  * ```
  */
 import { isScalar, type Node } from 'yaml';
@@ -53,6 +54,8 @@ export interface PolicyDefinition {
   requiredFacts: { reference: string; node: Node }[];
   conditions: ConditionDefinition[];
   amount?: { formula: ExpressionSource; unit: string; rounding: RoundingSource; node: Node };
+  /** Policies this one replaces when the household qualifies for both (tekun over dibao). */
+  supersedes: { id: string; node: Node }[];
 }
 
 function parseExplanation(file: YamlFile, node: Node | null | undefined): ConditionExplanation {
@@ -127,6 +130,13 @@ export function parsePolicy(fileName: string, text: string): PolicyDefinition {
       node: amountNode,
     };
   }
+  const supersedesNode = entry(map, 'supersedes');
+  const supersedes = (supersedesNode ? asSeq(file, supersedesNode, 'supersedes') : []).map((node) => {
+    const other = scalarValue(node);
+    if (typeof other !== 'string' || other === id)
+      throw file.error('bad_field', 'supersedes lists the ids of other policies', node);
+    return { id: other, node };
+  });
   return {
     id,
     name,
@@ -135,5 +145,6 @@ export function parsePolicy(fileName: string, text: string): PolicyDefinition {
     requiredFacts,
     conditions,
     ...(amount ? { amount } : {}),
+    supersedes,
   };
 }

@@ -1,6 +1,7 @@
 /** Shapes of a loaded, compiled catalogue. */
 import type { PreparedExpression } from '../cel/expression.ts';
 import type { ExpressionLimits } from '../cel/limits.ts';
+import type { CompiledIndicatorModel } from '../indicators/types.ts';
 import type { RoundingRule } from '../money.ts';
 import type { Parameter } from '../parameters/parameter.ts';
 import type { Entity, FactDeclaration, FactSchema, ValueType } from './facts.ts';
@@ -11,6 +12,8 @@ export interface CatalogSources {
   parameters: Record<string, string>;
   variables: Record<string, string>;
   policies: Record<string, string>;
+  /** Indicator models (`indicators/<id>.yaml`); optional so older callers need not name it. */
+  indicators?: Record<string, string>;
 }
 
 export interface CompiledVariable {
@@ -64,6 +67,11 @@ export interface CompiledPolicy {
   variables: string[];
   /** Every parameter the policy reads, transitively (and its rounding parameter). */
   parameters: string[];
+  /**
+   * Policies this one replaces: when a household qualifies for both, the other is reported
+   * ineligible with this one named (tekun supersedes dibao: one person is not supported twice).
+   */
+  supersedes: string[];
 }
 
 export interface CompiledCatalog {
@@ -73,6 +81,8 @@ export interface CompiledCatalog {
   /** All variable names in dependency order. */
   variableOrder: readonly string[];
   policies: readonly CompiledPolicy[];
+  /** Indicator models (catalog/indicators), in file order. */
+  indicators: readonly CompiledIndicatorModel[];
   limits: ExpressionLimits;
   /** Largest number of macro slots any expression needs (sizes the shared `Scope.locals`). */
   localSlots: number;

@@ -11,12 +11,13 @@
  * `finite(...)`, which fails on Infinity or NaN. Doudi must fail exactly where that watched run
  * fails and the plain one does not; everywhere else the values must agree.
  */
-import type { ASTNode } from '@marcbachmann/cel-js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CelEvaluationError } from '../errors.ts';
+import { CelEvaluationError, MissingFactError } from '../errors.ts';
+import { print, watchInts } from './compile.property.watch.ts';
 import { createCelEnvironment } from './environment.ts';
 import { inlineSource, prepareExpression } from './expression.ts';
+import { FactRecord } from './runtime.ts';
 
 type T = 'int' | 'double' | 'bool' | 'string' | 'list<int>';
 
@@ -32,12 +33,19 @@ const VARIABLES = {
   ds: 'list<double>',
   ss: 'list<string>',
   m: 'map<string, int>',
+  h: 'Household',
 };
-const env = createCelEnvironment({ variables: VARIABLES });
+/**
+ * `h` is a fact record whose fields may be absent: reading one raises MissingFactError in Doudi and
+ * "No such key" in cel-js, so `&&`/`||`/exists/all must absorb both alike, and every fact Doudi
+ * reports missing must really be absent.
+ */
+const TYPES = { Household: { p: 'int', q: 'int', f: 'bool', w: 'string' } };
+const env = createCelEnvironment({ types: TYPES, variables: VARIABLES });
 const LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
 const MARKER = 'left the safe-integer range';
 /** The oracle with `safe(int)`: the same value, or a failure carrying the marker. */
-const watched = createCelEnvironment({ variables: VARIABLES })
+const watched = createCelEnvironment({ types: TYPES, variables: VARIABLES })
   .registerFunction('safe(int): int', (value: bigint) => {
     if (value > LIMIT || value < -LIMIT) throw new Error(MARKER);
     return value;
@@ -46,89 +54,6 @@ const watched = createCelEnvironment({ variables: VARIABLES })
     if (!Number.isFinite(value)) throw new Error(MARKER);
     return value;
   });
-
-const NUMERIC_OPERATIONS = new Set(['+', '-', '*', '/', '%', '-_', 'call', 'rcall', '?:']);
-
-/** A copy of the checked AST with int-valued operations in `safe(...)`, doubles in `finite(...)`. */
-function watchInts(node: ASTNode): ASTNode {
-  const type = (node as ASTNode & { checkedType?: { name: string } }).checkedType?.name;
-  const copy = { ...node, args: copyArgs(node) } as ASTNode;
-  const isHas = node.op === 'call' && node.args[0] === 'has';
-  if ((type !== 'int' && type !== 'double') || !NUMERIC_OPERATIONS.has(node.op) || isHas) return copy;
-  return { op: 'call', args: [type === 'int' ? 'safe' : 'finite', [copy]] } as unknown as ASTNode;
-}
-
-/**
- * CEL text for an AST, every operation in parentheses (cel-js's own `serialize` drops needed
- * parentheses, e.g. `a - (b + c)` → `a - b + c`).
- */
-function print(node: ASTNode): string {
-  const args = node.args as unknown;
-  switch (node.op) {
-    case 'value': {
-      const v = args;
-      if (typeof v === 'number') {
-        if (Object.is(v, -0)) return '(-0.0)';
-        const text = Number.isInteger(v) && Math.abs(v) < 1e21 ? `${v}.0` : String(v);
-        return `(${text})`;
-      }
-      return typeof v === 'string' ? JSON.stringify(v) : `(${String(v)})`;
-    }
-    case 'id':
-      return args as string;
-    case '.':
-      return `${print((args as [ASTNode, string])[0])}.${(args as [ASTNode, string])[1]}`;
-    case '[]':
-      return `${print((args as ASTNode[])[0] as ASTNode)}[${print((args as ASTNode[])[1] as ASTNode)}]`;
-    case '!_':
-      return `(!${print(args as ASTNode)})`;
-    case '-_':
-      return `(-${print(args as ASTNode)})`;
-    case 'call':
-      return `${(args as [string, ASTNode[]])[0]}(${(args as [string, ASTNode[]])[1].map(print).join(', ')})`;
-    case 'rcall': {
-      const [name, receiver, rest] = args as [string, ASTNode, ASTNode[]];
-      return `${print(receiver)}.${name}(${rest.map(print).join(', ')})`;
-    }
-    case 'list':
-      return `[${(args as ASTNode[]).map(print).join(', ')}]`;
-    case 'map':
-      return `{${(args as [ASTNode, ASTNode][]).map(([k, v]) => `${print(k)}: ${print(v)}`).join(', ')}}`;
-    case '?:': {
-      const [c, a, b] = args as ASTNode[];
-      return `(${print(c as ASTNode)} ? ${print(a as ASTNode)} : ${print(b as ASTNode)})`;
-    }
-    default: {
-      const [a, b] = args as ASTNode[];
-      return `(${print(a as ASTNode)} ${node.op} ${print(b as ASTNode)})`;
-    }
-  }
-}
-
-function copyArgs(node: ASTNode): unknown {
-  const args = node.args as unknown;
-  switch (node.op) {
-    case 'value':
-    case 'id':
-      return args;
-    case '.':
-      return [watchInts((args as [ASTNode, string])[0]), (args as [ASTNode, string])[1]];
-    case '!_':
-    case '-_':
-      return watchInts(args as ASTNode);
-    case 'call':
-      return [(args as [string, ASTNode[]])[0], (args as [string, ASTNode[]])[1].map(watchInts)];
-    case 'rcall': {
-      const [name, receiver, rest] = args as [string, ASTNode, ASTNode[]];
-      // The first argument of a macro is the iteration variable's name: left as it is.
-      return [name, watchInts(receiver), rest.map((a, i) => (i === 0 && a.op === 'id' ? a : watchInts(a)))];
-    }
-    case 'map':
-      return (args as [ASTNode, ASTNode][]).map(([k, v]) => [watchInts(k), watchInts(v)]);
-    default:
-      return (args as ASTNode[]).map(watchInts);
-  }
-}
 
 const cache = new Map<string, fc.Arbitrary<string>>();
 
@@ -163,10 +88,10 @@ function build(type: T, depth: number, locals: readonly string[]): fc.Arbitrary<
   const macro = (name: string, t: T) => inMacro(t).map((body) => `xs.${name}(${next}, ${body})`);
 
   const leaves: Record<T, fc.Arbitrary<string>[]> = {
-    int: [intLiteral, fc.constantFrom('x', 'y', ...locals)],
+    int: [intLiteral, fc.constantFrom('x', 'y', ...locals), fc.constantFrom('h.p', 'h.q')],
     double: [doubleLiteral, fc.constantFrom('d', 'e')],
-    bool: [fc.constantFrom('true', 'false', 'b')],
-    string: [stringLiteral, fc.constantFrom('s', 't')],
+    bool: [fc.constantFrom('true', 'false', 'b'), fc.constantFrom('h.f', 'has(h.p)')],
+    string: [stringLiteral, fc.constantFrom('s', 't', 'h.w')],
     'list<int>': [fc.constant('xs'), fc.constant('[1, 2, 3]')],
   };
   const last = locals[locals.length - 1];
@@ -227,6 +152,10 @@ function build(type: T, depth: number, locals: readonly string[]): fc.Arbitrary<
       macro('exists', 'bool'),
       macro('all', 'bool'),
       macro('exists_one', 'bool'),
+      // Nested macros over a computed list, reading the outer variable inside.
+      fc
+        .tuple(sub('list<int>'), fc.constantFrom('exists', 'all'), inMacro('bool'))
+        .map(([l, name, body]) => `${l}.${name}(${next}, ${body})`),
       ternary('bool'),
       bin('list<int>', ['==', '!=']),
       fc.tuple(sub('int'), sub('int')).map(([a, c]) => `({"k": ${a}} == {"k": ${c}})`),
@@ -268,6 +197,13 @@ const inputs = fc.record({
   ds: fc.array(doubles, { maxLength: 4 }),
   ss: fc.array(strings, { maxLength: 3 }),
   m: fc.dictionary(fc.constantFrom('a', 'b', 'k'), bigInts, { maxKeys: 3 }),
+  h: fc.oneof(
+    { weight: 3, arbitrary: fc.record({ p: bigInts, q: bigInts, f: fc.boolean(), w: strings }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({ p: bigInts, q: bigInts, f: fc.boolean(), w: strings }, { requiredKeys: [] }),
+    },
+  ),
 });
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -302,7 +238,10 @@ function compiledInputs(context: Record<string, unknown>): Record<string, unknow
         : v && typeof v === 'object'
           ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x)]))
           : v;
-  return convert(context) as Record<string, unknown>;
+  const root = convert(context) as Record<string, unknown>;
+  // The record the engine builds: absent fields stay absent (a missing fact when read).
+  root.h = Object.assign(new FactRecord('household'), root.h);
+  return root;
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -319,7 +258,7 @@ function same(a: unknown, b: unknown): boolean {
   return a === b;
 }
 
-const stats = { agreedValue: 0, bothFailed: 0, stricter: 0, outsideSafeRange: 0 };
+const stats = { agreedValue: 0, bothFailed: 0, stricter: 0, outsideSafeRange: 0, missing: 0 };
 
 describe('compiled CEL agrees with the cel-js interpreter', () => {
   for (const type of ['bool', 'int', 'double', 'list<int>', 'string'] as const) {
@@ -362,6 +301,18 @@ describe('compiled CEL agrees with the cel-js interpreter', () => {
             stats.stricter++;
             return;
           }
+          if (!compiled.ok && compiled.error instanceof MissingFactError) {
+            // Only facts that really are absent, each named once.
+            const absent = ['p', 'q', 'f', 'w'].filter((k) => !(k in (context.h as object)));
+            const named = compiled.error.facts;
+            expect({
+              source,
+              named,
+              ok: named.every((f) => absent.includes(f.replace('household.', ''))),
+            }).toEqual({ source, named, ok: true });
+            expect(new Set(named).size).toBe(named.length);
+            stats.missing++;
+          }
           if (!compiled.ok || !reference.ok) {
             stats.bothFailed++;
             expect({
@@ -394,7 +345,8 @@ describe('compiled CEL agrees with the cel-js interpreter', () => {
     expect(stats.agreedValue).toBeGreaterThan(
       3 * (stats.bothFailed + stats.stricter + stats.outsideSafeRange),
     );
-    // ...and the safe-range path was really exercised.
+    // ...and the safe-range and missing-fact paths were really exercised.
     expect(stats.outsideSafeRange).toBeGreaterThan(10);
+    expect(stats.missing).toBeGreaterThan(10);
   });
 });

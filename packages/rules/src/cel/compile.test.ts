@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CelEvaluationError, type MissingFactError, RuleLoadError } from '../errors.ts';
+import { compileAst } from './compile.ts';
 import { createCelEnvironment } from './environment.ts';
 import { inlineSource, prepareExpression } from './expression.ts';
 import { DEFAULT_LIMITS } from './limits.ts';
@@ -167,6 +168,16 @@ describe('compiled CEL', () => {
   it('keeps map keys such as __proto__ as ordinary keys', () => {
     expect(run('{"__proto__": 1}["__proto__"]')).toBe(1);
     expect(() => run('m.constructor')).toThrow(/No such key/);
+  });
+
+  it('runs the exact form with the whole budget when the fast form hands over', () => {
+    // The fast form spends one iteration, meets a division by zero and hands over; the exact form
+    // absorbs that error and needs both iterations of the budget of 2.
+    const prepared = prepareExpression(env, inlineSource('xs.exists(i, 6 / i > 2)'), undefined);
+    const scope = { root: { ...root, xs: [0, 1] }, locals: [], budget: 2 };
+    expect(prepared.run(scope)).toBe(true);
+    expect(scope.budget).toBe(0);
+    expect(compileAst(prepared.ast).source).toContain('$exact(s)');
   });
 
   it('gives macros an iteration budget', () => {

@@ -1,8 +1,12 @@
 /**
- * Compiles a type-checked cel-js AST into nested JavaScript closures. No `eval` and no
- * `new Function`: every node becomes a closure over its children, so user text never reaches the
- * JavaScript parser. The cel-js interpreter stays the reference; `compile.property.test.ts` proves
- * both agree on random expressions.
+ * Compiles a type-checked cel-js AST into JavaScript source, one function per expression, built
+ * with `new Function`. The source is generated only from the checked AST, never from user text:
+ * field names, root names and string literals enter it through JSON.stringify as string data
+ * (`r["x"]`), numbers as exact number texts, macro variables as generated names (`l0`), and every
+ * operator, helper and method name comes from this compiler's own tables. The run-time semantics
+ * are the helpers' in runtime.ts, ints.ts and functions.ts, handed to the generated code as
+ * parameters of the outer function (`$selectField`, `$F[i]`...). The cel-js interpreter stays the
+ * reference; `compile.property.test.ts` proves both agree on random expressions.
  *
  * Ints are JavaScript numbers here (see `ints.ts`), so int and double values look alike at run
  * time: every operator picks its int or double version now, from the types the checker annotated
@@ -10,118 +14,190 @@
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
 import { combineErrors, MissingFactError } from '../errors.ts';
-import { MACROS } from './compileMacros.ts';
 import {
-  alsoMissing,
-  binaryOperator,
-  neverMissing,
-  numericType,
-  typeOf,
-  unknownType,
-} from './compileOperators.ts';
-import { OVERLOADS_BY_NAME } from './functions.ts';
+  CompileError,
+  Generator,
+  indent,
+  type Lexical,
+  numberLiteral,
+  stringLiteral,
+  unsupported,
+} from './codegen.ts';
+import { emitCall, emitReceiverCall } from './compileCalls.ts';
+import { budgetExhausted, iterate } from './compileMacros.ts';
+import { emitBinary, numericType, unknownType } from './compileOperators.ts';
 import * as ints from './ints.ts';
 import * as rt from './runtime.ts';
+
+export { CompileError, unsupported };
 
 /** Mutable evaluation state: root variables, macro iteration slots, and the iteration budget. */
 export interface Scope {
   root: Record<string, unknown>;
+  /** Kept for callers that size it from `localSlots`; generated code keeps macro variables in locals. */
   locals: unknown[];
   budget: number;
 }
 
 export type Compiled = (scope: Scope) => unknown;
 
-/** Raised for valid CEL the compiler deliberately does not support (bytes, uint, regex...). */
-export class CompileError extends Error {
-  override readonly name = 'CompileError';
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly start: number,
-  ) {
-    super(message);
-  }
-}
-
-interface Lexical {
-  locals: Map<string, number>;
-  slots: { count: number };
-}
-
 export interface CompiledExpression {
   run: Compiled;
-  /** Number of macro iteration slots a `Scope.locals` array needs. */
+  /** Number of macro iteration variables (a `Scope.locals` array of this size is always enough). */
   localSlots: number;
+  /** The generated JavaScript, for reading and for tests. */
+  source: string;
 }
 
+/** Thrown by the fast form to hand over to the exact form; never seen outside `compileAst`. */
+const BAIL = Object.freeze({ handOver: true });
+function bail(): never {
+  throw BAIL;
+}
+
+function checkRoot(value: unknown, name: string): unknown {
+  if (value === undefined) throw rt.evaluationError('unknown_variable', `Unknown variable: ${name}`);
+  // A root that could not be supplied (e.g. no member list) re-raises why.
+  if (value instanceof rt.Failure) throw value.error;
+  return value;
+}
+
+/** What generated code may call: the only names it uses besides its own `s`, `R`, `t…`, `l…`. */
+const HELPERS = {
+  $FactRecord: rt.FactRecord,
+  $Failure: rt.Failure,
+  $MissingFactError: MissingFactError,
+  $combineErrors: combineErrors,
+  $checkRoot: checkRoot,
+  $selectField: rt.selectField,
+  $ownField: rt.ownField,
+  $hasField: rt.hasField,
+  $index: rt.index,
+  $contains: rt.contains,
+  $equals: rt.equals,
+  $compare: rt.compare,
+  $add: rt.add,
+  $size: rt.size,
+  $noOverload: rt.noOverload,
+  $requireBool: rt.requireBool,
+  $requireString: rt.requireString,
+  $checkDouble: rt.checkDouble,
+  $divideDouble: rt.divideDouble,
+  $toDouble: rt.toDouble,
+  $toCelString: rt.toCelString,
+  $outsideSafeRange: ints.outsideSafeRange,
+  $divideInt: ints.divideInt,
+  $moduloInt: ints.moduloInt,
+  $intFromDouble: ints.intFromDouble,
+  $intFromString: ints.intFromString,
+  $iterate: iterate,
+  $budgetExhausted: budgetExhausted,
+  $newMap: (): Record<string, unknown> => Object.create(null),
+  $bail: bail,
+};
+const HELPER_NAMES = Object.keys(HELPERS);
+const HELPER_VALUES = Object.values(HELPERS);
+
+/**
+ * Two forms of each expression. The exact form is CEL's semantics to the letter: `&&`/`||` and
+ * exists/all absorb an error when the other side decides, and every missing fact of an operator's
+ * operands is collected — which takes a try/catch around most operands. That bookkeeping is only
+ * needed when something fails, and in a batch almost nothing does; the try/catch blocks and error
+ * slots also made each function too large for V8 to inline. So the expression runs first in a fast
+ * form without them, inside one try: if it completes, its value is the exact form's (without
+ * errors both compute the same things in the same order). If anything throws, the exact form runs
+ * again from the start with the iteration budget restored; what the fast form did before the
+ * throw was reading (a lazily computed variable it read is stored with the same value or failure
+ * the exact form will read), so the answer — value, error or missing facts — is the exact form's.
+ * An expression whose exact form needs no try/catch is its own fast form.
+ */
 export function compileAst(ast: ASTNode): CompiledExpression {
-  const slots = { count: 0 };
-  const run = compileNode(ast, { locals: new Map(), slots });
-  return { run, localSlots: slots.count };
+  const g = new Generator(true);
+  const exact = build(g, ast);
+  if (!g.usesTry) return exact;
+  const fast = build(new Generator(false), ast, exact.run);
+  return { run: fast.run, localSlots: exact.localSlots, source: `${fast.source}\n${exact.source}` };
 }
 
-export function unsupported(node: ASTNode, what: string): CompileError {
-  return new CompileError(
-    'unsupported_expression',
-    `${what} is not supported by the Doudi rules compiler`,
-    node.start,
-  );
+function build(g: Generator, ast: ASTNode, exactForm?: Compiled): CompiledExpression {
+  const result = generate(g, ast, { locals: new Map() });
+  const lines = [...g.head, ...g.lines, `return ${result};`];
+  const body = exactForm
+    ? [
+        g.declarations(),
+        'const R = s.root;',
+        'const budget = s.budget;',
+        'try {',
+        ...indent(lines),
+        '} catch {',
+        '  s.budget = budget;',
+        '  return $exact(s);',
+        '}',
+      ]
+    : [g.declarations(), 'const R = s.root;', ...lines];
+  const name = exactForm ? 'celFast' : 'celExact';
+  const source = `return function ${name}(s) {\n${indent(body).join('\n')}\n};`;
+  // Parameters: the helpers, the constant and function tables, the exact form. Strict mode.
+  const factory = new Function(...HELPER_NAMES, '$K', '$F', '$exact', `"use strict";\n${source}`);
+  const constants = Object.freeze(g.constants);
+  const run = factory(...HELPER_VALUES, constants, Object.freeze(g.functions), exactForm) as Compiled;
+  return { run, localSlots: g.localCount, source };
 }
 
-function constant(value: unknown): Compiled {
-  return () => value;
-}
-
-function compileNode(node: ASTNode, lex: Lexical): Compiled {
+/** Generates code for `node` into the current block; returns the atom holding its value. */
+export function generate(g: Generator, node: ASTNode, lex: Lexical): string {
   switch (node.op) {
     case 'value':
-      return compileLiteral(node);
+      return literal(g, literalValue(node));
     case 'id':
-      return compileIdentifier(node.args, lex);
+      return identifier(g, node.args, lex);
     case '.':
-      return compileSelect(node.args[0], node.args[1], lex);
+      return select(g, node.args[0], node.args[1], lex);
     case '[]': {
-      const t = compileNode(node.args[0], lex);
-      const k = compileNode(node.args[1], lex);
-      return (s) => rt.index(t(s), k(s));
+      const t = generate(g, node.args[0], lex);
+      const k = generate(g, node.args[1], lex);
+      return g.assign(`$index(${t}, ${k})`);
     }
     case 'list':
-      return compileList(node.args, lex);
+      return list(g, node.args, lex);
     case 'map':
-      return compileMap(node.args, lex);
-    case '?:': {
-      const [c, a, b] = node.args.map((child) => compileNode(child, lex)) as [Compiled, Compiled, Compiled];
-      return (s) => (rt.requireBool(c(s), 'ternary condition') ? a(s) : b(s));
-    }
+      return map(g, node.args, lex);
+    case '?:':
+      return ternary(g, node.args, lex);
     case '&&':
-      return compileLogical(node.args, lex, false);
+      return logical(g, node.args, lex, false);
     case '||':
-      return compileLogical(node.args, lex, true);
+      return logical(g, node.args, lex, true);
     case '!_': {
-      const a = compileNode(node.args, lex);
-      return (s) => rt.not(a(s));
+      const a = generate(g, node.args, lex);
+      g.emit(`if (typeof ${a} !== "boolean") throw $noOverload("!_", ${a});`);
+      return g.assign(`!${a}`);
     }
     case '-_': {
-      const a = compileNode(node.args, lex);
+      const a = generate(g, node.args, lex);
       const type = numericType(node.args);
-      if (type === 'int') return (s) => ints.negateInt(a(s) as number);
-      if (type === 'double') return (s) => -(a(s) as number);
+      // The safe range is symmetric, so int negation cannot leave it; `0 - a` never gives -0.
+      if (type === 'int') return g.assign(`0 - ${a}`);
+      if (type === 'double') return g.assign(`-${a}`);
       throw unknownType(node, 'negation');
     }
     case 'call':
-      return compileCall(node, node.args[0], node.args[1], lex);
+      return emitCall(g, node, node.args[0], node.args[1], lex);
     case 'rcall':
-      return compileReceiverCall(node, node.args[0], node.args[1], node.args[2], lex);
+      return emitReceiverCall(g, node, node.args[0], node.args[1], node.args[2], lex);
     case '.?':
     case '[?]':
       throw unsupported(node, 'optional selection');
-    default:
-      return compileBinary(node, lex);
+    default: {
+      const [leftNode, rightNode] = node.args as [ASTNode, ASTNode];
+      const left = g.piece(() => generate(g, leftNode, lex));
+      const right = g.piece(() => generate(g, rightNode, lex));
+      return emitBinary(g, node, leftNode, rightNode, left, right, lex);
+    }
   }
 }
 
-function literalValue(node: ASTNode & { op: 'value' }): unknown {
+export function literalValue(node: ASTNode & { op: 'value' }): unknown {
   const value = node.args;
   if (typeof value === 'bigint') {
     // Refused at load, not at decision time: an int literal the compiled form cannot hold exactly.
@@ -138,260 +214,157 @@ function literalValue(node: ASTNode & { op: 'value' }): unknown {
   throw unsupported(node, 'this literal type (bytes, uint)');
 }
 
-function compileLiteral(node: ASTNode & { op: 'value' }): Compiled {
-  return constant(literalValue(node));
+/** A literal as an atom: inline source for strings, booleans, null and finite numbers. */
+function literal(g: Generator, value: unknown): string {
+  if (typeof value === 'string') return stringLiteral(value);
+  if (typeof value === 'number') return numberLiteral(value) ?? g.constant(value);
+  if (typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  return g.constant(value);
 }
 
-function compileIdentifier(name: string, lex: Lexical): Compiled {
-  const slot = lex.locals.get(name);
-  if (slot !== undefined) return (s) => s.locals[slot];
-  const read = rootReader(name);
-  return (s) => checkRoot(read(s), name);
-}
-
-/**
- * Reads a root variable. The engine's roots get a named property load each (monomorphic, fast);
- * `s.root[name]` in one shared closure would be a megamorphic keyed load on every evaluation.
- */
-function rootReader(name: string): (s: Scope) => unknown {
+/** `R.household`: the engine's roots as named loads; any other root as a string-keyed load. */
+function rootLoad(name: string): string {
   switch (name) {
     case 'household':
-      return (s) => s.root.household;
     case 'members':
-      return (s) => s.root.members;
     case 'member':
-      return (s) => s.root.member;
     case 'param':
-      return (s) => s.root.param;
+      return `R.${name}`;
     default:
-      return (s) => s.root[name];
+      return `R[${stringLiteral(name)}]`;
   }
-}
-
-function checkRoot(value: unknown, name: string): unknown {
-  if (value === undefined) throw rt.evaluationError('unknown_variable', `Unknown variable: ${name}`);
-  // A root that could not be supplied (e.g. no member list) re-raises why.
-  if (value instanceof rt.Failure) throw value.error;
-  return value;
 }
 
 /**
- * Field selection, the most frequent node (`household.x`, `m.age`, `param.y`). Selections on a
- * root or macro variable are fused into one closure with the common case (a record field that is
- * present) inline; everything else goes through `selectField`.
+ * `undefined`, or a `Failure` (a variable or parameter that could not be computed). The typeof test
+ * first: `instanceof` on a number is a full generic check in optimised code (it made a field read
+ * four times slower), while a fact's value is nearly always a number, string or boolean.
  */
-function compileSelect(target: ASTNode, field: string, lex: Lexical): Compiled {
+function absentOrFailure(t: string): string {
+  return `${t} === undefined || (typeof ${t} === "object" && ${t} instanceof $Failure)`;
+}
+
+function identifier(g: Generator, name: string, lex: Lexical): string {
+  const local = lex.locals.get(name);
+  if (local !== undefined) return local;
+  const root = g.rootValue(name, rootLoad(name));
+  g.emit(`if (${absentOrFailure(root)}) $checkRoot(${root}, ${stringLiteral(name)});`);
+  return root;
+}
+
+/**
+ * Field selection, the most frequent node (`household.x`, `m.age`, `param.y`). On a root or macro
+ * variable the common case (a record field that is present) is inline; everything else (absent
+ * field: a lazy variable or a missing fact; a Failure; a map; an unsupplied root) goes through
+ * `selectField`, which raises the right error.
+ */
+function select(g: Generator, target: ASTNode, field: string, lex: Lexical): string {
+  const key = stringLiteral(field);
   if (target.op === 'id') {
     const name = target.args;
-    const slot = lex.locals.get(name);
-    if (slot !== undefined) {
-      return (s) => {
-        const record = s.locals[slot];
-        if (record instanceof rt.FactRecord) {
-          const value = record[field];
-          if (value !== undefined && !(value instanceof rt.Failure)) return value;
-        }
-        return rt.selectField(record, field);
-      };
-    }
-    const read = rootReader(name);
-    return (s) => {
-      const record = read(s);
-      if (record instanceof rt.FactRecord) {
-        const value = record[field];
-        if (value !== undefined && !(value instanceof rt.Failure)) return value;
-      }
-      return rt.selectField(checkRoot(record, name), field);
-    };
+    const local = lex.locals.get(name);
+    const view = local !== undefined ? g.localView(local) : g.rootView(name, rootLoad(name));
+    const record = view.value;
+    const checked = local ?? `$checkRoot(${record}, ${stringLiteral(name)})`;
+    const read = rt.isInheritedName(field) ? `$ownField(${record}, ${key})` : `${record}[${key}]`;
+    const t = g.assign(`${view.isRecord} ? ${read} : undefined`);
+    g.emit(`if (${absentOrFailure(t)}) ${t} = $selectField(${checked}, ${key});`);
+    return t;
   }
-  const t = compileNode(target, lex);
-  return (s) => rt.selectField(t(s), field);
+  const t = generate(g, target, lex);
+  return g.assign(`$selectField(${t}, ${key})`);
 }
 
-function compileList(elements: ASTNode[], lex: Lexical): Compiled {
+function list(g: Generator, elements: ASTNode[], lex: Lexical): string {
   if (elements.every((e) => e.op === 'value')) {
     // A literal list is built once; frozen so no caller can change it for the next evaluation.
-    const items = Object.freeze(elements.map((e) => literalValue(e as ASTNode & { op: 'value' })));
-    return constant(items);
+    return g.constant(Object.freeze(elements.map((e) => literalValue(e as ASTNode & { op: 'value' }))));
   }
-  const parts = elements.map((e) => compileNode(e, lex));
-  return (s) => {
-    const out = new Array(parts.length);
-    for (let i = 0; i < parts.length; i++) out[i] = (parts[i] as Compiled)(s);
-    return out;
-  };
+  const atoms = elements.map((e) => generate(g, e, lex));
+  return g.assign(`[${atoms.join(', ')}]`);
 }
 
-function compileMap(entries: [ASTNode, ASTNode][], lex: Lexical): Compiled {
-  const parts = entries.map(([k, v]) => {
+function map(g: Generator, entries: [ASTNode, ASTNode][], lex: Lexical): string {
+  // Null prototype: a key such as "__proto__" stays an ordinary key.
+  const out = g.assign('$newMap()');
+  for (const [k, v] of entries) {
     if (k.op === 'value' && typeof k.args !== 'string')
       throw unsupported(k, 'a map key that is not a string');
-    return [compileNode(k, lex), compileNode(v, lex)] as const;
-  });
-  return (s) => {
-    // Null prototype: a key such as "__proto__" stays an ordinary key.
-    const out: Record<string, unknown> = Object.create(null);
-    for (const [k, v] of parts) out[rt.requireString(k(s), 'map key')] = v(s);
-    return out;
-  };
+    const key = generate(g, k, lex);
+    const checked = k.op === 'value' ? key : g.assign(`$requireString(${key}, "map key")`);
+    const value = generate(g, v, lex);
+    g.emit(`${out}[${checked}] = ${value};`);
+  }
+  return out;
+}
+
+function ternary(g: Generator, [c, a, b]: [ASTNode, ASTNode, ASTNode], lex: Lexical): string {
+  const condition = generate(g, c, lex);
+  const whenTrue = g.piece(() => generate(g, a, lex));
+  const whenFalse = g.piece(() => generate(g, b, lex));
+  const t = g.temp();
+  g.emit(
+    `if (typeof ${condition} !== "boolean") $requireBool(${condition}, "ternary condition");`,
+    `if (${condition}) {`,
+    ...indent(whenTrue.lines),
+    `  ${t} = ${whenTrue.atom};`,
+    '} else {',
+    ...indent(whenFalse.lines),
+    `  ${t} = ${whenFalse.atom};`,
+    '}',
+  );
+  return t;
 }
 
 /**
  * CEL's commutative `&&`/`||`: an error on one side is absorbed when the other side decides the
- * result (false for `&&`, true for `||`); a missing fact therefore never hides a decisive veto.
+ * result (false for `&&`, true for `||`); a missing fact therefore never hides a decisive veto,
+ * and missing facts on both sides are reported together.
  */
-function compileLogical(args: [ASTNode, ASTNode], lex: Lexical, isOr: boolean): Compiled {
-  const l = compileNode(args[0], lex);
-  const r = compileNode(args[1], lex);
-  const decisive = isOr;
-  const operator = isOr ? '_||_' : '_&&_';
-  return (s) => {
-    let leftError: unknown;
-    let left: unknown;
-    try {
-      left = l(s);
-    } catch (error) {
-      leftError = error;
-    }
-    if (left === decisive) return decisive;
-    if (leftError === undefined && left !== !decisive) leftError = rt.noOverload(operator, left);
-    let right: unknown;
-    try {
-      right = r(s);
-    } catch (error) {
-      throw leftError === undefined ? error : combineErrors(leftError, error);
-    }
-    if (right === decisive) return decisive;
-    if (leftError !== undefined) throw leftError;
-    if (right !== !decisive) throw rt.noOverload(operator, left, right);
-    return right;
-  };
-}
-
-function strictBinary(a: Compiled, b: Compiled, op: (x: unknown, y: unknown) => unknown): Compiled {
-  return (s) => {
-    let x: unknown;
-    try {
-      x = a(s);
-    } catch (error) {
-      throw alsoMissing(error, b, s);
-    }
-    return op(x, b(s));
-  };
-}
-
-function compileBinary(node: ASTNode, lex: Lexical): Compiled {
-  const [leftNode, rightNode] = node.args as [ASTNode, ASTNode];
-  const a = compileNode(leftNode, lex);
-  const b = compileNode(rightNode, lex);
-  return binaryOperator(node, leftNode, rightNode, a, b, neverMissing(rightNode, lex.locals));
-}
-
-/** Evaluates call arguments left to right, collecting missing facts across all of them. */
-function evaluateArguments(args: readonly Compiled[], s: Scope): unknown[] {
-  const values = new Array(args.length);
-  for (let i = 0; i < args.length; i++) {
-    try {
-      values[i] = (args[i] as Compiled)(s);
-    } catch (error) {
-      let merged = error;
-      for (let j = i + 1; j < args.length && merged instanceof MissingFactError; j++) {
-        merged = alsoMissing(merged, args[j] as Compiled, s);
-      }
-      throw merged;
-    }
+function logical(g: Generator, [l, r]: [ASTNode, ASTNode], lex: Lexical, isOr: boolean): string {
+  const left = g.piece(() => generate(g, l, lex));
+  const right = g.piece(() => generate(g, r, lex));
+  const decisive = String(isOr);
+  const other = String(!isOr);
+  const operator = stringLiteral(isOr ? '_||_' : '_&&_');
+  const t = g.temp();
+  const a = left.atom;
+  const b = right.atom;
+  if (!g.exact) {
+    // Fast form: JavaScript's own short circuit over booleans. An error on either side, or a
+    // non-boolean, hands over to the exact form, which absorbs or reports it as CEL does.
+    g.emit(
+      ...left.lines,
+      `if (typeof ${a} !== "boolean") $bail();`,
+      `if (${a} === ${decisive}) ${t} = ${decisive};`,
+      'else {',
+      ...indent(right.lines),
+      `  if (typeof ${b} !== "boolean") $bail();`,
+      `  ${t} = ${b};`,
+      '}',
+    );
+    return t;
   }
-  return values;
-}
-
-function compileCall(node: ASTNode, name: string, args: ASTNode[], lex: Lexical): Compiled {
-  if (name === 'has') {
-    const [field] = args;
-    if (args.length !== 1 || field?.op !== '.') throw unsupported(node, 'has() without a field selection');
-    const target = compileNode(field.args[0], lex);
-    const fieldName = field.args[1];
-    return (s) => rt.hasField(target(s), fieldName);
-  }
-  const compiled = args.map((a) => compileNode(a, lex));
-  if (compiled.length === 1) {
-    const a = compiled[0] as Compiled;
-    const argumentType = typeOf(args[0] as ASTNode);
-    if (name === 'size') return (s) => rt.size(a(s));
-    if (name === 'int') {
-      // An int is its own int(); a double truncates; a string parses.
-      if (argumentType === 'int') return a;
-      if (argumentType === 'double') return (s) => ints.intFromDouble(a(s) as number);
-      if (argumentType === 'string') return (s) => ints.intFromString(rt.requireString(a(s), 'int()'));
-      throw unknownType(node, 'int()');
-    }
-    if (name === 'double') {
-      if (argumentType === 'int' || argumentType === 'double') return a;
-      if (argumentType === 'string') return (s) => rt.toDouble(rt.requireString(a(s), 'double()'));
-      throw unknownType(node, 'double()');
-    }
-    if (name === 'string') return (s) => rt.toCelString(a(s));
-  }
-  const candidates = (OVERLOADS_BY_NAME.get(name) ?? []).filter(
-    (o) => o.argumentTypes.length === args.length,
+  const error = g.temp();
+  g.emit(`${error} = undefined;`);
+  if (left.lines.length > 0) g.emit('try {', ...indent(left.lines), `} catch (e) { ${error} = e; }`);
+  g.emit(
+    `if (${error} === undefined && ${a} === ${decisive}) ${t} = ${decisive};`,
+    'else {',
+    `  if (${error} === undefined && ${a} !== ${other}) ${error} = $noOverload(${operator}, ${a});`,
+    ...(right.lines.length > 0
+      ? [
+          '  try {',
+          ...indent(indent(right.lines)),
+          `  } catch (e) { throw ${error} === undefined ? e : $combineErrors(${error}, e); }`,
+        ]
+      : []),
+    `  if (${b} === ${decisive}) ${t} = ${decisive};`,
+    `  else if (${error} !== undefined) throw ${error};`,
+    `  else if (${b} !== ${other}) throw $noOverload(${operator}, ${a}, ${b});`,
+    `  else ${t} = ${b};`,
+    '}',
   );
-  if (candidates.length === 0) throw unsupported(node, `function ${name}()`);
-  // The type checker annotated each argument: pick the overload now when the types decide it.
-  const argumentTypes = args.map(
-    (a) => (a as ASTNode & { checkedType?: { name: string } }).checkedType?.name,
-  );
-  const chosen = candidates.filter((o) => o.argumentTypes.every((t, i) => t === argumentTypes[i]));
-  if (chosen.length === 1) {
-    const implementation = (chosen[0] as (typeof chosen)[number]).compiled as (...v: unknown[]) => unknown;
-    if (compiled.length === 1) {
-      const a = compiled[0] as Compiled;
-      return (s) => implementation(a(s));
-    }
-    if (compiled.length === 2) {
-      const [a, b] = compiled as [Compiled, Compiled];
-      // No missing facts to add to the first argument's: no try/catch on the hot path.
-      if (neverMissing(args[1] as ASTNode, lex.locals)) return (s) => implementation(a(s), b(s));
-      return strictBinary(a, b, implementation);
-    }
-    return (s) => implementation(...evaluateArguments(compiled, s));
-  }
-  // Without checked argument types an int could not be told from a double at run time.
-  throw unknownType(node, `${name}()`);
-}
-
-const STRING_METHODS: Record<string, (receiver: string, argument: string) => boolean> = {
-  startsWith: (r, a) => r.startsWith(a),
-  endsWith: (r, a) => r.endsWith(a),
-  contains: (r, a) => r.includes(a),
-};
-
-function compileReceiverCall(
-  node: ASTNode,
-  name: string,
-  receiver: ASTNode,
-  args: ASTNode[],
-  lex: Lexical,
-): Compiled {
-  const macro = MACROS[name];
-  if (macro && (args.length === 2 || (name === 'map' && args.length === 3))) {
-    const iterator = args[0] as ASTNode;
-    if (iterator.op !== 'id') throw unsupported(iterator, 'a macro iteration variable that is not a name');
-    const items = compileNode(receiver, lex);
-    const slot = lex.slots.count++;
-    const inner: Lexical = { locals: new Map(lex.locals).set(iterator.args, slot), slots: lex.slots };
-    const bodies = args.slice(1).map((a) => compileNode(a, inner));
-    return macro(items, slot, bodies);
-  }
-  const target = compileNode(receiver, lex);
-  if (name === 'size' && args.length === 0) return (s) => rt.size(target(s));
-  const method = STRING_METHODS[name];
-  if (method && args.length === 1) {
-    const a = compileNode(args[0] as ASTNode, lex);
-    return (s) => {
-      const r = target(s);
-      const v = a(s);
-      if (typeof r !== 'string' || typeof v !== 'string') throw rt.noOverload(name, r, v);
-      return method(r, v);
-    };
-  }
-  throw unsupported(node, `method .${name}()`);
+  return t;
 }

@@ -1,13 +1,18 @@
 /**
- * Operators of the compiled closures, and the checked-type helpers that choose them. Ints and
- * doubles are both JavaScript numbers at run time (see `ints.ts`), so each operator's int or double
- * version is chosen here, at compile time, from the types the cel-js checker annotated.
+ * Operators of the generated code, and the checked-type helpers that choose them. Ints and doubles
+ * are both JavaScript numbers at run time (see `ints.ts`), so each operator's int or double version
+ * is chosen here, at compile time, from the types the cel-js checker annotated.
  */
 import type { ASTNode } from '@marcbachmann/cel-js';
-import { combineErrors, MissingFactError } from '../errors.ts';
-import { type Compiled, CompileError, type Scope, unsupported } from './compile.ts';
-import * as ints from './ints.ts';
-import * as rt from './runtime.ts';
+import {
+  CompileError,
+  type Generator,
+  indent,
+  type Lexical,
+  type Piece,
+  stringLiteral,
+  unsupported,
+} from './codegen.ts';
 
 /** The type the cel-js checker annotated, e.g. `int`, `list<int>`, `Household`, `dyn`. */
 export function typeOf(node: ASTNode): string | undefined {
@@ -31,43 +36,78 @@ export function unknownType(node: ASTNode, what: string): CompileError {
 }
 
 /**
- * When the left operand lacks a fact, the right operand is still tried so that every missing fact
- * of the expression is reported at once (an applicant is asked for everything in one go). Only
- * missing facts get this treatment; CEL errors propagate as usual.
+ * Evaluates operands left to right so that, when one lacks a fact, the later ones are still tried
+ * and every missing fact of the expression is reported at once (an applicant is asked for
+ * everything in one go). Only missing facts get this treatment: any other error stops at once.
+ * This is the closure compiler's `alsoMissing` / `evaluateArguments`, as code: one error slot `ce`;
+ * an operand is wrapped in try/catch only where that can change what is reported — it can lack a
+ * fact and a later operand could too, or an earlier one may already have failed. An operand that
+ * can never lack a fact is skipped once an error is held: it could add no fact, and reads nothing.
+ * Each operand's code appears once, so nesting cannot multiply the generated code.
  */
-export function alsoMissing(error: unknown, other: Compiled, s: Scope): unknown {
-  if (!(error instanceof MissingFactError)) return error;
-  try {
-    other(s);
-  } catch (second) {
-    return combineErrors(error, second);
+export function emitSequence(
+  g: Generator,
+  pieces: readonly Piece[],
+  nodes: readonly ASTNode[],
+  lex: Lexical,
+) {
+  // The fast form: in order, no collection (any throw hands over to the exact form).
+  if (!g.exact) return pieces.map((p) => g.place(p));
+  const canMiss = nodes.map((n) => !neverMissing(n, lex.locals));
+  let ce: string | undefined;
+  for (let i = 0; i < pieces.length; i++) {
+    const piece = pieces[i] as Piece;
+    const laterCanMiss = canMiss.slice(i + 1).some(Boolean);
+    if (ce === undefined) {
+      if (canMiss[i] && laterCanMiss && piece.lines.length > 0) {
+        ce = g.temp();
+        g.emit(`${ce} = undefined;`);
+        g.emit('try {', ...indent(piece.lines), `} catch (e) { ${ce} = e; }`);
+      } else {
+        g.place(piece);
+      }
+    } else if (piece.lines.length === 0) {
+      // A literal or a local: nothing to evaluate, nothing to fail.
+    } else if (!canMiss[i]) {
+      g.emit(`if (${ce} === undefined) {`, ...indent(piece.lines), '}');
+    } else {
+      g.emit(
+        `if (${ce} === undefined || ${ce} instanceof $MissingFactError) {`,
+        '  try {',
+        ...indent(indent(piece.lines)),
+        `  } catch (e) { ${ce} = ${ce} === undefined ? e : $combineErrors(${ce}, e); }`,
+        '}',
+      );
+    }
   }
-  return error;
+  if (ce !== undefined) g.emit(`if (${ce} !== undefined) throw ${ce};`);
+  return pieces.map((p) => p.atom);
+}
+
+const MAX = String(Number.MAX_SAFE_INTEGER);
+
+/** `+ - *` on ints, inline: the double result checked once against ±(2^53 − 1) (see ints.ts). */
+function intArithmetic(g: Generator, a: string, op: string, b: string): string {
+  // `+ 0` turns -0 (from 0 × negative) into 0: ints have no negative zero.
+  const t = g.assign(op === '*' ? `${a} * ${b} + 0` : `${a} ${op} ${b}`);
+  g.emit(`if (${t} > ${MAX} || ${t} < -${MAX}) $outsideSafeRange(${t});`);
+  return t;
 }
 
 /**
- * One closure literal per operator and operand type, so that each literal's call to its helper
- * stays monomorphic and V8 can inline it (a shared closure calling `op(x, y)` would not).
+ * Emits a binary operator over two generated operands. Each operator's int or double version is
+ * chosen here from the checked types; the checks that refuse an operand of unknown type (`dyn`)
+ * are the closure compiler's, at the same point (after both operands compiled).
  */
-export function binaryOperator(
+export function emitBinary(
+  g: Generator,
   node: ASTNode,
   leftNode: ASTNode,
   rightNode: ASTNode,
-  a: Compiled,
-  b: Compiled,
-  rightNeverMissing = false,
-): Compiled {
-  // The wrapper only adds the right operand's missing facts to the left's; when the right one can
-  // never lack a fact (a literal, a parameter...), the left closure is used as it is.
-  const left = rightNeverMissing
-    ? a
-    : (s: Scope) => {
-        try {
-          return a(s);
-        } catch (error) {
-          throw alsoMissing(error, b, s);
-        }
-      };
+  left: Piece,
+  right: Piece,
+  lex: Lexical,
+): string {
   const leftType = numericType(leftNode);
   const rightType = numericType(rightNode);
   const isInt = leftType === 'int' && rightType === 'int';
@@ -78,54 +118,85 @@ export function binaryOperator(
   const arithmetic = (what: string) => {
     if (leftType === 'unknown' || rightType === 'unknown') throw unknownType(node, what);
   };
-  switch (node.op) {
-    case '+':
-      if (isInt) return (s) => ints.addInt(left(s) as number, b(s) as number);
-      if (isDouble) return (s) => rt.checkDouble((left(s) as number) + (b(s) as number));
-      arithmetic('+');
-      return (s) => rt.add(left(s), b(s));
-    case '-':
-      if (isInt) return (s) => ints.subtractInt(left(s) as number, b(s) as number);
-      if (isDouble) return (s) => rt.checkDouble((left(s) as number) - (b(s) as number));
-      throw unknownType(node, '-');
-    case '*':
-      if (isInt) return (s) => ints.multiplyInt(left(s) as number, b(s) as number);
-      if (isDouble) return (s) => rt.checkDouble((left(s) as number) * (b(s) as number));
-      throw unknownType(node, '*');
-    case '/':
-      if (isInt) return (s) => ints.divideInt(left(s) as number, b(s) as number);
-      if (isDouble) return (s) => rt.divideDouble(left(s) as number, b(s) as number);
-      throw unknownType(node, '/');
-    case '%':
-      if (isInt) return (s) => ints.moduloInt(left(s) as number, b(s) as number);
-      throw unknownType(node, '%');
-    case '==':
-      if (scalar) return (s) => left(s) === b(s);
-      return (s) => rt.equals(left(s), b(s));
-    case '!=':
-      if (scalar) return (s) => left(s) !== b(s);
-      return (s) => !rt.equals(left(s), b(s));
-    case '<':
-      if (scalar) return (s) => (left(s) as number) < (b(s) as number);
-      arithmetic('<');
-      return (s) => rt.compare(left(s), b(s), '_<_') < 0;
-    case '<=':
-      if (scalar) return (s) => (left(s) as number) <= (b(s) as number);
-      arithmetic('<=');
-      return (s) => rt.compare(left(s), b(s), '_<=_') <= 0;
-    case '>':
-      if (scalar) return (s) => (left(s) as number) > (b(s) as number);
-      arithmetic('>');
-      return (s) => rt.compare(left(s), b(s), '_>_') > 0;
-    case '>=':
-      if (scalar) return (s) => (left(s) as number) >= (b(s) as number);
-      arithmetic('>=');
-      return (s) => rt.compare(left(s), b(s), '_>=_') >= 0;
-    case 'in':
-      return (s) => rt.contains(b(s), left(s));
-    default:
-      throw unsupported(node, `operator ${node.op}`);
+  const op = node.op;
+  if (op === 'in') {
+    // As the closures did: the container first, then the element, with no missing facts collected
+    // past a failing container (the element's would be reported only after the container's).
+    const b = g.place(right);
+    const a = g.place(left);
+    const kind = literalListKind(rightNode);
+    if (kind !== undefined) {
+      // `x in ['a', 'b']`: a literal list of one primitive kind and an element of that kind compare
+      // with ===, which `includes` does (it differs only on NaN, never a literal); any other
+      // element goes through contains() and its errors.
+      return g.assign(`typeof ${a} === "${kind}" ? ${b}.includes(${a}) : $contains(${b}, ${a})`);
+    }
+    return g.assign(`$contains(${b}, ${a})`);
   }
+  const checkTypes = () => {
+    switch (op) {
+      case '+':
+        if (!isInt && !isDouble) arithmetic('+');
+        return;
+      case '-':
+      case '*':
+      case '/':
+        if (!isInt && !isDouble) throw unknownType(node, op);
+        return;
+      case '%':
+        if (!isInt) throw unknownType(node, op);
+        return;
+      case '==':
+      case '!=':
+        return;
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        if (!scalar) arithmetic(op);
+        return;
+      default:
+        throw unsupported(node, `operator ${op}`);
+    }
+  };
+  checkTypes();
+  const [a, b] = emitSequence(g, [left, right], [leftNode, rightNode], lex) as [string, string];
+  switch (op) {
+    case '+':
+      if (isInt) return intArithmetic(g, a, '+', b);
+      if (isDouble) return g.assign(`$checkDouble(${a} + ${b})`);
+      return g.assign(`$add(${a}, ${b})`);
+    case '-':
+      if (isInt) return intArithmetic(g, a, '-', b);
+      return g.assign(`$checkDouble(${a} - ${b})`);
+    case '*':
+      if (isInt) return intArithmetic(g, a, '*', b);
+      return g.assign(`$checkDouble(${a} * ${b})`);
+    case '/':
+      return g.assign(isInt ? `$divideInt(${a}, ${b})` : `$divideDouble(${a}, ${b})`);
+    case '%':
+      return g.assign(`$moduloInt(${a}, ${b})`);
+    case '==':
+      return g.assign(scalar ? `${a} === ${b}` : `$equals(${a}, ${b})`);
+    case '!=':
+      return g.assign(scalar ? `${a} !== ${b}` : `!$equals(${a}, ${b})`);
+    default:
+      // < <= > >=: scalars inline, anything else through compare() (strings, bools, errors).
+      if (scalar) return g.assign(`${a} ${op} ${b}`);
+      return g.assign(`$compare(${a}, ${b}, ${stringLiteral(`_${op}_`)}) ${op} 0`);
+  }
+}
+
+/** 'string', 'number' or 'boolean' when `node` is a non-empty list literal of that one kind. */
+function literalListKind(node: ASTNode): string | undefined {
+  if (node.op !== 'list' || node.args.length === 0) return undefined;
+  const kinds = new Set(
+    node.args.map((e) => (e.op === 'value' ? typeof (typeof e.args === 'bigint' ? 0 : e.args) : 'other')),
+  );
+  const [kind] = kinds;
+  return kinds.size === 1 && (kind === 'string' || kind === 'number' || kind === 'boolean')
+    ? kind
+    : undefined;
 }
 
 const SCALARS = new Set(['int', 'double', 'string', 'bool']);
@@ -152,7 +223,7 @@ const ROOTS_NEVER_MISSING = new Set(['param', 'evaluationDate', 'regionCode']);
  * refuses undeclared ones. Anything not listed here (field selections, indexing, macros, has())
  * is treated as possibly missing.
  */
-export function neverMissing(node: ASTNode, locals: ReadonlyMap<string, number>): boolean {
+export function neverMissing(node: ASTNode, locals: ReadonlyMap<string, unknown>): boolean {
   switch (node.op) {
     case 'value':
       return true;

@@ -1,5 +1,5 @@
 /**
- * One catalogue expression from source text to a compiled closure: length check, parse, AST
+ * One catalogue expression from source text to a compiled function: length check, parse, AST
  * bounds, type check against the declared facts/variables/parameters, compile, and the list of
  * names it reads (for dependency order and for the trace). Every failure carries file:line:column.
  */

@@ -2,7 +2,7 @@
  * Functions Doudi adds to CEL. Each is declared once here with two implementations of the same
  * meaning: `implementation` on the cel-js interpreter's values (int = bigint), registered in the
  * cel-js environment (type checking, and the oracle in tests and benchmarks), and `compiled` on the
- * compiled closures' values (int = safe-integer number, see `ints.ts`). Money helpers are exact
+ * compiled code's values (int = safe-integer number, see `ints.ts`). Money helpers are exact
  * (see `money.ts`).
  */
 import { divideRoundHalfUp, multiplyMoney, multiplyMoneyNumber } from '../money.ts';

@@ -1,5 +1,5 @@
 /**
- * CEL `int` arithmetic on JavaScript numbers. The compiled closures represent a CEL int as a JS
+ * CEL `int` arithmetic on JavaScript numbers. The compiled code represents a CEL int as a JS
  * number holding an integer, not as a bigint (bigint arithmetic allocates and was the largest
  * per-node cost of evaluation).
  *
@@ -18,7 +18,7 @@ import { evaluationError } from './runtime.ts';
 const MAX = Number.MAX_SAFE_INTEGER;
 const MAX_BIG = BigInt(MAX);
 
-function outside(value: number): never {
+export function outsideSafeRange(value: number): never {
   throw evaluationError(
     'int_outside_safe_range',
     `integer ${value} is outside the supported range ±9007199254740991 (2^53 − 1)`,
@@ -27,28 +27,13 @@ function outside(value: number): never {
 }
 
 export function checkSafeInt(value: number): number {
-  if (value > MAX || value < -MAX) outside(value);
+  if (value > MAX || value < -MAX) outsideSafeRange(value);
   return value;
 }
 
-export function addInt(a: number, b: number): number {
-  const r = a + b;
-  if (r > MAX || r < -MAX) outside(r);
-  return r;
-}
-
-export function subtractInt(a: number, b: number): number {
-  const r = a - b;
-  if (r > MAX || r < -MAX) outside(r);
-  return r;
-}
-
-export function multiplyInt(a: number, b: number): number {
-  const r = a * b;
-  if (r > MAX || r < -MAX) outside(r);
-  // `+ 0` turns -0 (from 0 × negative) into 0: ints have no negative zero.
-  return r + 0;
-}
+// `+ - *` and negation are emitted inline by the code generator (`intArithmetic` in
+// compileOperators.ts): one range check on the double result, `+ 0` after `*` (ints have no -0),
+// `0 - a` for negation (the range is symmetric, and `0 - 0` is not -0).
 
 /** Truncates toward zero like CEL. `a - a % b` is an exact multiple of b, so the quotient is exact. */
 export function divideInt(a: number, b: number): number {
@@ -60,11 +45,6 @@ export function divideInt(a: number, b: number): number {
 export function moduloInt(a: number, b: number): number {
   if (b === 0) throw evaluationError('modulo_by_zero', 'modulo by zero');
   return (a % b) + 0;
-}
-
-export function negateInt(a: number): number {
-  // The safe range is symmetric, so negation cannot leave it; `0 - a` never gives -0.
-  return 0 - a;
 }
 
 /** a / b rounded half away from zero, exactly (no intermediate 2a that could leave the range). */
@@ -91,7 +71,7 @@ export function sumInts(values: readonly unknown[]): number {
 function sumIntsExact(values: readonly unknown[]): number {
   let total = 0n;
   for (const value of values) total += BigInt(value as number);
-  if (total > MAX_BIG || total < -MAX_BIG) outside(Number(total));
+  if (total > MAX_BIG || total < -MAX_BIG) outsideSafeRange(Number(total));
   return Number(total);
 }
 
@@ -105,6 +85,6 @@ export function intFromDouble(value: number): number {
 export function intFromString(value: string): number {
   if (!/^[+-]?\d+$/.test(value)) throw evaluationError('invalid_argument', `int() cannot parse "${value}"`);
   const parsed = BigInt(value);
-  if (parsed > MAX_BIG || parsed < -MAX_BIG) outside(Number(parsed));
+  if (parsed > MAX_BIG || parsed < -MAX_BIG) outsideSafeRange(Number(parsed));
   return Number(parsed);
 }

@@ -31,6 +31,24 @@ export function recordPath(record: FactRecord): string {
   return record[PATH];
 }
 
+/**
+ * A record's own field. A field named like something every object inherits (`constructor`,
+ * `toString`, `__proto__`...) is absent unless the record has it as its own, so such a name reads as
+ * data, never as the prototype's function. (The catalogue refuses such fact names; the compiler's
+ * API does not.) Cheap on the common path: every inherited property but `__proto__` is a function,
+ * and a record's own values never are.
+ */
+export function ownField(record: FactRecord, field: string): unknown {
+  const value = record[field];
+  if (typeof value !== 'function' && field !== '__proto__') return value;
+  return Object.hasOwn(record, field) ? value : undefined;
+}
+
+/** True when generated code must read this name through `ownField` (others are never inherited). */
+export function isInheritedName(field: string): boolean {
+  return field in Object.prototype || field in FactRecord.prototype;
+}
+
 /** Stored in a record field whose variable or parameter failed; reading it re-raises the cause. */
 export class Failure {
   constructor(readonly error: unknown) {}
@@ -111,7 +129,7 @@ export function checkDouble(value: number): number {
   return value;
 }
 
-/** `+` on doubles, strings and lists (int `+` is compiled to `addInt`). */
+/** `+` on strings and lists (and doubles; int and double `+` are generated inline). */
 export function add(a: unknown, b: unknown): unknown {
   if (typeof a === 'number' && typeof b === 'number') return checkDouble(a + b);
   if (typeof a === 'string' && typeof b === 'string') return a + b;
@@ -177,7 +195,7 @@ export function contains(container: unknown, element: unknown): boolean {
   }
   if (typeof container === 'string' && typeof element === 'string') return container.includes(element);
   if (container instanceof FactRecord) {
-    return typeof element === 'string' && container[element] !== undefined;
+    return typeof element === 'string' && ownField(container, element) !== undefined;
   }
   if (kindOf(container) === 'map') {
     return typeof element === 'string' && Object.hasOwn(container as object, element);
@@ -188,7 +206,7 @@ export function contains(container: unknown, element: unknown): boolean {
 /** `record.field` and `map.key` with CEL errors; missing facts become `MissingFactError`. */
 export function selectField(target: unknown, field: string): unknown {
   if (target instanceof FactRecord) {
-    const value = target[field];
+    const value = ownField(target, field);
     if (value === undefined) {
       const pending = lazyFields?.pending(target, field);
       if (pending !== undefined) return pending.resolve(target);
@@ -208,7 +226,7 @@ export function selectField(target: unknown, field: string): unknown {
 /** `has(target.field)`: present and not a failure. Never raises for a missing field. */
 export function hasField(target: unknown, field: string): boolean {
   if (target instanceof FactRecord) {
-    const value = target[field];
+    const value = ownField(target, field);
     if (value === undefined) {
       const pending = lazyFields?.pending(target, field);
       if (pending === undefined) return false;

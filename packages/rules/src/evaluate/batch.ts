@@ -6,6 +6,7 @@
  */
 import type { CompiledCatalog } from '../catalog/types.ts';
 import {
+  applyPrecedence,
   computeVariables,
   decideCore,
   decided,
@@ -17,6 +18,7 @@ import {
 } from './engine.ts';
 import { buildRecords, type HouseholdFacts, type HouseholdRecords } from './facts.ts';
 import { withLazyVariables } from './lazyVariables.ts';
+import { supersededBy } from './precedence.ts';
 import { buildTrace, type PolicyTrace } from './trace.ts';
 
 export const STATUS_CODES: readonly PolicyStatus[] = ['eligible', 'ineligible', 'needsInformation', 'error'];
@@ -25,6 +27,8 @@ const CODE_OF: Record<PolicyStatus, number> = { eligible: 0, ineligible: 1, need
 export interface BatchDetail {
   missingFacts?: string[];
   error?: string;
+  /** The policy that replaced this one for the household (precedence.ts). */
+  supersededBy?: string;
 }
 
 export interface BatchResult {
@@ -121,19 +125,23 @@ function evaluateLoop(
           });
         }
       }
+      if (ctx.supersededBy) supersede(ctx, statuses, amountsFen, details, h * policyCount);
       continue;
     }
     const householdTraces: PolicyTrace[] = [];
+    const decisions = ctx.policies.map((policy) => decidePolicy(ctx, records, policy, true));
+    applyPrecedence(ctx, decisions);
     for (let p = 0; p < policyCount; p++) {
       const policy = ctx.policies[p] as (typeof ctx.policies)[number];
-      const decision = decidePolicy(ctx, records, policy, true);
+      const decision = decisions[p] as (typeof decisions)[number];
       const slot = h * policyCount + p;
       statuses[slot] = CODE_OF[decision.status];
       if (decision.amountFen !== null) amountsFen[slot] = decision.amountFen;
-      if (decision.missingFacts.length > 0 || decision.error) {
+      if (decision.missingFacts.length > 0 || decision.error || decision.supersededBy) {
         details.set(slot, {
           ...(decision.missingFacts.length > 0 ? { missingFacts: decision.missingFacts } : {}),
           ...(decision.error ? { error: decision.error } : {}),
+          ...(decision.supersededBy ? { supersededBy: decision.supersededBy } : {}),
         });
       }
       householdTraces.push(buildTrace(ctx, records, policy, decision));
@@ -148,6 +156,27 @@ function evaluateLoop(
     details,
     ...(traces ? { traces } : {}),
   };
+}
+
+/** The batch form of `applyPrecedence`: household cells start at `base`. */
+function supersede(
+  ctx: EvaluationContext,
+  statuses: Uint8Array,
+  amountsFen: Float64Array,
+  details: Map<number, BatchDetail>,
+  base: number,
+): void {
+  const by = supersededBy(
+    ctx.supersededBy as (readonly number[] | undefined)[],
+    (i) => statuses[base + i] === CODE_OF.eligible,
+  );
+  for (let p = 0; p < by.length; p++) {
+    const q = by[p] as number;
+    if (q < 0) continue;
+    statuses[base + p] = CODE_OF.ineligible;
+    amountsFen[base + p] = Number.NaN;
+    details.set(base + p, { supersededBy: (ctx.policies[q] as (typeof ctx.policies)[number]).id });
+  }
 }
 
 /** One cell of a batch result as an object. */

@@ -1,7 +1,9 @@
 /**
  * Worker-thread side of `RulesWorkerPool`. Compiled closures cannot cross threads, so each worker
  * loads the catalogue from the same texts once, then answers batch requests, which carry the
- * households as columns (`columnar.ts`). Imports rules code only.
+ * households as columns (`columnar.ts`), or as items in a form that the pool's decoder module
+ * (WorkerPoolOptions.decoder, the caller's own code) turns into facts here, off the caller's thread.
+ * Imports rules code only, apart from that module.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadCatalog } from '../catalog/loadCatalog.ts';
@@ -10,23 +12,48 @@ import type { ExpressionLimits } from '../cel/limits.ts';
 import { evaluateRecords } from './batch.ts';
 import { type ColumnarHouseholds, columnarRecords } from './columnar.ts';
 import { evaluationContext } from './engine.ts';
+import { buildRecords, type HouseholdFacts } from './facts.ts';
 
 export interface WorkerRequest {
   id: number;
-  columns: ColumnarHouseholds;
+  /** The households as columns, or `items` in the decoder's form (one of the two). */
+  columns?: ColumnarHouseholds;
+  items?: unknown[];
   date: string;
   regionCode: string;
   policies?: string[];
+  /** false: leave out the per-cell details (missing facts, errors), for callers that use only the statuses. */
+  details?: boolean;
 }
 
-const { sources, limits } = workerData as { sources: CatalogSources; limits?: ExpressionLimits };
+const { sources, limits, decoder } = workerData as {
+  sources: CatalogSources;
+  limits?: ExpressionLimits;
+  /** URL of a module exporting `decodeHouseholds` (WorkerPoolOptions.decoder); trusted code. */
+  decoder?: string;
+};
 const catalog = loadCatalog(sources, limits);
+const decode = decoder
+  ? ((await import(decoder)) as { decodeHouseholds: (items: unknown[], date: string) => HouseholdFacts[] })
+      .decodeHouseholds
+  : undefined;
 
 parentPort?.on('message', (request: WorkerRequest) => {
   try {
     const ctx = evaluationContext(catalog, request.date, request.regionCode, request.policies);
-    const { columns } = request;
-    const result = evaluateRecords(ctx, columns.count, columnarRecords(catalog.facts, columns));
+    let result: ReturnType<typeof evaluateRecords>;
+    if (request.items) {
+      if (!decode) throw new Error('this worker pool has no decoder');
+      const households = decode(request.items, request.date);
+      result = evaluateRecords(ctx, households.length, (h) =>
+        buildRecords(catalog.facts, households[h] as HouseholdFacts),
+      );
+    } else {
+      const columns = request.columns as ColumnarHouseholds;
+      result = evaluateRecords(ctx, columns.count, columnarRecords(catalog.facts, columns));
+    }
+    // Cloning the details back costs the main thread time; a screening run never reads them.
+    if (request.details === false) result.details = new Map();
     parentPort?.postMessage({ id: request.id, result }, [
       result.statuses.buffer as ArrayBuffer,
       result.amountsFen.buffer as ArrayBuffer,

@@ -19,6 +19,7 @@ import { MissingFactError } from '../errors.ts';
 import { ROUNDING_RULES, type RoundingRule, roundFen, roundIntFen } from '../money.ts';
 import { lookupParameter, type ParameterValue } from '../parameters/parameter.ts';
 import { buildRecords, type HouseholdFacts, type HouseholdRecords } from './facts.ts';
+import { supersededBy, supersedingIndexes } from './precedence.ts';
 
 export type PolicyStatus = 'eligible' | 'ineligible' | 'needsInformation' | 'error';
 
@@ -36,6 +37,8 @@ export interface EvaluationContext {
   parameterValues: ReadonlyMap<string, ParameterValue | Failure>;
   param: FactRecord;
   scope: Scope;
+  /** Per policy, the indexes of the policies superseding it (precedence.ts); undefined when none. */
+  supersededBy: (readonly number[] | undefined)[] | undefined;
 }
 
 export function createEvaluationContext(
@@ -80,7 +83,18 @@ export function createEvaluationContext(
   };
   const scope: Scope = { root, locals: new Array(catalog.localSlots).fill(undefined), budget: 0 };
   const variables = variableNames.map((name) => catalog.variables.get(name) as CompiledVariable);
-  return { catalog, date, regionCode, policies, variableNames, variables, parameterValues, param, scope };
+  return {
+    catalog,
+    date,
+    regionCode,
+    policies,
+    variableNames,
+    variables,
+    parameterValues,
+    param,
+    scope,
+    supersededBy: supersedingIndexes(policies),
+  };
 }
 
 // Contexts are reused per (catalogue, date, region, policies): a single-household call, the most
@@ -162,6 +176,8 @@ export interface PolicyDecision {
   rounding?: RoundingRule;
   missingFacts: string[];
   error?: string;
+  /** The policy that replaces this one for the household (its conditions were met). */
+  supersededBy?: string;
   /** Per condition, in catalogue order; only when asked (traces). */
   conditionOutcomes?: ConditionOutcome[];
   conditionDetails?: (string[] | string | undefined)[];
@@ -355,5 +371,21 @@ export function evaluateHousehold(
   detailed: boolean,
 ): { records: HouseholdRecords; decisions: PolicyDecision[] } {
   const records = prepareHousehold(ctx, facts);
-  return { records, decisions: ctx.policies.map((p) => decidePolicy(ctx, records, p, detailed)) };
+  const decisions = ctx.policies.map((p) => decidePolicy(ctx, records, p, detailed));
+  applyPrecedence(ctx, decisions);
+  return { records, decisions };
+}
+
+/** Marks the decisions that a superseding policy replaces (precedence.ts). */
+export function applyPrecedence(ctx: EvaluationContext, decisions: PolicyDecision[]): void {
+  if (!ctx.supersededBy) return;
+  const by = supersededBy(ctx.supersededBy, (i) => decisions[i]?.status === 'eligible');
+  for (let p = 0; p < by.length; p++) {
+    const q = by[p] as number;
+    if (q < 0) continue;
+    const decision = decisions[p] as PolicyDecision;
+    decision.status = 'ineligible';
+    decision.amountFen = null;
+    decision.supersededBy = (ctx.policies[q] as CompiledPolicy).id;
+  }
 }

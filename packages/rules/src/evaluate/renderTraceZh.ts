@@ -88,6 +88,8 @@ export function renderTraceZh(trace: PolicyTrace): string {
   lines.push(`评估日期 ${trace.date}，地区代码 ${trace.regionCode}。政策依据：${trace.reference}。`);
   if (trace.status === 'needsInformation') lines.push(`请补充：${missingZh(trace.missingFacts, trace)}。`);
   if (trace.error) lines.push(`错误：${trace.error}`);
+  if (trace.supersededBy)
+    lines.push(`以下条件均已满足，但家庭符合「${trace.supersededBy.name.zh}」，按该项救助，不重复享受本项。`);
   lines.push('条件：');
   trace.conditions.forEach((c, i) => {
     lines.push(`${i + 1}. ${conditionLine(c, trace)}。`);

@@ -76,6 +76,8 @@ export interface PolicyTrace {
   /** Chinese labels of the missing facts, so the trace renders without the catalogue. */
   missingFactLabels: Record<string, string>;
   error?: string;
+  /** The conditions were met, but this policy replaces it for the household (`supersedes`). */
+  supersededBy?: { policyId: string; name: { zh: string; en: string } };
 }
 
 export function toTraceValue(value: unknown): TraceValue {
@@ -252,5 +254,14 @@ export function buildTrace(
       ...conditions.flatMap((c) => c.missingFacts ?? []),
     ]),
     ...(decision.error ? { error: decision.error } : {}),
+    ...(decision.supersededBy ? { supersededBy: supersedingPolicy(ctx, decision.supersededBy) } : {}),
   };
+}
+
+function supersedingPolicy(
+  ctx: EvaluationContext,
+  policyId: string,
+): NonNullable<PolicyTrace['supersededBy']> {
+  const policy = ctx.policies.find((p) => p.id === policyId);
+  return { policyId, name: policy?.name ?? { zh: policyId, en: policyId } };
 }

@@ -26,6 +26,12 @@ export interface WorkerPoolOptions {
   limits?: ExpressionLimits;
   /** Node flags for the workers (default: inherited). */
   execArgv?: string[];
+  /**
+   * A module each worker loads once, exporting `decodeHouseholds(items, date): HouseholdFacts[]`:
+   * with it, `evaluateItems` sends the caller's own compact form (e.g. JSON text as read from the
+   * database) and the workers build the facts, so that work leaves the caller's thread.
+   */
+  decoder?: URL;
 }
 
 /**
@@ -75,7 +81,7 @@ export class RulesWorkerPool {
     for (let i = 0; i < size; i++) {
       const worker = new Worker(entry, {
         eval: isEval,
-        workerData: { sources, limits: options.limits },
+        workerData: { sources, limits: options.limits, decoder: options.decoder?.href },
         ...(options.execArgv ? { execArgv: options.execArgv } : {}),
       });
       const ready = new Promise<void>((resolve, reject) => {
@@ -106,27 +112,53 @@ export class RulesWorkerPool {
   }
 
   /** Evaluates `households` in chunks across the workers; results keep input order. */
-  async evaluateBatch(
+  evaluateBatch(
     households: readonly HouseholdFacts[],
     date: string,
     regionCode: string,
     policies?: string[],
   ): Promise<BatchResult> {
+    return this.inChunks(households.length, (start, end) => {
+      const columns = encodeHouseholds(this.schema, households.slice(start, end));
+      const request: WorkerRequest = { id: this.nextId++, columns, date, regionCode };
+      if (policies) request.policies = policies;
+      return this.send(request, transferables(columns));
+    });
+  }
+
+  /**
+   * Evaluates items in the decoder's form (see `WorkerPoolOptions.decoder`); results keep input
+   * order. Items are structured-cloned: strings copy as one block each, unlike nested objects.
+   * `details: false` returns no per-cell details (missing facts, errors): only statuses and amounts.
+   */
+  evaluateItems(
+    items: readonly unknown[],
+    date: string,
+    regionCode: string,
+    options: { details?: boolean } = {},
+  ): Promise<BatchResult> {
+    return this.inChunks(items.length, (start, end) => {
+      const request: WorkerRequest = { id: this.nextId++, items: items.slice(start, end), date, regionCode };
+      if (options.details === false) request.details = false;
+      return this.send(request, []);
+    });
+  }
+
+  private async inChunks(
+    count: number,
+    evaluateChunk: (start: number, end: number) => Promise<BatchResult>,
+  ): Promise<BatchResult> {
     await Promise.all(this.ready);
     const size = this.workers.length;
-    const chunkSize = Math.max(MIN_CHUNK, Math.ceil(households.length / (size * CHUNKS_PER_WORKER)));
-    const chunkCount = Math.max(1, Math.ceil(households.length / chunkSize));
+    const chunkSize = Math.max(MIN_CHUNK, Math.ceil(count / (size * CHUNKS_PER_WORKER)));
+    const chunkCount = Math.max(1, Math.ceil(count / chunkSize));
     const results: BatchResult[] = new Array(chunkCount);
     let next = 0;
     const lane = async () => {
       try {
         while (next < chunkCount) {
           const chunk = next++;
-          const slice = households.slice(chunk * chunkSize, (chunk + 1) * chunkSize);
-          const columns = encodeHouseholds(this.schema, slice);
-          const request: WorkerRequest = { id: this.nextId++, columns, date, regionCode };
-          if (policies) request.policies = policies;
-          results[chunk] = await this.send(request, transferables(columns));
+          results[chunk] = await evaluateChunk(chunk * chunkSize, Math.min(count, (chunk + 1) * chunkSize));
         }
       } catch (error) {
         next = chunkCount; // one failure fails the batch: hand out no more chunks

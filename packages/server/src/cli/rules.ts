@@ -6,7 +6,13 @@
  * The catalogue folder: --catalog, else DOUDI_CATALOG_DIR, else the repository's catalog/.
  * Exit codes: 0 ok, 1 failures found, 2 bad usage or input.
  */
-import { evaluate, type HouseholdFacts, RuleLoadError, renderTraceZh } from '@doudi/rules';
+import {
+  evaluate,
+  evaluateIndicators,
+  type HouseholdFacts,
+  RuleLoadError,
+  renderTraceZh,
+} from '@doudi/rules';
 import { Command, CommanderError } from 'commander';
 import { catalogDir, readCatalogSources, readScenarioSources } from '../domains/rules/catalogFiles.ts';
 import { lintCatalog, policyLedger } from '../domains/rules/lint.ts';
@@ -36,16 +42,24 @@ export function testCommand(options: { policy?: string; catalog?: string }): num
   }
   const files = readScenarioSources(dir);
   const scenarios = parseScenarios(files.scenarios, files.fixtures);
-  if (options.policy && !catalog.policies.some((p) => p.id === options.policy)) {
-    console.error(`没有这项政策：${options.policy}`);
+  // --policy also takes an indicator model id (its scenarios are keyed indicator:<id>).
+  const only = catalog.indicators.some((m) => m.id === options.policy)
+    ? `indicator:${options.policy}`
+    : options.policy;
+  if (only && only === options.policy && !catalog.policies.some((p) => p.id === only)) {
+    console.error(`没有这项政策或指标模型：${options.policy}`);
     return 2;
   }
-  const outcomes = runScenarios(catalog, scenarios, options.policy);
+  const outcomes = runScenarios(catalog, scenarios, only);
   const byPolicy = new Map<string, typeof outcomes>();
   for (const o of outcomes) byPolicy.set(o.scenario.policy, [...(byPolicy.get(o.scenario.policy) ?? []), o]);
   let failed = 0;
-  for (const policy of catalog.policies) {
-    if (options.policy && policy.id !== options.policy) continue;
+  const entries = [
+    ...catalog.policies.map((p) => ({ id: p.id, name: p.name })),
+    ...catalog.indicators.map((m) => ({ id: `indicator:${m.id}`, name: { zh: `指标模型 ${m.name.zh}` } })),
+  ];
+  for (const policy of entries) {
+    if (only && policy.id !== only) continue;
     const list = byPolicy.get(policy.id) ?? [];
     const bad = list.filter((o) => !o.passed);
     failed += bad.length;
@@ -56,8 +70,9 @@ export function testCommand(options: { policy?: string; catalog?: string }): num
       for (const d of o.differences) console.log(`        ${d}`);
     }
   }
-  const orphans = outcomes.filter((o) => !catalog.policies.some((p) => p.id === o.scenario.policy));
-  for (const o of orphans) console.log(`✗ ${o.scenario.file}: 场景指向不存在的政策 ${o.scenario.policy}`);
+  const orphans = outcomes.filter((o) => !entries.some((p) => p.id === o.scenario.policy));
+  for (const o of orphans)
+    console.log(`✗ ${o.scenario.file}: 场景指向不存在的政策或指标模型 ${o.scenario.policy}`);
   failed += orphans.length;
   console.log(`\n共 ${outcomes.length} 个场景，通过 ${outcomes.length - failed}，失败 ${failed}`);
   return failed === 0 ? 0 : 1;
@@ -74,7 +89,7 @@ export function lintCommand(options: { region?: string; date?: string; catalog?:
     return 1;
   }
   console.log(
-    `政策一本账检查通过：${catalog?.policies.length} 项政策，${catalog?.variables.size} 个变量，${catalog?.parameters.size} 个参数（地区 ${region}，日期 ${date}）`,
+    `政策一本账检查通过：${catalog?.policies.length} 项政策，${catalog?.indicators.length} 个指标模型，${catalog?.variables.size} 个变量，${catalog?.parameters.size} 个参数（地区 ${region}，日期 ${date}）`,
   );
   return 0;
 }
@@ -139,7 +154,26 @@ export async function evalCommand(options: {
     phone: ledger.get(r.policyId)?.phone ?? null,
     ...(options.trace ? { traceZh: renderTraceZh(r.trace), trace: r.trace } : {}),
   }));
-  console.log(JSON.stringify({ region: options.region, date: options.date, results: out }, null, 2));
+  // Indicator models too (score, colour, groups; with --trace the Chinese lines and the items that fired).
+  let indicators: ReturnType<typeof evaluateIndicators>;
+  try {
+    indicators = evaluateIndicators(catalog, facts, options.date, options.region);
+  } catch (error) {
+    console.error(`无法评估：${located(dir, error)}`);
+    return 2;
+  }
+  const indicatorOut = indicators.map(({ fired, missingItems, traceZh, ...rest }) => ({
+    ...rest,
+    groups: rest.groups.map((g) => ({ id: g.id, label: g.label, score: g.score })),
+    ...(options.trace ? { traceZh, fired, missingItems } : {}),
+  }));
+  console.log(
+    JSON.stringify(
+      { region: options.region, date: options.date, results: out, indicators: indicatorOut },
+      null,
+      2,
+    ),
+  );
   return 0;
 }
 

@@ -29,7 +29,9 @@ export const whatIfEn: typeof whatIfZh = {
   pairs: '{{n}} household-policy pairs',
   monthlyChange: 'Monthly cost change',
   needsInformation:
-    '{{n}} of {{total}} households lack facts the rules need (e.g. veto questions, rigid expenses not verified): they cannot be decided before or after the change and are not in the figures above.',
+    'Of {{total}} households, these lack facts the rules need (e.g. a sudden hardship, veto questions not verified) and cannot be decided before or after the change, so they are not in the figures above: {{list}}.',
+  policyHouseholds: '{{policy}}: {{n}}',
+  listSeparator: '; ',
   noPolicies: 'No policy reads the changed parameters: nothing changes.',
   chartTitle: 'Monthly cost by township: current and changed',
   chartUnit: 'yuan/month',

@@ -28,7 +28,9 @@ export const whatIfZh = {
   pairs: '共 {{n}} 项政策次',
   monthlyChange: '每月资金变化',
   needsInformation:
-    '{{n}} 户（共 {{total}} 户）缺少测算所需的信息（如一票否决事项、刚性支出未核实），现行和调整后都无法判断，未计入上面的数字。核实后再测算更准确。',
+    '共 {{total}} 户中，{{list}}缺少判断所需的信息（如突发困难情况、一票否决事项未核实），现行和调整后都无法判断，未计入上面的数字。',
+  policyHouseholds: '{{policy}} {{n}} 户',
+  listSeparator: '、',
   noPolicies: '没有政策用到所调整的参数，测算结果不变。',
   chartTitle: '各乡镇每月资金：现行与调整后',
   chartUnit: '元/月',

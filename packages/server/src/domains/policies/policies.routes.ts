@@ -11,7 +11,7 @@ const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const FileName = Type.String({
   minLength: 6,
   maxLength: 220,
-  pattern: '^(parameters|variables|policies)/[A-Za-z0-9_/.]+\\.yaml$',
+  pattern: '^(parameters|variables|policies|indicators)/[A-Za-z0-9_/.]+\\.yaml$',
   description: 'catalogue file relative to catalog/, e.g. parameters/dibaoStandardRural.yaml',
 });
 const Text = Type.String({ maxLength: MAX_FILE_CHARS });
@@ -207,6 +207,7 @@ export const policiesRoutes =
                 Type.Literal('parameters'),
                 Type.Literal('variables'),
                 Type.Literal('policies'),
+                Type.Literal('indicators'),
               ]),
               body: Type.String(),
               sha256: Type.String(),

@@ -36,7 +36,7 @@ export function requireEditableFile(file: string): void {
   if (!EDITABLE_FILE.test(file))
     throw errors.validation(
       'file',
-      '只能编辑 parameters/、variables/、policies/ 下已有的文件',
+      '只能编辑 parameters/、variables/、policies/、indicators/ 下已有的文件',
       'not an editable file',
     );
 }
@@ -55,7 +55,11 @@ export async function listLedger(db: Database, actor: Actor | undefined, date?: 
     const inForce = new Map((await repo.versionsInForce(tx, onDate)).map((v) => [v.file, v]));
     const latest = new Map((await repo.latestVersions(tx)).map((v) => [v.file, v]));
     const drafts = new Set((await repo.listDrafts(tx, actor.regionCode)).map((d) => d.file));
-    const files = [...Object.keys(active.sources.parameters), ...Object.keys(active.sources.variables)];
+    const files = [
+      ...Object.keys(active.sources.parameters),
+      ...Object.keys(active.sources.variables),
+      ...Object.keys(active.sources.indicators ?? {}),
+    ];
     return {
       date: onDate,
       version: active.version,

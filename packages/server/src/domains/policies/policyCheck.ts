@@ -51,8 +51,8 @@ function diskScenarios() {
 export function baselineText(file: string): string | undefined {
   const base = diskCatalog().sources;
   if (file.endsWith('.scenarios.yaml')) return diskScenarios().scenarios[file];
-  for (const kind of ['parameters', 'variables', 'policies'] as const)
-    if (file.startsWith(`${kind}/`)) return base[kind][file];
+  for (const kind of ['parameters', 'variables', 'policies', 'indicators'] as const)
+    if (file.startsWith(`${kind}/`)) return base[kind]?.[file];
   return undefined;
 }
 

@@ -67,7 +67,9 @@ function scopeProblems(actor: Actor, head: Head, draft: repo.DraftRow, countiesO
       if (message) problems.push(at('out_of_scope', message));
     }
   } else if (countiesOutside > 0) {
-    problems.push(at('out_of_scope', '政策、变量文件适用于全部县（市、区），须由覆盖全部县的上级发布'));
+    problems.push(
+      at('out_of_scope', '政策、变量、指标模型文件适用于全部县（市、区），须由覆盖全部县的上级发布'),
+    );
   }
   return problems;
 }

@@ -14,19 +14,25 @@ export const MAX_NESTING = 64;
 const MAX_ALIASES = 100;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** Files a draft may replace: parameters (any depth), variables, policies (scenarios go with them). */
+/**
+ * Files a draft may replace: parameters (any depth), variables, policies and indicator models
+ * (their scenarios go with them).
+ */
 export const EDITABLE_FILE =
-  /^(parameters\/[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)?|variables\/[A-Za-z0-9_]+|policies\/[A-Za-z0-9_]+)\.yaml$/;
+  /^(parameters\/[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)?|variables\/[A-Za-z0-9_]+|policies\/[A-Za-z0-9_]+|indicators\/[A-Za-z0-9_]+)\.yaml$/;
 
-export type FileKind = 'parameters' | 'variables' | 'policies';
+export type FileKind = 'parameters' | 'variables' | 'policies' | 'indicators';
 
 export function fileKind(file: string): FileKind {
   return file.slice(0, file.indexOf('/')) as FileKind;
 }
 
-/** policies/dibao.yaml → policies/dibao.scenarios.yaml */
+/** policies/dibao.yaml → policies/dibao.scenarios.yaml (indicators/<id>.yaml likewise) */
 export function scenarioFileOf(file: string): string | undefined {
-  return fileKind(file) === 'policies' ? file.replace(/\.yaml$/, '.scenarios.yaml') : undefined;
+  const kind = fileKind(file);
+  return kind === 'policies' || kind === 'indicators'
+    ? file.replace(/\.yaml$/, '.scenarios.yaml')
+    : undefined;
 }
 
 export interface TextProblem {

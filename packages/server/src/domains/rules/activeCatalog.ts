@@ -35,20 +35,22 @@ export interface ActiveCatalog extends LoadedCatalog {
   overlays: CatalogOverlay[];
 }
 
+// Indicator models are rules too: they enter the version string and can be overlaid.
+const KINDS = ['facts', 'parameters', 'variables', 'policies', 'indicators'] as const;
+
 /** SHA-256 over the sources in a stable order (kind, file name, text). */
 export function sourcesDigest(sources: CatalogSources): string {
   const hash = createHash('sha256');
-  for (const kind of ['facts', 'parameters', 'variables', 'policies'] as const) {
-    for (const name of Object.keys(sources[kind]).sort()) {
-      hash.update(`${kind}\0${name}\0${sources[kind][name]}\0`);
+  for (const kind of KINDS) {
+    const texts = sources[kind] ?? {};
+    for (const name of Object.keys(texts).sort()) {
+      hash.update(`${kind}\0${name}\0${texts[name]}\0`);
     }
   }
   return hash.digest('hex');
 }
 
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-const KINDS = ['facts', 'parameters', 'variables', 'policies'] as const;
 
 /** The baseline with some files replaced (file names relative to catalog/, e.g. policies/dibao.yaml). */
 export function overlaySources(base: CatalogSources, files: ReadonlyMap<string, string>): CatalogSources {
@@ -57,11 +59,12 @@ export function overlaySources(base: CatalogSources, files: ReadonlyMap<string, 
     parameters: { ...base.parameters },
     variables: { ...base.variables },
     policies: { ...base.policies },
+    indicators: { ...base.indicators },
   };
   for (const [file, text] of files) {
     const kind = KINDS.find((k) => file.startsWith(`${k}/`));
     if (!kind || file.endsWith('.scenarios.yaml')) continue;
-    out[kind][file] = text;
+    (out[kind] as Record<string, string>)[file] = text;
   }
   return out;
 }

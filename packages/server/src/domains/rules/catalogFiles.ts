@@ -1,7 +1,8 @@
 /**
  * Reads the policy catalogue (政策一本账) from disk and hands the texts to @doudi/rules, which does
  * no I/O itself. Layout (see catalog/README.md): facts/, parameters/ (sub-folders allowed),
- * variables/, policies/<id>.yaml with policies/<id>.scenarios.yaml beside each policy, and
+ * variables/, policies/<id>.yaml with policies/<id>.scenarios.yaml beside each policy, indicators/<id>.yaml
+ * (indicator models) with indicators/<id>.scenarios.yaml beside each, and
  * scenarios/fixtures.yaml with named base households the scenarios build on.
  *
  * File names handed to the engine are relative to the catalogue folder (`policies/dibao.yaml`), so
@@ -51,16 +52,26 @@ export function readCatalogSources(dir: string): CatalogSources {
       dir,
       walk(dir, 'policies', (n) => isYaml(n) && !isScenarioFile(n)),
     ),
+    indicators: readAll(
+      dir,
+      walk(dir, 'indicators', (n) => isYaml(n) && !isScenarioFile(n)),
+    ),
   };
 }
 
-/** Scenario files (policies/*.scenarios.yaml) and fixture files (scenarios/*.yaml), as texts. */
+/**
+ * Scenario files (policies/*.scenarios.yaml, indicators/*.scenarios.yaml) and fixture files
+ * (scenarios/*.yaml), as texts.
+ */
 export function readScenarioSources(dir: string): {
   scenarios: Record<string, string>;
   fixtures: Record<string, string>;
 } {
   return {
-    scenarios: readAll(dir, walk(dir, 'policies', isScenarioFile)),
+    scenarios: readAll(dir, [
+      ...walk(dir, 'policies', isScenarioFile),
+      ...walk(dir, 'indicators', isScenarioFile),
+    ]),
     fixtures: readAll(dir, walk(dir, 'scenarios', isYaml)),
   };
 }

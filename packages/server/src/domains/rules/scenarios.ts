@@ -3,11 +3,15 @@
  * give households, a date and a region, and the expected status, amount, condition outcomes and
  * intermediate variables. Households may build on named fixtures (`scenarios/fixtures.yaml`):
  * `{ base: name, household: {…overrides}, members: [ … ] | { index: {…patch} }, addMembers: [ … ] }`.
+ * Indicator models have theirs beside them (`indicators/<id>.scenarios.yaml`, `model: <id>`): the
+ * expected score, alert colour (alertColor), group scores, items that fired and missing facts (`IndicatorExpectation`).
  */
 import {
   type CompiledCatalog,
   evaluate,
+  evaluateIndicators,
   type HouseholdFacts,
+  type IndicatorResult,
   type PolicyResult,
   type TraceValue,
 } from '@doudi/rules';
@@ -24,11 +28,28 @@ export interface Expectation {
   missingFacts?: string[];
   conditions?: Record<string, unknown>;
   variables?: Record<string, unknown>;
+  /** The policy that replaced this one for the household (`supersedes`), or null for none. */
+  supersededBy?: string | null;
+}
+
+/** What an indicator scenario checks; every field optional. `fired` is the exact set of item ids. */
+export interface IndicatorExpectation {
+  status?: string;
+  score?: number;
+  scoreRange?: { min: number; max: number };
+  alertColor?: string | null;
+  groups?: Record<string, number>;
+  fired?: string[];
+  missingFacts?: string[];
 }
 
 export interface Scenario {
   file: string;
+  /** Policy id; for an indicator scenario, `indicator:<model id>` (so reports group by it). */
   policy: string;
+  /** Set for indicator scenarios: the model and what to expect of it. */
+  model?: string;
+  expectIndicator?: IndicatorExpectation;
   name: string;
   date: string;
   region: string;
@@ -84,18 +105,23 @@ export function parseScenarios(
   for (const [file, text] of Object.entries(scenarioFiles)) {
     const doc = parse(text) as unknown;
     if (!isObject(doc) || !Array.isArray(doc.scenarios)) throw new Error(`${file}: needs a scenarios list`);
-    const policy = String(doc.policy ?? file.replace(/^.*\//, '').replace(/\.scenarios\.ya?ml$/, ''));
+    const baseName = file.replace(/^.*\//, '').replace(/\.scenarios\.ya?ml$/, '');
+    const model =
+      doc.model !== undefined || file.startsWith('indicators/') ? String(doc.model ?? baseName) : undefined;
+    const policy = String(doc.policy ?? baseName);
     doc.scenarios.forEach((s: unknown, i: number) => {
       const where = `${file} scenario ${i + 1}`;
       if (!isObject(s) || !isObject(s.expect)) throw new Error(`${where}: needs name, household and expect`);
       out.push({
         file,
-        policy: String(s.policy ?? policy),
+        ...(model === undefined
+          ? { policy: String(s.policy ?? policy) }
+          : { policy: `indicator:${model}`, model, expectIndicator: s.expect as IndicatorExpectation }),
         name: String(s.name ?? `#${i + 1}`),
         date: String(s.date ?? doc.date ?? DEMO_DATE),
         region: String(s.region ?? doc.region ?? DEMO_REGION),
         household: buildHousehold(s.household, fixtures, where),
-        expect: s.expect as Expectation,
+        expect: (model === undefined ? s.expect : {}) as Expectation,
         also: (isObject(s.also) ? s.also : {}) as Record<string, Expectation>,
       });
     });
@@ -128,6 +154,7 @@ function compare(policy: string, expect: Expectation, result: PolicyResult | und
   };
   check('status', expect.status, result.status);
   check('amountFen', expect.amountFen, result.amountFen);
+  check('supersededBy', expect.supersededBy, result.trace.supersededBy?.policyId ?? null);
   if (expect.missingFacts)
     check('missingFacts', [...expect.missingFacts].sort(), [...result.missingFacts].sort());
   for (const [id, expected] of Object.entries(expect.conditions ?? {})) {
@@ -157,7 +184,11 @@ export function runScenarios(
   return scenarios
     .filter((s) => !onlyPolicy || s.policy === onlyPolicy)
     .map((scenario) => {
-      const ids = [scenario.policy, ...Object.keys(scenario.also)];
+      if (scenario.model !== undefined) return runIndicatorScenario(catalog, scenario);
+      const tested = [scenario.policy, ...Object.keys(scenario.also)];
+      // Policies that may supersede a tested one are evaluated too, as in every real evaluation.
+      const superseding = catalog.policies.filter((p) => p.supersedes.some((id) => tested.includes(id)));
+      const ids = [...new Set([...tested, ...superseding.map((p) => p.id)])];
       const known = new Set(catalog.policies.map((p) => p.id));
       const differences: string[] = [];
       let results: PolicyResult[] = [];
@@ -176,4 +207,47 @@ export function runScenarios(
       }
       return { scenario, passed: differences.length === 0, differences };
     });
+}
+
+function compareIndicator(model: string, expect: IndicatorExpectation, result: IndicatorResult): string[] {
+  const diffs: string[] = [];
+  const check = (field: string, expected: unknown, actual: unknown) => {
+    if (expected !== undefined && !near(expected, actual))
+      diffs.push(`${model}.${field}: expected ${show(expected)}, got ${show(actual)}`);
+  };
+  check('status', expect.status, result.status);
+  check('score', expect.score, result.score);
+  check('alertColor', expect.alertColor, result.alertColor);
+  if (expect.scoreRange) check('scoreRange', expect.scoreRange, result.scoreRange);
+  for (const [id, expected] of Object.entries(expect.groups ?? {}))
+    check(`groups.${id}`, expected, result.groups.find((g) => g.id === id)?.score ?? '⟨no such group⟩');
+  if (expect.fired) check('fired', [...expect.fired].sort(), result.fired.map((f) => f.item).sort());
+  if (expect.missingFacts) check('missingFacts', [...expect.missingFacts].sort(), result.missingFacts);
+  if (result.status === 'error' && expect.status !== 'error') diffs.push(`${model}.error: ${result.error}`);
+  return diffs;
+}
+
+/** An indicator scenario: the model's result, and any policies under `also`. */
+function runIndicatorScenario(catalog: CompiledCatalog, scenario: Scenario): ScenarioOutcome {
+  const model = scenario.model as string;
+  const differences: string[] = [];
+  if (!catalog.indicators.some((m) => m.id === model))
+    return { scenario, passed: false, differences: [`${model}: no such indicator model in the catalogue`] };
+  try {
+    const [result] = evaluateIndicators(catalog, scenario.household, scenario.date, scenario.region, {
+      models: [model],
+    });
+    differences.push(...compareIndicator(model, scenario.expectIndicator ?? {}, result as IndicatorResult));
+    const known = new Set(catalog.policies.map((p) => p.id));
+    const ids = Object.keys(scenario.also);
+    const results = evaluate(catalog, scenario.household, scenario.date, scenario.region, {
+      policies: ids.filter((id) => known.has(id)),
+    });
+    const byId = new Map(results.map((r) => [r.policyId, r]));
+    for (const [id, expect] of Object.entries(scenario.also))
+      differences.push(...compare(id, expect, byId.get(id)));
+  } catch (error) {
+    differences.push(`evaluation failed: ${(error as Error).message}`);
+  }
+  return { scenario, passed: differences.length === 0, differences };
 }

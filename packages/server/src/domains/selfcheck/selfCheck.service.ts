@@ -56,6 +56,8 @@ function missingLabel(fact: string, trace: PolicyTrace): string {
 /** A few plain sentences from the trace: what qualified, or what stood in the way. */
 function reasons(result: PolicyResult): string[] {
   const { trace } = result;
+  // Conditions met, but another policy replaces this one (tekun over dibao): say that, not them.
+  if (trace.supersededBy) return [`可按「${trace.supersededBy.name.zh}」办理，不重复享受本项`];
   const out: string[] = [];
   for (const c of trace.conditions) {
     const e = c.explanation;

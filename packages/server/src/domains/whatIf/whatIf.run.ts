@@ -67,9 +67,27 @@ const emptyCell = (): Cell => ({
 /** Parameters are overridden down to township level: one evaluation context per township. */
 export const townshipOf = (regionCode: string) => `${regionCode.slice(0, 9)}000`;
 
-/** Policies whose result can depend on one of the changed parameters. */
+/**
+ * Policies whose result can depend on one of the changed parameters: those reading one, and those
+ * linked to such a policy by `supersedes` (tekun's result decides whether dibao is paid, and the
+ * other way round dibao must be evaluated beside tekun to be superseded).
+ */
 export function affectedPolicies(catalog: CompiledCatalog, changed: readonly string[]): string[] {
-  return catalog.policies.filter((p) => p.parameters.some((name) => changed.includes(name))).map((p) => p.id);
+  const affected = new Set(
+    catalog.policies.filter((p) => p.parameters.some((name) => changed.includes(name))).map((p) => p.id),
+  );
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of catalog.policies) {
+      const linked = affected.has(p.id) ? p.supersedes.filter((id) => !affected.has(id)) : [];
+      if (!affected.has(p.id) && p.supersedes.some((id) => affected.has(id))) linked.push(p.id);
+      for (const id of linked) {
+        affected.add(id);
+        grew = true;
+      }
+    }
+  }
+  return catalog.policies.filter((p) => affected.has(p.id)).map((p) => p.id);
 }
 
 export function newTally(catalog: CompiledCatalog, policyIds: string[]): WhatIfTally {

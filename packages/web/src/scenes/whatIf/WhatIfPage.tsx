@@ -74,6 +74,9 @@ function Results({ run }: { run: WhatIfRun }) {
   const result = run.result;
   if (!result) return null;
   const s = result.summary;
+  // Named per policy: one household-wide count would blame every household for the policies that are
+  // only ever decided on application (emergency aid needs the sudden hardship, which no register holds).
+  const undecided = result.policies.filter((p) => p.needsInformation > 0);
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="what-if-result">
       <Row gutter={[16, 16]}>
@@ -118,11 +121,18 @@ function Results({ run }: { run: WhatIfRun }) {
         </Col>
       </Row>
       {result.policies.length === 0 ? <Alert type="info" showIcon title={t('whatIf.noPolicies')} /> : null}
-      {s.householdsNeedingInformation > 0 ? (
+      {undecided.length > 0 ? (
         <Alert
           type="warning"
           showIcon
-          title={t('whatIf.needsInformation', { n: s.householdsNeedingInformation, total: s.households })}
+          title={t('whatIf.needsInformation', {
+            list: undecided
+              .map((p) =>
+                t('whatIf.policyHouseholds', { policy: en ? p.nameEn : p.name, n: p.needsInformation }),
+              )
+              .join(t('whatIf.listSeparator')),
+            total: s.households,
+          })}
           data-testid="what-if-needs-information"
         />
       ) : null}
