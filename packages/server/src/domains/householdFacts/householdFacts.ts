@@ -17,7 +17,10 @@
  *  - `readFactsPage(tx, { regionCode, onDate, after?, limit })`: one keyset page in the caller's
  *    transaction (what the stream calls).
  *  - `countHouseholds(tx, regionCode)`, `regionBounds(regionCode)`: totals and code ranges.
- *  - `buildFacts(row, onDate)`: the pure mapping from one row to facts (unit-testable).
+ *  - `buildFacts(row, onDate)`: the pure mapping from one row to facts (unit-testable; it lives in
+ *    factsMapping.ts so that worker threads can load it without the database modules).
+ * Screening runs read the facts snapshot instead (migration 008, snapshot.repo.ts and
+ * snapshotFacts.ts), which applies these same rules to one stored row per household.
  *  - `ECONOMY_FACTS`: the household fact names taken from household_economy.
  * A what-if run builds on the stream: change parameters, evaluate each batch with the same facts.
  *
@@ -38,138 +41,25 @@
  * Liable relatives living apart (`supporterOutside`) are not produced: the registry has no link
  * between a person and relatives in other households yet.
  */
-import type { HouseholdFacts } from '@doudi/rules';
 import type { Database, Queryable } from '../../db/database.ts';
 import { asActor } from '../../db/scope.ts';
 import type { Actor } from '../access/permissions.ts';
 import { regionPrefix } from '../regions/regionCode.ts';
-import { ageOn } from '../registry/registry.model.ts';
+import {
+  type AssembledHousehold,
+  buildFacts,
+  type FactsBatch,
+  type FactsRow,
+  type MemberRow,
+} from './factsMapping.ts';
 
-export interface AssembledHousehold {
-  householdId: string;
-  householdNumber: string;
-  /** The household's village. */
-  regionCode: string;
-  facts: HouseholdFacts;
-  /** Person ids in the order of `facts.members`. */
-  memberIds: string[];
-  /** Where the economic facts came from, or null when the household has none on the date. */
-  economySource: 'declared' | 'approved' | null;
-  economyAsOf: string | null;
-}
-
-export interface FactsBatch {
-  households: AssembledHousehold[];
-  /** Id of the last household in the batch (the keyset cursor for the next one). */
-  lastId: string;
-}
-
-/** One row of the assembling query (exported for tests of the pure mapping). */
-export interface FactsRow {
-  id: string;
-  household_number: string;
-  region_code: string;
-  urban: boolean;
-  categories: string[] | null;
-  economy: Record<string, unknown> | null;
-  economy_source: 'declared' | 'approved' | null;
-  economy_as_of: string | null;
-  members: MemberRow[] | null;
-}
-
-interface MemberRow {
-  id: string;
-  birth_date: string;
-  sex: string;
-  attrs: Record<string, Record<string, unknown>> | null;
-}
-
-/** Economic facts the assembler takes from household_economy (catalog/facts/household.yaml). */
-export const ECONOMY_FACTS = [
-  'wageIncome',
-  'businessIncome',
-  'agriculturalIncome',
-  'propertyIncome',
-  'remittanceIncome',
-  'pensionIncome',
-  'transferIncome',
-  'exemptIncome',
-  'medicalExpenseAnnual',
-  'educationExpenseAnnual',
-  'pensionContributionAnnual',
-  'financialAssets',
-  'housingUnits',
-  'vehicleCount',
-  'businessCount',
-  'publicEmployee',
-  'luxuryConsumption',
-  'recentHousePurchase',
-  'refusedVerification',
-  'tekunPlacement',
-  'ownsHome',
-  'dilapidatedHouse',
-  'suddenHardship',
-  'suddenLoss',
-  'disasterAffected',
-  'houseCollapsed',
-  'onlyChildLostOrDisabled',
-  'unionMemberHardship',
-] as const;
-const ECONOMY_FACT_SET: ReadonlySet<string> = new Set(ECONOMY_FACTS);
-
-const CARE_TASKS: [string, string][] = [
-  ['eating', 'careEating'],
-  ['dressing', 'careDressing'],
-  ['bedTransfer', 'careBedTransfer'],
-  ['toilet', 'careToilet'],
-  ['walkingIndoors', 'careWalkingIndoors'],
-  ['bathing', 'careBathing'],
-];
-
-function memberFacts(m: MemberRow, onDate: string): Record<string, unknown> {
-  const a = m.attrs ?? {};
-  const out: Record<string, unknown> = { age: ageOn(m.birth_date, onDate), sex: m.sex };
-  if (a.seriousIllness) out.health = 'seriousIllness';
-  else if (typeof a.healthCondition?.status === 'string') out.health = a.healthCondition.status;
-  const disability = a.disability;
-  if (disability && typeof disability.grade === 'number') {
-    out.disabilityType = typeof disability.type === 'string' ? disability.type : 'multiple';
-    out.disabilityGrade = disability.grade;
-  } else {
-    out.disabilityType = 'none';
-    out.disabilityGrade = 0;
-  }
-  if (typeof a.workCapacity?.capacity === 'string') out.workCapacity = a.workCapacity.capacity;
-  if (typeof a.employment?.status === 'string') out.employment = a.employment.status;
-  out.schoolingStage = typeof a.schooling?.stage === 'string' ? a.schooling.stage : 'none';
-  const care = a.careDependency;
-  if (care) {
-    for (const [task, fact] of CARE_TASKS) if (typeof care[task] === 'boolean') out[fact] = care[task];
-  }
-  return out;
-}
-
-/** Pure mapping of one assembled row to the engine's input. */
-export function buildFacts(row: FactsRow, onDate: string): AssembledHousehold {
-  const household: Record<string, unknown> = {
-    urban: row.urban,
-    currentCategories: row.categories ?? [],
-  };
-  for (const [name, value] of Object.entries(row.economy ?? {})) {
-    // Only catalogue economic facts; never let stored JSON override registry facts.
-    if (ECONOMY_FACT_SET.has(name) && value !== null && value !== undefined) household[name] = value;
-  }
-  const members = row.members ?? [];
-  return {
-    householdId: row.id,
-    householdNumber: row.household_number,
-    regionCode: row.region_code,
-    facts: { household, members: members.map((m) => memberFacts(m, onDate)) },
-    memberIds: members.map((m) => m.id),
-    economySource: row.economy_source,
-    economyAsOf: row.economy_as_of,
-  };
-}
+export {
+  type AssembledHousehold,
+  buildFacts,
+  ECONOMY_FACTS,
+  type FactsBatch,
+  type FactsRow,
+} from './factsMapping.ts';
 
 interface HouseholdRow {
   id: string;

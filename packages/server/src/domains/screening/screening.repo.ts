@@ -138,11 +138,15 @@ export async function eligibleIn(
   runId: string,
   householdIds: string[],
 ): Promise<Map<string, string[]>> {
-  const result = await tx.query<{ household_id: string; eligible: string[] }>(
-    'SELECT household_id, eligible FROM screening_result WHERE run_id = $1 AND household_id = ANY($2::uuid[])',
+  // One JSON text for the whole batch: JSON.parse is native, where the driver parses every text[]
+  // in JavaScript on the run's main thread. Only households with findings matter here.
+  const result = await tx.query<{ found: string | null }>(
+    `SELECT json_object_agg(household_id, eligible)::text AS found FROM screening_result
+      WHERE run_id = $1 AND household_id = ANY($2::uuid[]) AND cardinality(eligible) > 0`,
     [runId, householdIds],
   );
-  return new Map(result.rows.map((r) => [r.household_id, r.eligible]));
+  const found = result.rows[0]?.found;
+  return new Map(Object.entries(found ? (JSON.parse(found) as Record<string, string[]>) : {}));
 }
 
 /**
@@ -163,21 +167,28 @@ export async function storeBatch(
   },
 ): Promise<void> {
   if (rows.length > 0) {
+    // The batch travels as one JSON document (arrays become text[] / bigint[] in
+    // json_to_recordset): serialising thousands of array parameters one element at a time cost
+    // the run's main thread more than the rest of storing.
     await tx.query(
       `INSERT INTO screening_result (run_id, household_id, region_code, eligible, amounts_fen, newly, needs_info, monthly_total_fen)
-       SELECT $1, household, region, eligible::text[], amounts::bigint[], newly::text[], needs::text[], total
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
-              AS u(household, region, eligible, amounts, newly, needs, total)
+       SELECT $1, r.household, r.region, r.eligible, r.amounts, r.newly, r.needs, r.total
+         FROM json_to_recordset($2::json)
+              AS r(household uuid, region text, eligible text[], amounts bigint[], newly text[], needs text[], total bigint)
        ON CONFLICT (run_id, household_id) DO NOTHING`,
       [
         runId,
-        rows.map((r) => r.householdId),
-        rows.map((r) => r.regionCode),
-        rows.map((r) => pgArray(r.eligible)),
-        rows.map((r) => pgArray(r.amountsFen.map((a) => (a === null ? 'NULL' : String(a))))),
-        rows.map((r) => pgArray(r.newly)),
-        rows.map((r) => pgArray(r.needsInfo)),
-        rows.map((r) => r.monthlyTotalFen),
+        JSON.stringify(
+          rows.map((r) => ({
+            household: r.householdId,
+            region: r.regionCode,
+            eligible: r.eligible,
+            amounts: r.amountsFen,
+            newly: r.newly,
+            needs: r.needsInfo,
+            total: r.monthlyTotalFen,
+          })),
+        ),
       ],
     );
   }
@@ -195,9 +206,4 @@ export async function storeBatch(
       JSON.stringify(progress.counts),
     ],
   );
-}
-
-/** Array literal for a text[] element of unnest (policy ids are [A-Za-z0-9] names; numbers; NULL). */
-function pgArray(items: readonly string[]): string {
-  return `{${items.join(',')}}`;
 }

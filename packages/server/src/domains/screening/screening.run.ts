@@ -6,8 +6,10 @@
  * batch's results are stored in the same transaction that moves the run's cursor (the last
  * household's id), so a run that crashed continues after the last stored batch, and a batch done
  * twice writes nothing twice (primary key run × household).
- * Pipelined: while a batch is evaluated (on worker threads) the next is read and the previous one
- * written, so the database and the engine work at the same time.
+ * Households come from the facts snapshot (migration 008; changed households are rebuilt first)
+ * as JSON text, which the worker threads decode (snapshotFacts.ts): the main thread reads, hands
+ * out and stores. Pipelined: while a batch is on the workers, the next is read, the previous
+ * one's rows are built and it is written, so the database and the engine work at the same time.
  */
 import {
   type BatchResult,
@@ -19,11 +21,14 @@ import {
 import type { Database } from '../../db/database.ts';
 import { asActor, asSystem } from '../../db/scope.ts';
 import type { Actor, Role } from '../access/permissions.ts';
+import { countHouseholds } from '../householdFacts/householdFacts.ts';
+import { refreshSnapshot, streamSnapshot } from '../householdFacts/snapshot.repo.ts';
 import {
-  type AssembledHousehold,
-  countHouseholds,
-  streamHouseholdFacts,
-} from '../householdFacts/householdFacts.ts';
+  categoriesOn,
+  decodeHouseholds,
+  type SnapshotItem,
+  snapshotItem,
+} from '../householdFacts/snapshotFacts.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import * as repo from './screening.repo.ts';
 
@@ -68,18 +73,33 @@ export interface RunOutcome {
   status: repo.RunRow['status'];
   processed: number;
   seconds: number;
-  /** Where the time went (this attempt): waiting for reads, evaluating, waiting for writes. */
-  phases?: { readWaitMs: number; evaluateMs: number; writeWaitMs: number };
+  /**
+   * Where the time went (this attempt): rebuilding changed households' snapshot rows, waiting for
+   * reads, evaluating, waiting for writes.
+   */
+  phases?: { refreshMs: number; readWaitMs: number; evaluateMs: number; writeWaitMs: number };
 }
 
 /** Parameters are overridden down to township level: one evaluation context per township. */
 const townshipOf = (regionCode: string) => `${regionCode.slice(0, 9)}000`;
 const POLICY_ID = /^[A-Za-z][A-Za-z0-9_]*$/;
 
+/** A household of a batch as the main thread holds it: facts stay JSON text for the workers. */
+interface Screened {
+  householdId: string;
+  regionCode: string;
+  /** Categories in force on the run's date (a policy the household receives is not "found"). */
+  categories: string[];
+  item: SnapshotItem;
+}
+
 interface Evaluator {
-  evaluate(households: readonly AssembledHousehold[], date: string, region: string): Promise<BatchResult>;
+  evaluate(households: readonly Screened[], date: string, region: string): Promise<BatchResult>;
   close(): Promise<void>;
 }
+
+/** The worker side of the snapshot (snapshotFacts.ts exports `decodeHouseholds`). */
+const DECODER = new URL('../householdFacts/snapshotFacts.ts', import.meta.url);
 
 function makeEvaluator(
   catalog: CompiledCatalog,
@@ -91,20 +111,24 @@ function makeEvaluator(
       evaluate: async (hs, date, region) =>
         evaluateBatch(
           catalog,
-          hs.map((h) => h.facts),
+          decodeHouseholds(
+            hs.map((h) => h.item),
+            date,
+          ),
           date,
           region,
         ),
       close: async () => undefined,
     };
   }
-  const pool = new RulesWorkerPool(sources, { size: workers });
+  const pool = new RulesWorkerPool(sources, { size: workers, decoder: DECODER });
   return {
     evaluate: (hs, date, region) =>
-      pool.evaluateBatch(
-        hs.map((h) => h.facts),
+      pool.evaluateItems(
+        hs.map((h) => h.item),
         date,
         region,
+        { details: false }, // only statuses and amounts are stored
       ),
     close: () => pool.close(),
   };
@@ -114,36 +138,39 @@ function emptyCounts(): repo.PolicyCounts[string] {
   return { eligible: 0, newly: 0, needsInfo: 0, amountFen: 0, errors: 0 };
 }
 
-/** The run's rows for one batch, and the counters moved along. */
-async function evaluateBatchOf(
-  evaluator: Evaluator,
-  households: AssembledHousehold[],
-  date: string,
-  units: Map<string, string>,
-  /** The previous run's findings for these households; read while the batch is evaluated. */
-  previousFindings: Promise<Map<string, string[]> | undefined>,
-  state: { counts: repo.PolicyCounts; householdsFound: number; pairsFound: number; pairsNewly: number },
-): Promise<repo.ResultRow[]> {
-  const groups = new Map<string, AssembledHousehold[]>();
+type Evaluated = { group: Screened[]; result: BatchResult }[];
+
+/** Sends a batch to the evaluator, one request per township (parameters differ by township). */
+function startEvaluation(evaluator: Evaluator, households: Screened[], date: string): Promise<Evaluated> {
+  const groups = new Map<string, Screened[]>();
   for (const h of households) {
     const key = townshipOf(h.regionCode);
     const group = groups.get(key);
     if (group) group.push(h);
     else groups.set(key, [h]);
   }
-  const evaluated = await Promise.all(
+  return Promise.all(
     [...groups].map(async ([region, group]) => ({
       group,
       result: await evaluator.evaluate(group, date, region),
     })),
   );
-  const previous = await previousFindings;
+}
+
+/** The run's rows for one evaluated batch, and the counters moved along. */
+function resultRows(
+  evaluated: Evaluated,
+  units: Map<string, string>,
+  /** The previous run's findings for these households (undefined on a first run). */
+  previous: Map<string, string[]> | undefined,
+  state: { counts: repo.PolicyCounts; householdsFound: number; pairsFound: number; pairsNewly: number },
+): repo.ResultRow[] {
   const rows: repo.ResultRow[] = [];
   for (const { group, result } of evaluated) {
     const policyCount = result.policyIds.length;
     for (let h = 0; h < group.length; h++) {
-      const household = group[h] as AssembledHousehold;
-      const categories = (household.facts.household?.currentCategories as string[] | undefined) ?? [];
+      const household = group[h] as Screened;
+      const categories = household.categories;
       const before = previous?.get(household.householdId) ?? [];
       const row: repo.ResultRow = {
         householdId: household.householdId,
@@ -219,6 +246,10 @@ export async function runScreening(
     for (const p of active.catalog.policies)
       if (!POLICY_ID.test(p.id)) throw new Error(`bad policy id ${p.id}`);
     const units = new Map(active.catalog.policies.map((p) => [p.id, p.amount?.unit ?? '']));
+    // Households changed since the snapshot was last built are rebuilt first (migration 008).
+    const refreshStart = performance.now();
+    await refreshSnapshot(db, scope, run.region_code);
+    const refreshMs = performance.now() - refreshStart;
     const total = await asActor(db, scope, undefined, (tx) => countHouseholds(tx, run.region_code));
     await asActor(db, scope, undefined, (tx) => repo.markRunning(tx, runId, active.version, total));
     const state = {
@@ -228,7 +259,7 @@ export async function runScreening(
       pairsNewly: run.pairs_newly ?? 0,
     };
     let processed = run.processed;
-    const phases = { readWaitMs: 0, evaluateMs: 0, writeWaitMs: 0 };
+    const phases = { refreshMs, readWaitMs: 0, evaluateMs: 0, writeWaitMs: 0 };
     let mark = performance.now();
     const lap = (key: keyof typeof phases) => {
       const now = performance.now();
@@ -238,30 +269,59 @@ export async function runScreening(
     const evaluator = makeEvaluator(active.catalog, active.sources, options.workers ?? 2);
     try {
       let pendingWrite: Promise<void> | undefined;
-      for await (const batch of streamHouseholdFacts(db, {
-        scope,
-        onDate: run.on_date,
-        batchSize: options.batchSize ?? 2000,
-        after: run.cursor_household_id,
-      })) {
-        lap('readWaitMs');
-        const ids = batch.households.map((h) => h.householdId);
-        // Not awaited here: the previous run's findings are read while the workers evaluate.
-        const previous = run.previous_run_id
-          ? asActor(db, scope, undefined, (tx) => repo.eligibleIn(tx, run.previous_run_id as string, ids))
-          : Promise.resolve(undefined);
-        previous.catch(() => undefined); // awaited in evaluateBatchOf; observed if evaluation fails first
-        const rows = await evaluateBatchOf(evaluator, batch.households, run.on_date, units, previous, state);
+      type Job = {
+        lastId: string;
+        count: number;
+        evaluated: Promise<Evaluated>;
+        previous: Promise<Map<string, string[]> | undefined>;
+      };
+      // Results of batch N are turned into rows and stored while batch N+1 is on the workers, so
+      // the workers never wait for this thread.
+      const finish = async (job: Job) => {
+        const evaluated = await job.evaluated;
+        const rows = resultRows(evaluated, units, await job.previous, state);
         lap('evaluateMs');
         if (pendingWrite) await pendingWrite;
         lap('writeWaitMs');
-        processed += batch.households.length;
-        const progress = { cursor: batch.lastId, processed, ...state, counts: structuredClone(state.counts) };
+        processed += job.count;
+        const progress = { cursor: job.lastId, processed, ...state, counts: structuredClone(state.counts) };
         pendingWrite = asActor(db, scope, undefined, (tx) => repo.storeBatch(tx, runId, rows, progress)).then(
           () => options.onBatch?.(progress.processed, total),
         );
         pendingWrite.catch(() => undefined); // awaited before the next write or after the loop
+      };
+      let inFlight: Job | undefined;
+      for await (const page of streamSnapshot(db, {
+        scope,
+        batchSize: options.batchSize ?? 4000,
+        after: run.cursor_household_id,
+      })) {
+        lap('readWaitMs');
+        const households = page.rows.map(
+          (r): Screened => ({
+            householdId: r.household_id,
+            regionCode: r.region_code,
+            categories: categoriesOn(r.categories, run.on_date),
+            item: snapshotItem(r),
+          }),
+        );
+        const ids = households.map((h) => h.householdId);
+        const job: Job = {
+          lastId: page.lastId,
+          count: households.length,
+          evaluated: startEvaluation(evaluator, households, run.on_date),
+          // Read while the workers evaluate.
+          previous: run.previous_run_id
+            ? asActor(db, scope, undefined, (tx) => repo.eligibleIn(tx, run.previous_run_id as string, ids))
+            : Promise.resolve(undefined),
+        };
+        // Observed now; awaited in finish (an earlier failure may leave them unawaited).
+        job.evaluated.catch(() => undefined);
+        job.previous.catch(() => undefined);
+        if (inFlight) await finish(inFlight);
+        inFlight = job;
       }
+      if (inFlight) await finish(inFlight);
       if (pendingWrite) await pendingWrite;
       lap('writeWaitMs');
     } finally {

@@ -1,0 +1,122 @@
+/**
+ * The household facts snapshot (migration 008) applied to a date: one snapshot row → the same
+ * `AssembledHousehold` that `assembleHouseholdFacts` builds from the registry tables (the
+ * equivalence is tested on a seeded county, test/householdFactsSnapshot.test.ts).
+ *
+ * Pure (no database imports): screening workers load this module and decode the rows themselves,
+ * so the main thread only passes the JSON text through (`decodeHouseholds`, the worker decoder
+ * contract of @doudi/rules' RulesWorkerPool).
+ *
+ * The date rules are those of householdFacts.ts: a member is a person whose last membership event
+ * on or before the date (in (moved_on, seq) order) is into this household and who is alive on the
+ * date; attributes, categories in force on the date; economic facts of the first row, in the
+ * stored preference order (approved first, newest first), dated on or before the date.
+ */
+import type { HouseholdFacts } from '@doudi/rules';
+import { type AssembledHousehold, buildFacts, type FactsRow, type MemberRow } from './factsMapping.ts';
+
+/** [moved_on, into this household, relationship to head] */
+type SnapshotEvent = [string, boolean, string | null];
+/** [kind, value, valid_from, valid_to] */
+type SnapshotAttribute = [string, Record<string, unknown>, string, string | null];
+/** [person id, birth date, sex, death date, events, attributes] */
+type SnapshotMember = [string, string, string, string | null, SnapshotEvent[], SnapshotAttribute[]];
+/** [category, valid_from, valid_to] */
+type SnapshotCategory = [string, string, string | null];
+/** [facts, source, as_of] */
+type SnapshotEconomy = [Record<string, unknown>, 'declared' | 'approved', string];
+
+/** One household's snapshot as the page query returns it: the JSON columns still as text. */
+export interface SnapshotRow {
+  household_id: string;
+  household_number: string;
+  region_code: string;
+  urban: boolean;
+  members: string;
+  categories: string | null;
+  economy: string | null;
+}
+
+/** What a worker receives per household: [urban, members, categories, economy] (JSON text). */
+export type SnapshotItem = [boolean, string, string | null, string | null];
+
+const inForce = (from: string, to: string | null, onDate: string) =>
+  from <= onDate && (to === null || to > onDate);
+
+/** Categories in force on the date, sorted (as `array_agg(category ORDER BY category)`). */
+export function categoriesOn(categoriesJson: string | null, onDate: string): string[] {
+  if (categoriesJson === null) return [];
+  const list = JSON.parse(categoriesJson) as SnapshotCategory[];
+  const out: string[] = [];
+  // Stored in (category, valid_from) order, so the result is already sorted.
+  for (const [category, from, to] of list) if (inForce(from, to, onDate)) out.push(category);
+  return out;
+}
+
+function membersOn(membersJson: string, onDate: string): (MemberRow & { rel: string | null })[] {
+  const members = JSON.parse(membersJson) as SnapshotMember[];
+  const out: (MemberRow & { rel: string | null })[] = [];
+  for (const [id, birth, sex, death, events, attributes] of members) {
+    let last: SnapshotEvent | undefined;
+    for (const event of events) {
+      if (event[0] > onDate) break; // events are in date order
+      last = event;
+    }
+    if (!last?.[1]) continue;
+    if (death !== null && death <= onDate) continue;
+    let attrs: Record<string, Record<string, unknown>> | null = null;
+    for (const [kind, value, from, to] of attributes) {
+      if (!inForce(from, to, onDate)) continue;
+      attrs ??= {};
+      attrs[kind] = value;
+    }
+    out.push({ id, birth_date: birth, sex, attrs, rel: last[2] });
+  }
+  // Head first, then by birth date, then id: the order householdFacts.ts gives.
+  out.sort(
+    (a, b) =>
+      Number(b.rel === 'head') - Number(a.rel === 'head') ||
+      (a.birth_date < b.birth_date ? -1 : a.birth_date > b.birth_date ? 1 : 0) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return out;
+}
+
+function economyOn(economyJson: string | null, onDate: string): SnapshotEconomy | undefined {
+  if (economyJson === null) return undefined;
+  const rows = JSON.parse(economyJson) as SnapshotEconomy[];
+  return rows.find((r) => r[2] <= onDate);
+}
+
+/** The assembled household on a date (main thread: tests, single households). */
+export function snapshotHousehold(row: SnapshotRow, onDate: string): AssembledHousehold {
+  const economy = economyOn(row.economy, onDate);
+  const categories = categoriesOn(row.categories, onDate);
+  const factsRow: FactsRow = {
+    id: row.household_id,
+    household_number: row.household_number,
+    region_code: row.region_code,
+    urban: row.urban,
+    categories: categories.length > 0 ? categories : null,
+    economy: economy?.[0] ?? null,
+    economy_source: economy?.[1] ?? null,
+    economy_as_of: economy?.[2] ?? null,
+    members: membersOn(row.members, onDate),
+  };
+  return buildFacts(factsRow, onDate);
+}
+
+/** The worker side: snapshot items → facts for the engine (the pool's decoder contract). */
+export function decodeHouseholds(items: readonly unknown[], onDate: string): HouseholdFacts[] {
+  return items.map((item) => {
+    const [urban, members, categories, economy] = item as SnapshotItem;
+    return snapshotHousehold(
+      { household_id: '', household_number: '', region_code: '', urban, members, categories, economy },
+      onDate,
+    ).facts;
+  });
+}
+
+export function snapshotItem(row: SnapshotRow): SnapshotItem {
+  return [row.urban, row.members, row.categories, row.economy];
+}
