@@ -1,0 +1,280 @@
+/** SQL of imports: claiming a source, writing a batch of records, moving counts, finishing. */
+import type { Queryable } from '../../db/database.ts';
+
+export interface ImportRow {
+  id: string;
+  source: string;
+  department: string;
+  region_code: string;
+  via: string;
+  file_name: string;
+  format: string;
+  encoding: string | null;
+  checksum: string;
+  bytes: number;
+  bytes_read: number;
+  as_of: string;
+  status: 'running' | 'done' | 'refused' | 'failed';
+  all_or_nothing: boolean;
+  rows_read: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  unmatched: number;
+  name_mismatches: number;
+  closed: number;
+  message: string | null;
+  notes: unknown;
+  worker: string | null;
+  heartbeat_at: Date;
+  started_by: string;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+}
+
+export const IMPORT_COLUMNS = `id, source, department, region_code, via, file_name, format, encoding, checksum, bytes,
+  bytes_read, as_of, status, all_or_nothing, rows_read, inserted, updated, unchanged, rejected, unmatched,
+  name_mismatches, closed, message, notes, worker, heartbeat_at, started_by, started_at, finished_at, duration_ms`;
+
+export interface Counts {
+  rowsRead: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  unmatched: number;
+  nameMismatches: number;
+  closed: number;
+}
+
+export const zeroCounts = (): Counts => ({
+  rowsRead: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  rejected: 0,
+  unmatched: 0,
+  nameMismatches: 0,
+  closed: 0,
+});
+
+export function countsOf(row: ImportRow): Counts {
+  return {
+    rowsRead: row.rows_read,
+    inserted: row.inserted,
+    updated: row.updated,
+    unchanged: row.unchanged,
+    rejected: row.rejected,
+    unmatched: row.unmatched,
+    nameMismatches: row.name_mismatches,
+    closed: row.closed,
+  };
+}
+
+export async function saveProgress(
+  tx: Queryable,
+  id: string,
+  counts: Counts,
+  bytesRead: number,
+): Promise<void> {
+  await tx.query(
+    `UPDATE source_import SET rows_read = $2, inserted = $3, updated = $4, unchanged = $5, rejected = $6,
+            unmatched = $7, name_mismatches = $8, closed = $9, bytes_read = $10, heartbeat_at = now()
+      WHERE id = $1`,
+    [
+      id,
+      counts.rowsRead,
+      counts.inserted,
+      counts.updated,
+      counts.unchanged,
+      counts.rejected,
+      counts.unmatched,
+      counts.nameMismatches,
+      counts.closed,
+      bytesRead,
+    ],
+  );
+}
+
+export interface RowError {
+  rowNo: number;
+  column: string | null;
+  value: string | null;
+  reason: string;
+}
+
+export async function insertErrors(
+  tx: Queryable,
+  importId: string,
+  department: string,
+  regionCode: string,
+  errors: RowError[],
+): Promise<void> {
+  if (errors.length === 0) return;
+  const seqByRow = new Map<number, number>();
+  const seqs = errors.map((e) => {
+    const seq = (seqByRow.get(e.rowNo) ?? 0) + 1;
+    seqByRow.set(e.rowNo, seq);
+    return seq;
+  });
+  await tx.query(
+    `INSERT INTO source_import_error (import_id, row_no, seq, column_name, value, reason, department, region_code)
+     SELECT $1, r, s, c, v, reason, $2, $3
+       FROM unnest($4::int[], $5::int[], $6::text[], $7::text[], $8::text[]) AS t(r, s, c, v, reason)
+     ON CONFLICT DO NOTHING`,
+    [
+      importId,
+      department,
+      regionCode,
+      errors.map((e) => e.rowNo),
+      seqs,
+      errors.map((e) => e.column),
+      errors.map((e) => e.value),
+      errors.map((e) => e.reason),
+    ],
+  );
+}
+
+export interface OpenRecord {
+  record_key: string;
+  id: number;
+  content_hash: Buffer;
+  valid_from: string;
+  seen_as_of: string;
+  import_id: string;
+}
+
+export async function openRecords(tx: Queryable, source: string, keys: string[]): Promise<OpenRecord[]> {
+  const result = await tx.query<OpenRecord>(
+    `SELECT record_key, id, content_hash, valid_from, seen_as_of, import_id FROM source_record
+      WHERE source = $1 AND valid_to IS NULL AND record_key = ANY($2::text[])`,
+    [source, keys],
+  );
+  return result.rows;
+}
+
+export interface PersonMatch {
+  id_number_index: Buffer;
+  person_id: string;
+  name: string;
+  region_code: string;
+}
+
+export async function matchPersons(tx: Queryable, indexes: Buffer[]): Promise<PersonMatch[]> {
+  if (indexes.length === 0) return [];
+  const result = await tx.query<PersonMatch>('SELECT * FROM source_match_persons($1::bytea[])', [indexes]);
+  return result.rows;
+}
+
+export interface NewRecord {
+  key: string;
+  regionCode: string;
+  personId: string | null;
+  cipher: Buffer;
+  index: Buffer;
+  masked: string;
+  name: string;
+  nameMismatch: boolean;
+  data: string;
+  hash: Buffer;
+}
+
+export async function insertRecords(
+  tx: Queryable,
+  meta: { source: string; department: string; asOf: string; importId: string },
+  records: NewRecord[],
+): Promise<void> {
+  if (records.length === 0) return;
+  await tx.query(
+    `INSERT INTO source_record (source, record_key, department, region_code, person_id, id_number_cipher,
+            id_number_index, id_number_masked, name, name_mismatch, data, content_hash, valid_from, seen_as_of, import_id)
+     SELECT $1, k, $2, rc, p, c, i, m, n, nm, d::jsonb, h, $3, $3, $4
+       FROM unnest($5::text[], $6::text[], $7::uuid[], $8::bytea[], $9::bytea[], $10::text[], $11::text[],
+                   $12::bool[], $13::text[], $14::bytea[]) AS t(k, rc, p, c, i, m, n, nm, d, h)`,
+    [
+      meta.source,
+      meta.department,
+      meta.asOf,
+      meta.importId,
+      records.map((r) => r.key),
+      records.map((r) => r.regionCode),
+      records.map((r) => r.personId),
+      records.map((r) => r.cipher),
+      records.map((r) => r.index),
+      records.map((r) => r.masked),
+      records.map((r) => r.name),
+      records.map((r) => r.nameMismatch),
+      records.map((r) => r.data),
+      records.map((r) => r.hash),
+    ],
+  );
+}
+
+/** Closes versions replaced by a newer snapshot (the new version is inserted next). */
+export async function closeRecords(
+  tx: Queryable,
+  ids: number[],
+  asOf: string,
+  importId: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(
+    'UPDATE source_record SET valid_to = $2, closed_by = $3 WHERE id = ANY($1::bigint[]) AND valid_to IS NULL',
+    [ids, asOf, importId],
+  );
+}
+
+/** Records seen again unchanged in a newer snapshot: not to be closed as absent. */
+export async function touchRecords(tx: Queryable, ids: number[], asOf: string): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.query(
+    'UPDATE source_record SET seen_as_of = $2 WHERE id = ANY($1::bigint[]) AND seen_as_of < $2',
+    [ids, asOf],
+  );
+}
+
+/** A correction within the same snapshot date replaces the version in place (no zero-length period). */
+export async function replaceRecords(
+  tx: Queryable,
+  importId: string,
+  rows: { id: number; record: NewRecord }[],
+): Promise<void> {
+  for (const { id, record } of rows) {
+    await tx.query(
+      `UPDATE source_record SET region_code = $2, person_id = $3, id_number_cipher = $4, id_number_index = $5,
+              id_number_masked = $6, name = $7, name_mismatch = $8, data = $9::jsonb, content_hash = $10,
+              import_id = $11, recorded_at = now()
+        WHERE id = $1`,
+      [
+        id,
+        record.regionCode,
+        record.personId,
+        record.cipher,
+        record.index,
+        record.masked,
+        record.name,
+        record.nameMismatch,
+        record.data,
+        record.hash,
+        importId,
+      ],
+    );
+  }
+}
+
+/** Snapshot sources: open records of this source not seen in the snapshot are closed on its date. */
+export async function closeAbsent(
+  tx: Queryable,
+  source: string,
+  asOf: string,
+  importId: string,
+): Promise<number> {
+  const result = await tx.query(
+    `UPDATE source_record SET valid_to = $2, closed_by = $3
+      WHERE source = $1 AND valid_to IS NULL AND seen_as_of < $2`,
+    [source, asOf, importId],
+  );
+  return result.rowCount;
+}

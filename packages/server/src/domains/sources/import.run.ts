@@ -1,0 +1,218 @@
+/**
+ * The import pipeline: read rows (CSV, XLSX or JSON), validate each against the source's schema,
+ * and write them in batches (import.batch.ts), each batch one transaction as the importing user
+ * (row-level security applies) that also moves the import's counts forward. A crash loses at
+ * most the batch in flight; re-running the same file resumes after the last committed batch.
+ * Every row read ends in exactly one of inserted, updated, unchanged or rejected, checked at the end.
+ */
+import { appendAudit } from '../audit/audit.repo.ts';
+import { type Identity, prepareBatch, writeBatch } from './import.batch.ts';
+import { BATCH, type Pending, type RunContext, withDepartment } from './import.context.ts';
+import {
+  type Counts,
+  closeAbsent,
+  countsOf,
+  insertErrors,
+  type RowError,
+  saveProgress,
+} from './import.repo.ts';
+import { bindHeaders, effectiveHeaders, objectRow, tableRow } from './mapping.ts';
+import { type FileReader, FileRefused } from './readers/types.ts';
+import { validateRow } from './validate.ts';
+
+export { BATCH, type RunContext, withDepartment } from './import.context.ts';
+
+/** Reads the file once, yielding validated rows; `skip` rows are passed over (resume). */
+async function* validatedRows(
+  ctx: RunContext,
+  reader: FileReader,
+  today: string,
+  notes: Record<string, unknown>,
+) {
+  const headers = effectiveHeaders(ctx.spec, ctx.mapping);
+  let toRow: ((cells: Record<string, unknown>) => ReturnType<typeof tableRow>) | undefined;
+  for await (const item of reader.items) {
+    if (item.kind === 'headers') {
+      if (reader.format === 'json') toRow = (cells) => objectRow(headers, cells as never);
+      else {
+        const bound = bindHeaders(ctx.spec, headers, item.headers);
+        if (bound.unknown.length > 0) notes.unknownColumns = bound.unknown;
+        toRow = (cells) => tableRow(bound.columns, cells as never);
+      }
+      continue;
+    }
+    if (!toRow) throw new FileRefused('文件没有表头', 'no header row');
+    if (item.problem) {
+      yield {
+        rowNo: item.rowNo,
+        errors: [{ rowNo: item.rowNo, column: null, value: null, reason: item.problem }],
+      };
+      continue;
+    }
+    const result = validateRow(ctx.spec, toRow(item.cells), today);
+    if ('record' in result) yield { rowNo: item.rowNo, record: result.record };
+    else yield { rowNo: item.rowNo, errors: result.problems.map((p) => ({ rowNo: item.rowNo, ...p })) };
+  }
+}
+
+/** All-or-nothing sources: a first pass only validates; any bad row refuses the whole file. */
+async function validateOnly(ctx: RunContext, today: string, notes: Record<string, unknown>): Promise<number> {
+  const reader = await ctx.open();
+  let rejected = 0;
+  let read = 0;
+  let errors: RowError[] = [];
+  const flush = async () => {
+    if (errors.length === 0) return;
+    const batch = errors;
+    errors = [];
+    await withDepartment(ctx.db, ctx.actor, ctx.requestId, (tx) =>
+      insertErrors(tx, ctx.row.id, ctx.row.department, ctx.row.region_code, batch),
+    );
+  };
+  const keys = new Map<string, number>();
+  for await (const p of validatedRows(ctx, reader, today, notes)) {
+    read += 1;
+    if (p.errors) {
+      rejected += 1;
+      errors.push(...p.errors);
+    } else if (p.record) {
+      // Duplicates must be found before anything is written; keys of one file fit in memory here
+      // because all-or-nothing sources are small identity feeds.
+      const earlier = keys.get(p.record.recordId);
+      if (earlier !== undefined) {
+        rejected += 1;
+        errors.push({
+          rowNo: p.rowNo,
+          column: '记录编号',
+          value: p.record.recordId,
+          reason: `记录编号与第 ${earlier} 行重复`,
+        });
+      } else keys.set(p.record.recordId, p.rowNo);
+    }
+    if (errors.length >= BATCH) await flush();
+  }
+  await flush();
+  notes.validatedRows = read;
+  return rejected;
+}
+
+export interface RunOutcome {
+  status: 'done' | 'refused' | 'failed';
+  counts: Counts;
+  message: string | null;
+  notes: Record<string, unknown>;
+}
+
+export async function runImport(ctx: RunContext): Promise<RunOutcome> {
+  const today = new Date().toISOString().slice(0, 10);
+  const notes: Record<string, unknown> = {};
+  const counts = countsOf(ctx.row);
+  const resumeFrom = ctx.row.rows_read;
+  let bytesRead = ctx.row.bytes_read;
+  try {
+    if (ctx.row.all_or_nothing && resumeFrom === 0) {
+      const bad = await validateOnly(ctx, today, notes);
+      if (bad > 0) {
+        const total = Number(notes.validatedRows);
+        return {
+          status: 'refused',
+          counts: { ...counts, rowsRead: total, rejected: bad },
+          message: `“${ctx.spec.label}”要求整份文件无误：${total} 行中有 ${bad} 行不合格，整份文件未导入，请下载错误报告修正后重新上传`,
+          notes,
+        };
+      }
+    }
+    const reader = await ctx.open();
+    let skipped = 0;
+    let batch: Pending[] = [];
+    const cache = new Map<string, Identity>();
+    // One batch is written while the next is read, validated and encrypted.
+    let pending: Promise<void> = Promise.resolve();
+    let failure: unknown;
+    const submit = async (rows: Pending[], bytes: number) => {
+      const prepared = prepareBatch(ctx, rows, cache);
+      await pending;
+      if (failure) throw failure;
+      pending = writeBatch(ctx, prepared, counts, bytes).catch((error: unknown) => {
+        failure = error;
+      });
+    };
+    try {
+      for await (const p of validatedRows(ctx, reader, today, notes)) {
+        if (skipped < resumeFrom) {
+          skipped += 1;
+          continue;
+        }
+        batch.push(p);
+        if (batch.length >= (ctx.batchSize ?? BATCH)) {
+          bytesRead = Math.max(bytesRead, reader.bytesRead());
+          await submit(batch, bytesRead);
+          batch = [];
+        }
+      }
+    } catch (error) {
+      // The rows read before the file broke off are written and counted, not lost.
+      if (error instanceof FileRefused && batch.length > 0) await submit(batch, bytesRead);
+      await pending;
+      throw failure ?? error;
+    }
+    await submit(batch, ctx.row.bytes);
+    await pending;
+    if (failure) throw failure;
+    if (ctx.spec.asOf === 'snapshot') {
+      if (counts.rejected === 0)
+        counts.closed = await withDepartment(ctx.db, ctx.actor, ctx.requestId, (tx) =>
+          closeAbsent(tx, ctx.spec.id, ctx.row.as_of, ctx.row.id),
+        );
+      else notes.snapshotNotClosed = '有被拒绝的行，快照中缺少的记录暂不注销，修正后重新导入即可';
+    }
+    const sum = counts.inserted + counts.updated + counts.unchanged + counts.rejected;
+    if (sum !== counts.rowsRead) throw new Error(`计数不平：读取 ${counts.rowsRead} 行，分类 ${sum} 行`);
+    return { status: 'done', counts, message: null, notes };
+  } catch (error) {
+    if (error instanceof FileRefused) {
+      const nothingWritten = counts.rowsRead === 0;
+      return { status: nothingWritten ? 'refused' : 'failed', counts, message: error.message, notes };
+    }
+    return { status: 'failed', counts, message: `导入失败：${(error as Error).message}`, notes };
+  }
+}
+
+/** Records the outcome and its audit entry in one transaction. */
+export async function finishImport(
+  ctx: Pick<RunContext, 'db' | 'actor' | 'requestId' | 'row'>,
+  outcome: RunOutcome,
+  startedAt: number,
+): Promise<void> {
+  const { row } = ctx;
+  await withDepartment(ctx.db, ctx.actor, ctx.requestId, async (tx) => {
+    // A failed run keeps the counts of its committed batches (the batch in flight rolled back).
+    if (outcome.status !== 'failed')
+      await saveProgress(tx, row.id, outcome.counts, outcome.status === 'done' ? row.bytes : row.bytes_read);
+    await tx.query(
+      `UPDATE source_import SET status = $2, message = $3, notes = $4, finished_at = now(), duration_ms = $5
+        WHERE id = $1`,
+      [
+        row.id,
+        outcome.status,
+        outcome.message,
+        JSON.stringify(outcome.notes),
+        Math.round(performance.now() - startedAt),
+      ],
+    );
+    await appendAudit(tx, {
+      action: `sources.import.${outcome.status}`,
+      entityType: 'source_import',
+      entityId: row.id,
+      regionCode: row.region_code,
+      actorRole: ctx.actor.role,
+      after: {
+        source: row.source,
+        fileName: row.file_name,
+        checksum: row.checksum,
+        asOf: row.as_of,
+        ...outcome.counts,
+      },
+    });
+  });
+}
