@@ -29,6 +29,11 @@ const benches = [
     file: 'bench/registry/list.bench.ts',
     args: quick ? ['--households', '20000'] : ['--households', '200000'],
   },
+  {
+    name: 'departmental data import',
+    file: 'bench/sources/import.bench.ts',
+    args: quick ? ['--rows', '100000'] : ['--rows', '1000000'],
+  },
 ];
 
 let failed = 0;

@@ -243,13 +243,19 @@ export async function apiSession(baseUrl: string, username: string, password = D
   const csrfResponse = await fetch(`${baseUrl}/api/auth/csrf`);
   remember(csrfResponse);
   const { token } = (await csrfResponse.json()) as { token: string };
-  const request = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+  const request = async <T>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> => {
     const response = await fetch(`${baseUrl}${url}`, {
       method,
       headers: {
         cookie: cookie(),
         'x-csrf-token': token,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
@@ -261,7 +267,8 @@ export async function apiSession(baseUrl: string, username: string, password = D
   await request('POST', '/api/auth/login', { username, password });
   return {
     get: <T>(url: string) => request<T>('GET', url),
-    post: <T>(url: string, body?: unknown) => request<T>('POST', url, body),
+    post: <T>(url: string, body?: unknown, headers?: Record<string, string>) =>
+      request<T>('POST', url, body, headers),
   };
 }
 

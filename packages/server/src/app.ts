@@ -20,6 +20,8 @@ import type { Database } from './db/database.ts';
 import { auditRoutes } from './domains/audit/audit.routes.ts';
 import { Account, authRoutes } from './domains/auth/auth.routes.ts';
 import { healthRoutes } from './domains/health/health.routes.ts';
+import { intakeRoutes } from './domains/intake/intake.routes.ts';
+import { intakeSchemas } from './domains/intake/intake.schemas.ts';
 import { policiesRoutes, policySchemas } from './domains/policies/policies.routes.ts';
 import { Region, regionsRoutes } from './domains/regions/regions.routes.ts';
 import { householdsRoutes } from './domains/registry/households.routes.ts';
@@ -30,6 +32,8 @@ import { screeningRoutes } from './domains/screening/screening.routes.ts';
 import { screeningSchemas } from './domains/screening/screening.schemas.ts';
 import { selfCheckRoutes } from './domains/selfcheck/selfCheck.routes.ts';
 import { selfCheckSchemas } from './domains/selfcheck/selfCheck.schemas.ts';
+import { sourcesRoutes } from './domains/sources/sources.routes.ts';
+import { sourceSchemas } from './domains/sources/sources.views.ts';
 import { userSchemas, usersRoutes } from './domains/users/users.routes.ts';
 import { whatIfRoutes } from './domains/whatIf/whatIf.routes.ts';
 import { installErrorHandler } from './http/errorHandler.ts';
@@ -46,6 +50,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 export interface AppServices {
   /** Queue for background jobs; without it, screening runs execute in this process. */
   jobs?: { send(name: string, data: object): Promise<string | null> };
+  /** The time now for the intake clocks (tests move it); the real clock when absent. */
+  clock?: () => Date;
 }
 
 export async function buildApp(
@@ -116,6 +122,8 @@ export async function buildApp(
         { name: 'screening', description: '政策找人：批量测算、结果、依据与救助处方' },
         { name: 'public', description: '公开接口（无需登录）：救助助手' },
         { name: 'policies', description: '政策管理：草稿、检查、差异、发布、版本' },
+        { name: 'sources', description: '部门数据：数据源目录、文件导入、比对、错误报告、部门推送' },
+        { name: 'intake', description: '一门受理：申请、案件流转、时限与提醒、流程模板' },
         { name: 'whatIf', description: '政策测算：调整参数，测算新增、减少的救助对象和资金变化' },
       ],
     },
@@ -134,6 +142,8 @@ export async function buildApp(
     ...selfCheckSchemas,
     ...policySchemas,
     ...screeningSchemas,
+    ...intakeSchemas,
+    ...sourceSchemas,
   ])
     app.addSchema(schema);
   installSession(app, db, config);
@@ -150,6 +160,8 @@ export async function buildApp(
   await app.register(policiesRoutes(db));
   await app.register(screeningRoutes({ db, jobs: services.jobs, log: app.log }));
   await app.register(whatIfRoutes({ db, log: app.log }));
+  await app.register(intakeRoutes({ db, clock: services.clock }));
+  await app.register(sourcesRoutes({ db, cipher: registry.cipher, maxBytes: config.sourceMaxBytes }));
 
   await serveWebClient(app, config.webDist);
   return Object.assign(app, { state });

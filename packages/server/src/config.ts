@@ -33,6 +33,8 @@ export interface Config {
   selfCheckRateLimit: number;
   /** Largest request body accepted, in bytes. */
   bodyLimit: number;
+  /** Largest departmental data file accepted (upload or CLI), in bytes. */
+  sourceMaxBytes: number;
   logLevel: string;
   /** Start background jobs (pg-boss) with the server. */
   jobs: boolean;
@@ -73,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiRateLimit: int(env.DOUDI_API_RATE_LIMIT, 1200),
     selfCheckRateLimit: int(env.DOUDI_SELF_CHECK_RATE_LIMIT, 10),
     bodyLimit: int(env.DOUDI_BODY_LIMIT, 1_048_576),
+    sourceMaxBytes: int(env.DOUDI_SOURCE_MAX_BYTES, 128 * 1024 * 1024),
     logLevel: env.LOG_LEVEL || (environment === 'test' ? 'silent' : 'info'),
     jobs: env.DOUDI_JOBS ? env.DOUDI_JOBS === 'true' : true,
     webDist: path.resolve(env.DOUDI_WEB_DIST || path.join(repoRoot, 'packages/web/dist')),

@@ -26,6 +26,8 @@ const PolicyDetailPage = lazy(() => import('./scenes/policies/PolicyDetailPage')
 const PolicyEditorPage = lazy(() => import('./scenes/policies/PolicyEditorPage'));
 const ScreeningPage = lazy(() => import('./scenes/screening/ScreeningPage'));
 const WhatIfPage = lazy(() => import('./scenes/whatIf/WhatIfPage'));
+const SourcesPage = lazy(() => import('./scenes/sources/SourcesPage'));
+const IntakePage = lazy(() => import('./scenes/intake/IntakePage'));
 // Public: residents use it without an account.
 const SelfCheckPage = lazy(() => import('./scenes/selfcheck/SelfCheckPage'));
 
@@ -73,6 +75,8 @@ export const router = createBrowserRouter([
           { path: 'policies/edit', element: page(<PolicyEditorPage />, 'policy.edit') },
           { path: 'screening', element: page(<ScreeningPage />, 'screening.read') },
           { path: 'what-if', element: page(<WhatIfPage />, 'whatIf.run') },
+          { path: 'sources', element: page(<SourcesPage />, 'source.read') },
+          { path: 'intake', element: page(<IntakePage />, 'intake.read') },
           { path: 'account', element: page(<AccountPage />, 'account.read') },
           { path: '*', element: <NotFoundPage /> },
         ],

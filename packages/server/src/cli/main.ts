@@ -15,6 +15,7 @@ import { AppError } from '../http/errors.ts';
 import { openRuntime } from '../runtime.ts';
 import { backup, restore } from './backup.ts';
 import { serve } from './serve.ts';
+import { registerSources } from './sources.ts';
 
 async function withRuntime(
   fn: (runtime: Awaited<ReturnType<typeof openRuntime>>) => Promise<number>,
@@ -239,6 +240,7 @@ export function buildCli(setExitCode: (code: number) => void): Command {
     .allowExcessArguments()
     .argument('[args...]')
     .action(async (_a, _o, cmd: Command) => done(await (await import('./rules.ts')).runRules(cmd.args)));
+  registerSources(program, done);
   return program;
 }
 

@@ -9,6 +9,8 @@ import type { Database } from '../db/database.ts';
 import { asSystem } from '../db/scope.ts';
 import { verifyAuditChain } from '../domains/audit/auditVerify.ts';
 import { deleteExpiredSessions } from '../domains/auth/sessions.repo.ts';
+import { chinaDate } from '../domains/intake/calendar.ts';
+import { sweepDeadlines } from '../domains/intake/deadlines.ts';
 import { today } from '../domains/registry/registry.model.ts';
 import { recountSummary } from '../domains/registry/summary.repo.ts';
 import { runScreening } from '../domains/screening/screening.run.ts';
@@ -68,6 +70,18 @@ export const jobs: JobDefinition[] = [
         onBatch: (processed, total) => log.info({ runId, processed, total }, '政策找人进度'),
       });
       return outcome;
+    },
+  },
+  {
+    // One-door intake: mark each open case's step clock (yellow at 80%, red overdue) and write and
+    // deliver reminders. Reminders are keyed per case and step round, so a repeat sends nothing twice.
+    // `data.today` (ISO date) runs it as of another day (tests, catching up).
+    name: 'intake-deadlines',
+    cron: '20 * * * *',
+    async run(db, _log, data) {
+      const given =
+        typeof data?.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.today) ? data.today : null;
+      return sweepDeadlines(db, { today: given ?? chinaDate(new Date()) });
     },
   },
 ];

@@ -1,7 +1,9 @@
+import { intakeEn } from './intake.en';
 import { policiesEn } from './policies.en';
 import { registryEn } from './registry.en';
 import { screeningEn } from './screening.en';
 import { selfCheckEn } from './selfcheck.en';
+import { sourcesEn } from './sources.en';
 import { whatIfEn } from './whatIf.en';
 import type { Messages } from './zh-CN';
 
@@ -54,6 +56,8 @@ export const en: Messages = {
     policies: 'Policies',
     screening: 'Policy finds people',
     whatIf: 'What-if',
+    sources: 'Departmental data',
+    intake: 'One-door intake',
   },
   roles: {
     resident: 'Resident',
@@ -77,6 +81,14 @@ export const en: Messages = {
     emergency: 'Emergency Management',
     ruralRevitalization: 'Rural Revitalisation',
     charity: 'Charity Federation',
+    publicSecurity: 'Public Security Bureau',
+    civilAffairs: 'Civil Affairs Bureau',
+    tax: 'Tax Bureau',
+    naturalResources: 'Natural Resources Bureau',
+    marketRegulation: 'Market Regulation',
+    housingFund: 'Housing Provident Fund Centre',
+    finance: 'Banks and insurers',
+    utilities: 'Utilities',
   },
   permissions: {
     account: { read: 'View own account', changePassword: 'Change own password' },
@@ -101,6 +113,11 @@ export const en: Messages = {
       publish: 'Publish policy versions',
     },
     whatIf: { run: 'Run what-if estimates' },
+    source: {
+      import: 'Import departmental data',
+      read: 'Read departmental data and imports',
+      manage: 'Manage source settings and department keys',
+    },
   },
   levels: { '0': 'Nation', '1': 'Province', '2': 'City', '3': 'County', '4': 'Township', '5': 'Village' },
   levelCounts: {
@@ -252,6 +269,15 @@ export const en: Messages = {
         publish: 'Publish policy version',
       },
       whatIf: { run: 'What-if run' },
+      sources: {
+        import: {
+          done: 'Import departmental data',
+          refused: 'Departmental file refused',
+          failed: 'Departmental import failed',
+        },
+        setting: { update: 'Change source setting' },
+        apiKey: { create: 'Create department key' },
+      },
     },
   },
   errors: {
@@ -269,4 +295,6 @@ export const en: Messages = {
   policies: policiesEn,
   screening: screeningEn,
   whatIf: whatIfEn,
+  sources: sourcesEn,
+  intake: intakeEn,
 };

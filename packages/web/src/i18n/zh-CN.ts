@@ -1,8 +1,11 @@
 /** Simplified Chinese, the platform's first language. en.ts must have the same keys. */
+
+import { intakeZh } from './intake.zh-CN';
 import { policiesZh } from './policies.zh-CN';
 import { registryZh } from './registry.zh-CN';
 import { screeningZh } from './screening.zh-CN';
 import { selfCheckZh } from './selfcheck.zh-CN';
+import { sourcesZh } from './sources.zh-CN';
 import { whatIfZh } from './whatIf.zh-CN';
 
 export const zhCN = {
@@ -53,6 +56,8 @@ export const zhCN = {
     policies: '政策管理',
     screening: '政策找人',
     whatIf: '政策测算',
+    sources: '部门数据',
+    intake: '一门受理',
   },
   roles: {
     resident: '居民',
@@ -76,6 +81,14 @@ export const zhCN = {
     emergency: '应急管理局',
     ruralRevitalization: '乡村振兴局',
     charity: '慈善总会',
+    publicSecurity: '公安局',
+    civilAffairs: '民政局',
+    tax: '税务局',
+    naturalResources: '自然资源和规划局',
+    marketRegulation: '市场监督管理局',
+    housingFund: '住房公积金中心',
+    finance: '金融机构',
+    utilities: '水电气通信企业',
   },
   permissions: {
     account: { read: '查看本人账户', changePassword: '修改本人密码' },
@@ -96,6 +109,7 @@ export const zhCN = {
     },
     policy: { read: '查看政策一本账', edit: '起草、检查政策修改', publish: '发布政策新版本' },
     whatIf: { run: '政策测算' },
+    source: { import: '导入部门数据', read: '查看部门数据与导入记录', manage: '管理数据源设置与部门密钥' },
   },
   levels: { '0': '全国', '1': '省', '2': '市', '3': '县', '4': '乡镇（街道）', '5': '村（社区）' },
   levelCounts: { '0': '全国', '1': '省', '2': '市', '3': '县', '4': '乡镇（街道）', '5': '村（社区）' },
@@ -236,6 +250,11 @@ export const zhCN = {
       registry: { seed: '导入合成户籍数据' },
       policy: { draft: { save: '保存政策草稿', discard: '放弃政策草稿' }, publish: '发布政策新版本' },
       whatIf: { run: '政策测算' },
+      sources: {
+        import: { done: '导入部门数据', refused: '部门数据被拒绝', failed: '部门数据导入失败' },
+        setting: { update: '修改数据源设置' },
+        apiKey: { create: '生成部门推送密钥' },
+      },
     },
   },
   errors: {
@@ -253,6 +272,8 @@ export const zhCN = {
   policies: policiesZh,
   screening: screeningZh,
   whatIf: whatIfZh,
+  sources: sourcesZh,
+  intake: intakeZh,
 };
 
 export type Messages = typeof zhCN;

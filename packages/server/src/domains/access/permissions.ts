@@ -31,6 +31,15 @@ export const Departments = [
   'emergency',
   'ruralRevitalization',
   'charity',
+  // Departments that own verification sources (domains/sources/catalogue).
+  'publicSecurity',
+  'civilAffairs',
+  'tax',
+  'naturalResources',
+  'marketRegulation',
+  'housingFund',
+  'finance',
+  'utilities',
 ] as const;
 export type Department = (typeof Departments)[number];
 
@@ -63,6 +72,18 @@ export const Permission = {
   screeningRead: 'screening.read',
   /** 政策测算: change parameters and re-evaluate the region's households (aggregates only). */
   whatIfRun: 'whatIf.run',
+  /** Departmental data: import files of a source (department officers: their own sources only). */
+  sourceImport: 'source.import',
+  /** Departmental data: imports, error reports, unmatched records in scope. */
+  sourceRead: 'source.read',
+  /** Departmental data: per-source settings and department API keys. */
+  sourceManage: 'source.manage',
+  /** One-door intake: submit an application (window, grid worker on someone's behalf, resident online). */
+  intakeSubmit: 'intake.submit',
+  /** Applications, cases, timelines, overdue lists and reminders in scope. */
+  intakeRead: 'intake.read',
+  /** Act on a case at the steps the process template gives the user's office. */
+  intakeHandle: 'intake.handle',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -74,8 +95,14 @@ const everyone: Permission[] = [
 const staff: Permission[] = [...everyone, Permission.workbenchUse];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  resident: everyone,
-  gridWorker: [...staff, Permission.registryRead],
+  resident: [...everyone, Permission.intakeSubmit],
+  gridWorker: [
+    ...staff,
+    Permission.registryRead,
+    Permission.intakeSubmit,
+    Permission.intakeRead,
+    Permission.intakeHandle,
+  ],
   caseworker: [
     ...staff,
     Permission.userRead,
@@ -84,6 +111,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.personalDataReveal,
     Permission.policyRead,
     Permission.screeningRead,
+    Permission.intakeSubmit,
+    Permission.intakeRead,
+    Permission.intakeHandle,
   ],
   countyOfficer: [
     ...staff,
@@ -100,9 +130,29 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.screeningRun,
     Permission.screeningRead,
     Permission.whatIfRun,
+    Permission.sourceRead,
+    Permission.intakeSubmit,
+    Permission.intakeRead,
+    Permission.intakeHandle,
   ],
-  departmentOfficer: [...staff, Permission.policyRead],
-  verificationCentre: [...staff, Permission.registryRead, Permission.personalDataReveal],
+  departmentOfficer: [
+    ...staff,
+    Permission.policyRead,
+    Permission.sourceImport,
+    Permission.sourceRead,
+    Permission.intakeRead,
+    Permission.intakeHandle,
+  ],
+  verificationCentre: [
+    ...staff,
+    Permission.registryRead,
+    Permission.personalDataReveal,
+    Permission.sourceImport,
+    Permission.sourceRead,
+    Permission.sourceManage,
+    Permission.intakeRead,
+    Permission.intakeHandle,
+  ],
   provider: staff,
   auditor: [
     ...staff,
@@ -112,6 +162,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.registryRead,
     Permission.personalDataAccessLogRead,
     Permission.policyRead,
+    Permission.intakeRead,
   ],
   admin: [
     ...staff,
@@ -125,6 +176,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.policyEdit,
     Permission.policyPublish,
     Permission.whatIfRun,
+    Permission.sourceImport,
+    Permission.sourceRead,
+    Permission.sourceManage,
   ],
 };
 

@@ -4,10 +4,12 @@ import {
   BookOutlined,
   CalculatorOutlined,
   ContainerOutlined,
+  DatabaseOutlined,
   DiffOutlined,
   EyeOutlined,
   FileSearchOutlined,
   HomeOutlined,
+  InboxOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -31,6 +33,13 @@ export const MENU: MenuEntry[] = [
     labelKey: 'menu.regions',
     icon: <ApartmentOutlined />,
     anyOf: ['region.read'],
+  },
+  {
+    key: 'intake',
+    path: '/intake',
+    labelKey: 'menu.intake',
+    icon: <InboxOutlined />,
+    anyOf: ['intake.read'],
   },
   {
     key: 'households',
@@ -66,6 +75,13 @@ export const MENU: MenuEntry[] = [
     labelKey: 'menu.whatIf',
     icon: <CalculatorOutlined />,
     anyOf: ['whatIf.run'],
+  },
+  {
+    key: 'sources',
+    path: '/sources',
+    labelKey: 'menu.sources',
+    icon: <DatabaseOutlined />,
+    anyOf: ['source.read'],
   },
   {
     key: 'policies',
