@@ -32,11 +32,23 @@ function elderWithCollapsedHouse(): HouseholdFacts {
 const diskFixtures = () => readFileSync(`${diskCatalog().dir}/scenarios/fixtures.yaml`, 'utf8');
 
 /** Adds one item to the status group, after the disaster item. */
+const DISASTER_ITEM = `      - {
+          id: disaster,
+          label: 受自然灾害影响,
+          condition: has(household.disasterAffected) && household.disasterAffected,
+          points: 3,
+        }
+`;
 const withCollapseItem = (text: string) =>
   text.replace(
-    '      - { id: disaster, label: 受自然灾害影响, condition: has(household.disasterAffected) && household.disasterAffected, points: 3 }\n',
-    '      - { id: disaster, label: 受自然灾害影响, condition: has(household.disasterAffected) && household.disasterAffected, points: 3 }\n' +
-      '      - { id: houseCollapsed, label: 住房因灾倒塌, condition: has(household.houseCollapsed) && household.houseCollapsed, points: 5 }\n',
+    DISASTER_ITEM,
+    `${DISASTER_ITEM}      - {
+          id: houseCollapsed,
+          label: 住房因灾倒塌,
+          condition: has(household.houseCollapsed) && household.houseCollapsed,
+          points: 5,
+        }
+`,
   );
 
 describe('indicator models in policy administration', () => {
