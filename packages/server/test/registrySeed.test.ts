@@ -75,11 +75,13 @@ describe('doudi seed: the synthetic county into the registry', () => {
         'careDependency',
       ]),
     );
-    // Source records and ground truth are not loaded anywhere.
+    // Ground truth is not loaded anywhere; departmental records come only through a source import.
     const tables = await t.db.query<{ table_name: string }>(
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name ~ '(truth|source|record)'`,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name ~ 'truth'`,
     );
     expect(tables.rows).toEqual([]);
+    const records = await t.db.query<{ n: number }>('SELECT count(*)::int AS n FROM source_record');
+    expect(records.rows[0]?.n).toBe(0);
   });
 
   it('is idempotent for the same seed: a second run adds nothing', async () => {
