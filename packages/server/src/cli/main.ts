@@ -4,17 +4,14 @@
  */
 import { checkIdNumber } from '@doudi/rules';
 import { Command, CommanderError } from 'commander';
-import { seedDemo, systemActor } from '../demo/demoAccounts.ts';
+import { systemActor } from '../demo/demoAccounts.ts';
 import { Roles } from '../domains/access/permissions.ts';
 import { verifyAuditChain } from '../domains/audit/auditVerify.ts';
-import { importRegions } from '../domains/regions/regionImport.ts';
 import { cipherFor } from '../domains/registry/personalData.crypto.ts';
-import { seedRegistry } from '../domains/registry/seed.ts';
 import { createUser } from '../domains/users/users.service.ts';
 import { AppError } from '../http/errors.ts';
 import { openRuntime } from '../runtime.ts';
 import { backup, restore } from './backup.ts';
-import { serve } from './serve.ts';
 import { registerSources } from './sources.ts';
 
 async function withRuntime(
@@ -52,7 +49,12 @@ export function buildCli(setExitCode: (code: number) => void): Command {
     .option('--port <port>', '端口')
     .option('--host <host>', '监听地址')
     .option('--demo', '导入演示县（孝昌县）并创建演示账户（非生产环境）')
-    .action(async (options) => done(await serve(options)));
+    .action(async (options) => {
+      // Loaded when used: the server (every domain, Fastify, the job runner) and the synthetic
+      // county weigh seconds of start-up that the other commands should not pay.
+      const { serve } = await import('./serve.ts');
+      done(await serve(options));
+    });
 
   const user = program.command('user').description('用户');
   user
@@ -142,6 +144,7 @@ export function buildCli(setExitCode: (code: number) => void): Command {
       done(
         await withRuntime(async ({ db }) => {
           const tty = process.stderr.isTTY;
+          const { importRegions } = await import('../domains/regions/regionImport.ts');
           const result = await importRegions(db, options.under, (read) => {
             if (tty) process.stderr.write(`\r已读取 ${read} 条区划`);
           });
@@ -160,6 +163,7 @@ export function buildCli(setExitCode: (code: number) => void): Command {
     .action(async () =>
       done(
         await withRuntime(async ({ db, config }) => {
+          const { seedDemo } = await import('../demo/demoAccounts.ts');
           console.log(JSON.stringify(await seedDemo(db, config)));
           return 0;
         }),
@@ -203,6 +207,7 @@ export function buildCli(setExitCode: (code: number) => void): Command {
               'under',
             );
           const tty = process.stderr.isTTY;
+          const { seedRegistry } = await import('../domains/registry/seed.ts');
           const result = await seedRegistry(db, cipherFor(config.dataKey), systemActor, {
             households,
             seed,

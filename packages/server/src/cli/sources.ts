@@ -10,8 +10,6 @@ import type { Command } from 'commander';
 import { systemActor } from '../demo/demoAccounts.ts';
 import { NATIONAL_REGION } from '../domains/regions/regionCode.ts';
 import { cipherFor } from '../domains/registry/personalData.crypto.ts';
-import { hashFile } from '../domains/sources/files.ts';
-import { startImport } from '../domains/sources/import.service.ts';
 import { AppError } from '../http/errors.ts';
 import { openRuntime } from '../runtime.ts';
 
@@ -48,6 +46,9 @@ export function registerSources(program: Command, done: (code: number) => void):
           );
           region = counties.rows.length === 1 ? (counties.rows[0] as { code: string }).code : NATIONAL_REGION;
         }
+        // Loaded when used: the import pipeline brings exceljs, iconv-lite and the stream parsers.
+        const { hashFile } = await import('../domains/sources/files.ts');
+        const { startImport } = await import('../domains/sources/import.service.ts');
         const stored = await hashFile(file, config.sourceMaxBytes);
         const tty = process.stderr.isTTY;
         const handle = await startImport(
