@@ -51,7 +51,16 @@ describe('全科社工（花园镇）', () => {
     await login(page, 'huayuan');
     const menu = page.getByTestId('side-menu');
     const items = await menu.getByRole('menuitem').allTextContents();
-    expect(items).toEqual(['工作台', '行政区划', '家庭户籍', '政策找人', '政策管理', '用户管理', '我的账户']);
+    expect(items).toEqual([
+      '工作台',
+      '行政区划',
+      '一门受理',
+      '家庭户籍',
+      '政策找人',
+      '政策管理',
+      '用户管理',
+      '我的账户',
+    ]);
     expect(await page.getByTestId('header-region').textContent()).toContain('花园镇');
     expect(await page.getByTestId('user-role').textContent()).toBe('全科社工');
     expect(await page.getByTestId('user-name').textContent()).toBe('花园镇社工 李敏');

@@ -37,7 +37,7 @@ async function noSideways(page: Page) {
 }
 
 /** The same household through the API, for the figure the page must show. */
-async function dibaoFromApi(regionCode: string): Promise<number | null> {
+async function tekunFromApi(regionCode: string): Promise<number | null> {
   const csrf = await fetch(`${server.baseUrl}/api/auth/csrf`);
   const cookie = csrf.headers
     .getSetCookie()
@@ -68,7 +68,7 @@ async function dibaoFromApi(regionCode: string): Promise<number | null> {
     }),
   });
   const body = (await response.json()) as { results: { policyId: string; amountFen: number | null }[] };
-  return body.results.find((r) => r.policyId === 'dibao')?.amountFen ?? null;
+  return body.results.find((r) => r.policyId === 'tekun')?.amountFen ?? null;
 }
 
 describe('救助助手（手机）', () => {
@@ -120,15 +120,17 @@ describe('救助助手（手机）', () => {
       /按 \d{4}-\d{2}-\d{2} 的政策测算/,
     );
     expect(await page.getByTestId('self-check-notice').textContent()).toContain('以审核结果为准');
-    const dibao = page.getByTestId('self-check-result-dibao');
-    await dibao.waitFor();
-    const text = (await dibao.textContent()) ?? '';
-    expect(text).toContain('最低生活保障');
+    // Elderly, no one liable to support them, income below the standard: tekun, which supersedes
+    // dibao (catalog/README.md "Precedence between policies").
+    const tekun = page.getByTestId('self-check-result-tekun');
+    await tekun.waitFor();
+    const text = (await tekun.textContent()) ?? '';
+    expect(text).toContain('特困人员救助供养');
     expect(text).toContain('可能符合');
     expect(text).toContain('家庭经济状况核对授权书');
     expect(text).toContain('孝昌县民政局社会救助股');
-    expect(await dibao.getByTestId('self-check-call').getAttribute('href')).toBe('tel:0712-4722361');
-    // Policies that follow from dibao (medical aid…) are offered as "once approved as 低保".
+    expect(await tekun.getByTestId('self-check-call').getAttribute('href')).toBe('tel:0712-4722361');
+    // Policies that follow from tekun (medical aid…) are offered as "once approved as 特困人员".
     expect(await page.getByTestId('self-check-after').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('self-check-after').first().textContent()).toMatch(/^认定为.+后$/);
     await noSideways(page);
@@ -136,22 +138,23 @@ describe('救助助手（手机）', () => {
     await screenshot(page, 'self-check-results-phone-full', true);
 
     // The page's figure is the API's figure for the same household.
-    const apiAmount = await dibaoFromApi('420921100001');
+    const apiAmount = await tekunFromApi('420921100001');
     expect(apiAmount).not.toBeNull();
     const yuan = (apiAmount as number) / 100;
-    expect(await dibao.getByTestId('self-check-amount').textContent()).toContain(
+    expect(await tekun.getByTestId('self-check-amount').textContent()).toContain(
       `约 ${Number.isInteger(yuan) ? yuan.toLocaleString('zh-CN') : yuan.toFixed(2)} 元/月`,
     );
 
     // The policies that do not apply sit folded away, each with its first reason.
     await page.getByText(/暂不符合的 \d+ 项/).click();
     await seeText(page, '高龄津贴');
+    await seeText(page, '可按「特困人员救助供养」办理，不重复享受本项');
     await screenshot(page, 'self-check-unlikely-phone', true);
 
     // English switch on the results.
     await page.getByTestId('language-switch').click();
     await seeText(page, 'Support your household may qualify for');
-    expect(await dibao.textContent()).toContain('Minimum living allowance');
+    expect(await tekun.textContent()).toContain('Extreme-poverty support');
     await screenshot(page, 'self-check-results-phone-en');
 
     // Changing the answers keeps what was entered.

@@ -2,10 +2,11 @@
 // `npm test`: every test, the way CI runs them.
 //  1. unit and integration tests on embedded PGlite;
 //  2. the same again on the PostgreSQL server when TEST_DATABASE_URL is set;
-//  3. the web client built, then the browser journeys (Playwright + Debian Chromium), on each database.
-//     The two browser passes run at the same time: each file waits mostly on the browser and the
-//     server it starts, so two passes share the two cores well (DOUDI_TEST_SEQUENTIAL=1: one by one).
-//     Their output is buffered and printed whole when each pass ends, so it does not interleave.
+//  3. the web client built, then the browser journeys (Playwright + Debian Chromium): on the
+//     PostgreSQL server when there is one, else on PGlite; DOUDI_E2E_BOTH=1 runs them on both.
+//     Why once: every server path under the pages is already tested on both engines in 1 and 2, and
+//     two browser passes took 13 of CI's 30 minutes (run side by side they were no faster: the two
+//     cores are the limit).
 // Prints one closing line "tests: N passed, N failed" over all runs.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,43 +17,30 @@ const root = path.resolve(import.meta.dirname, '..');
 const reports = mkdtempSync(path.join(tmpdir(), 'doudi-test-'));
 const serverUrl = process.env.TEST_DATABASE_URL;
 const only = process.argv[2]; // optional: unit | e2e
-const sequentialBrowsers = process.env.DOUDI_TEST_SEQUENTIAL === '1';
+const browsersOnBoth = process.env.DOUDI_E2E_BOTH === '1';
 let passed = 0;
 let failed = 0;
 let skipped = 0;
 const failures = [];
 
-/** Runs a command; with `buffered`, its output is collected and printed in one piece at the end. */
-function run(label, command, args, env = {}, buffered = false) {
+/** Runs a command with its output on this terminal; prints how long it took. */
+function run(label, command, args, env = {}) {
   const started = Date.now();
-  if (!buffered) console.log(`\n=== ${label} ===`);
+  console.log(`\n=== ${label} ===`);
   return new Promise((resolve) => {
-    const child = spawn(command, args, {
-      cwd: root,
-      stdio: buffered ? ['ignore', 'pipe', 'pipe'] : 'inherit',
-      env: { ...process.env, ...env },
-    });
-    const chunks = [];
-    if (buffered) {
-      child.stdout.on('data', (c) => chunks.push(c));
-      child.stderr.on('data', (c) => chunks.push(c));
-    }
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('close', (code) => {
-      if (buffered) {
-        console.log(`\n=== ${label} ===`);
-        process.stdout.write(Buffer.concat(chunks));
-      }
       console.log(`=== ${label}: exit ${code}, ${Math.round((Date.now() - started) / 1000)} s ===`);
       resolve(code ?? 1);
     });
   });
 }
 
-async function vitest(label, config, env, buffered = false) {
+async function vitest(label, config, env) {
   const report = path.join(reports, `${label.replace(/\W+/g, '-')}.json`);
   const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
   if (config) args.push('--config', config);
-  const status = await run(label, 'npx', args, env, buffered);
+  const status = await run(label, 'npx', args, env);
   if (existsSync(report)) {
     const summary = JSON.parse(readFileSync(report, 'utf8'));
     passed += summary.numPassedTests;
@@ -77,16 +65,9 @@ if (only !== 'unit') {
     failures.push('web build');
   } else {
     const config = 'e2e/vitest.config.ts';
-    const onPglite = { DOUDI_TEST_ON_SERVER: '0' };
-    if (!onServer || sequentialBrowsers) {
-      await vitest('browser journeys on PGlite', config, onPglite);
-      if (onServer) await vitest('browser journeys on PostgreSQL', config, onServer);
-    } else {
-      await Promise.all([
-        vitest('browser journeys on PGlite', config, onPglite, true),
-        vitest('browser journeys on PostgreSQL', config, onServer, true),
-      ]);
-    }
+    if (!onServer || browsersOnBoth)
+      await vitest('browser journeys on PGlite', config, { DOUDI_TEST_ON_SERVER: '0' });
+    if (onServer) await vitest('browser journeys on PostgreSQL', config, onServer);
   }
 }
 
