@@ -13,6 +13,9 @@
  * p50 0.44–0.47 ms (0.47–0.55 ms: building the trace dominates). Wall p99 at that load is the
  * scheduler's (5–50 ms), not the engine's. Most batch CPU is now outside expressions: lazy variables,
  * building fact records, the decision loop.
+ * Full run at load 2.2 (same day, 36 policies + 4 indicator models): one household no trace wall p50
+ * 0.067 / p99 0.281 ms (target p99 < 2 ms), with trace p50 0.39 / p99 3.7 ms; batch 100k one thread
+ * 9,706 per CPU-second, 2 workers 15,784/s wall; indicator models 11,370 per CPU-second.
  */
 
 import { readFileSync } from 'node:fs';
