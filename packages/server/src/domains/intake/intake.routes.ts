@@ -5,6 +5,7 @@ import { errorResponses } from '../../http/schemas.ts';
 import { actorOf } from '../../http/session.ts';
 import { authorize, Permission } from '../access/permissions.ts';
 import { isRegionCode } from '../regions/regionCode.ts';
+import { Paged, pageFields } from '../registry/registry.schemas.ts';
 import {
   getApplication,
   handOver,
@@ -26,13 +27,6 @@ import {
 import { processTemplates } from './templates.ts';
 
 const ById = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const Paged = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
-  Type.Object({
-    items: Type.Array(item),
-    total: Type.Integer(),
-    page: Type.Integer(),
-    pageSize: Type.Integer(),
-  });
 const Name = Type.Object({ zh: Type.String(), en: Type.String() });
 
 export const intakeRoutes =
@@ -66,13 +60,7 @@ export const intakeRoutes =
         schema: {
           tags: ['intake'],
           summary: '申请列表（新的在前，本辖区）',
-          querystring: Type.Object(
-            {
-              page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
-              pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-            },
-            { additionalProperties: false },
-          ),
+          querystring: Type.Object(pageFields(100), { additionalProperties: false }),
           response: { 200: Paged(Type.Ref('IntakeApplication')), ...errorResponses },
         },
       },

@@ -1,5 +1,6 @@
 /** Request and response schemas of the intake API (they also make the OpenAPI document). */
 import { Type } from 'typebox';
+import { pageFields } from '../registry/registry.schemas.ts';
 import { Offices } from './templates.ts';
 import { Actions } from './transitions.ts';
 
@@ -80,8 +81,7 @@ export const CaseQuery = Type.Object(
       Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red')]),
     ),
     regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{2,12}$' })),
-    page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
-    pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    ...pageFields(100),
   },
   { additionalProperties: false },
 );

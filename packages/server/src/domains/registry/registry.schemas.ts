@@ -235,10 +235,13 @@ export const HouseholdPaging = {
   ),
 };
 
-export const Paging = {
+/** Page and page-size query fields; lists of heavier rows allow smaller pages. */
+export const pageFields = (maxPageSize = 200, defaultPageSize = 20) => ({
   page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
-  pageSize: Type.Integer({ minimum: 1, maximum: 200, default: 20 }),
-};
+  pageSize: Type.Integer({ minimum: 1, maximum: maxPageSize, default: defaultPageSize }),
+});
+
+export const Paging = pageFields();
 
 export const IsoDateSchema = IsoDate;
 export const NullableOf = Nullable;

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { errors } from '../../http/errors.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { actorOf } from '../../http/session.ts';
+import { Paged, pageFields } from '../registry/registry.schemas.ts';
 import { spoolUpload, tooLarge } from './files.ts';
 import { type SourcesDeps, startImport } from './import.service.ts';
 import { PUSH_MAX_RECORDS, pushRecords } from './push.service.ts';
@@ -21,17 +22,7 @@ import {
 const SourceParam = Type.Object({ source: Type.String({ pattern: '^[a-zA-Z]{2,40}$' }) });
 const IdParam = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-const Paged = <T extends Parameters<typeof Type.Array>[0]>(item: T) =>
-  Type.Object({
-    items: Type.Array(item),
-    total: Type.Integer(),
-    page: Type.Integer(),
-    pageSize: Type.Integer(),
-  });
-const Page = {
-  page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
-  pageSize: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-};
+const Page = pageFields(100);
 
 export const sourcesRoutes =
   (deps: SourcesDeps): FastifyPluginAsyncTypebox =>
