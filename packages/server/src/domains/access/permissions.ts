@@ -84,6 +84,30 @@ export const Permission = {
   intakeRead: 'intake.read',
   /** Act on a case at the steps the process template gives the user's office. */
   intakeHandle: 'intake.handle',
+  /** Public notices (公示) of a village: read; residents and staff alike. */
+  noticeRead: 'notice.read',
+  /** Lodge an objection to a public notice (anyone who can read it). */
+  noticeObject: 'notice.object',
+  /** Enrolled households (在册), their reviews and changes. */
+  enrolmentRead: 'enrolment.read',
+  /** Increase, cut, stop or review an enrolment through a short case with a legal ground. */
+  enrolmentChange: 'enrolment.change',
+  /** Household economic-status verification report (核对报告) in scope; every full view logged. */
+  verificationRead: 'verification.read',
+  /** Take-highest reconciliation: approve figures, override with a written reason. */
+  verificationReconcile: 'verification.reconcile',
+  /** Batch re-verification runs (monthly job or a chosen list). */
+  verificationBatch: 'verification.batch',
+  /** Delegated verification for another department, and after-death estate inquiry (身后一件事). */
+  verificationDelegate: 'verification.delegate',
+  /** Low-income monitoring: alerts, portraits, dashboard in scope. */
+  monitoringRead: 'monitoring.read',
+  /** Start a full or incremental monitoring run; edit dispatch rules; calibrate models. */
+  monitoringRun: 'monitoring.run',
+  /** Raise an alert by request (点单): resident self-report, grid worker, caseworker. */
+  alertRaise: 'alert.raise',
+  /** Accept, handle, give feedback on and close alerts dispatched to the user's office or department. */
+  alertHandle: 'alert.handle',
 } as const;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
@@ -95,13 +119,25 @@ const everyone: Permission[] = [
 const staff: Permission[] = [...everyone, Permission.workbenchUse];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
-  resident: [...everyone, Permission.intakeSubmit],
+  resident: [
+    ...everyone,
+    Permission.intakeSubmit,
+    Permission.noticeRead,
+    Permission.noticeObject,
+    Permission.alertRaise,
+  ],
   gridWorker: [
     ...staff,
     Permission.registryRead,
     Permission.intakeSubmit,
     Permission.intakeRead,
     Permission.intakeHandle,
+    Permission.noticeRead,
+    Permission.noticeObject,
+    Permission.enrolmentRead,
+    Permission.monitoringRead,
+    Permission.alertRaise,
+    Permission.alertHandle,
   ],
   caseworker: [
     ...staff,
@@ -114,6 +150,15 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.intakeSubmit,
     Permission.intakeRead,
     Permission.intakeHandle,
+    Permission.noticeRead,
+    Permission.noticeObject,
+    Permission.enrolmentRead,
+    Permission.enrolmentChange,
+    Permission.verificationRead,
+    Permission.verificationReconcile,
+    Permission.monitoringRead,
+    Permission.alertRaise,
+    Permission.alertHandle,
   ],
   countyOfficer: [
     ...staff,
@@ -134,6 +179,17 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.intakeSubmit,
     Permission.intakeRead,
     Permission.intakeHandle,
+    Permission.noticeRead,
+    Permission.noticeObject,
+    Permission.enrolmentRead,
+    Permission.enrolmentChange,
+    Permission.verificationRead,
+    Permission.verificationReconcile,
+    Permission.verificationBatch,
+    Permission.monitoringRead,
+    Permission.monitoringRun,
+    Permission.alertRaise,
+    Permission.alertHandle,
   ],
   departmentOfficer: [
     ...staff,
@@ -142,6 +198,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.sourceRead,
     Permission.intakeRead,
     Permission.intakeHandle,
+    Permission.verificationDelegate,
+    Permission.monitoringRead,
+    Permission.alertRaise,
+    Permission.alertHandle,
   ],
   verificationCentre: [
     ...staff,
@@ -152,6 +212,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.sourceManage,
     Permission.intakeRead,
     Permission.intakeHandle,
+    Permission.verificationRead,
+    Permission.verificationBatch,
+    Permission.verificationDelegate,
+    Permission.monitoringRead,
   ],
   provider: staff,
   auditor: [
@@ -163,6 +227,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.personalDataAccessLogRead,
     Permission.policyRead,
     Permission.intakeRead,
+    Permission.noticeRead,
+    Permission.enrolmentRead,
+    Permission.verificationRead,
+    Permission.monitoringRead,
   ],
   admin: [
     ...staff,
