@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every test, the way CI runs them.
 //  1. unit and integration tests on embedded PGlite;
-//  2. the same again on the PostgreSQL server when TEST_DATABASE_URL is set;
+//  2. the server's tests again on the PostgreSQL server when TEST_DATABASE_URL is set (the pure
+//     packages touch no database, so they run once);
 //  3. the web client built, then the browser journeys (Playwright + Debian Chromium): on the
 //     PostgreSQL server when there is one, else on PGlite; DOUDI_E2E_BOTH=1 runs them on both.
 //     Why once: every server path under the pages is already tested on both engines in 1 and 2, and
@@ -36,10 +37,11 @@ function run(label, command, args, env = {}) {
   });
 }
 
-async function vitest(label, config, env) {
+async function vitest(label, config, env, filters = []) {
   const report = path.join(reports, `${label.replace(/\W+/g, '-')}.json`);
   const args = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`];
   if (config) args.push('--config', config);
+  args.push(...filters);
   const status = await run(label, 'npx', args, env);
   if (existsSync(report)) {
     const summary = JSON.parse(readFileSync(report, 'utf8'));
@@ -57,7 +59,8 @@ const onServer = serverUrl ? { DOUDI_TEST_ON_SERVER: '1', TEST_DATABASE_URL: ser
 
 if (only !== 'e2e') {
   await vitest('unit+integration on PGlite', undefined, { DOUDI_TEST_ON_SERVER: '0' });
-  if (onServer) await vitest('unit+integration on PostgreSQL', undefined, onServer);
+  // The pure packages (rules, synth) touch no database: once is enough; the server's tests run again.
+  if (onServer) await vitest('integration on PostgreSQL', undefined, onServer, ['packages/server/']);
 }
 if (only !== 'unit') {
   if ((await run('build web client', 'npm', ['run', 'build', '-w', '@doudi/web'])) !== 0) {
