@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every test, the way CI runs them.
 //  1. unit and integration tests on embedded PGlite;
-//  2. the server's tests again on the PostgreSQL server when TEST_DATABASE_URL is set (the pure
-//     packages touch no database, so they run once);
+//  2. the tests that open a database again, on the PostgreSQL server when TEST_DATABASE_URL is set
+//     (tests that touch no database run once);
 //  3. the web client built, then the browser journeys (Playwright + Debian Chromium): on the
 //     PostgreSQL server when there is one, else on PGlite; DOUDI_E2E_BOTH=1 runs them on both.
 //     Why once: every server path under the pages is already tested on both engines in 1 and 2, and
@@ -10,7 +10,7 @@
 //     cores are the limit).
 // Prints one closing line "tests: N passed, N failed" over all runs.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -55,12 +55,23 @@ async function vitest(label, config, env, filters = []) {
   if (status !== 0) failures.push(label);
 }
 
+/** Server test files that open a database (a test database, the test app, or the server's URL). */
+function databaseTestFiles() {
+  const files = readdirSync(path.join(root, 'packages/server'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.test.ts') && !f.includes('node_modules'))
+    .map((f) => path.join('packages/server', f));
+  return files.filter((f) =>
+    /createTestDatabase|testApp|TEST_DATABASE_URL/.test(readFileSync(path.join(root, f), 'utf8')),
+  );
+}
+
 const onServer = serverUrl ? { DOUDI_TEST_ON_SERVER: '1', TEST_DATABASE_URL: serverUrl } : undefined;
 
 if (only !== 'e2e') {
   await vitest('unit+integration on PGlite', undefined, { DOUDI_TEST_ON_SERVER: '0' });
-  // The pure packages (rules, synth) touch no database: once is enough; the server's tests run again.
-  if (onServer) await vitest('integration on PostgreSQL', undefined, onServer, ['packages/server/']);
+  // Tests that touch no database (the pure packages, and server tests of catalogue files, calendars,
+  // CLI rules commands) gain nothing from a second engine: only files that open one run again.
+  if (onServer) await vitest('integration on PostgreSQL', undefined, onServer, databaseTestFiles());
 }
 if (only !== 'unit') {
   if ((await run('build web client', 'npm', ['run', 'build', '-w', '@doudi/web'])) !== 0) {
