@@ -203,6 +203,28 @@ export function contains(container: unknown, element: unknown): boolean {
   throw noOverload('@in', element, container);
 }
 
+// One error per (record path, field), made once and thrown again: a county's households lack the
+// same facts over and over, and building the error and its message each time cost more than the
+// expression that read the field. Paths and fact names are few (members are numbered), so the
+// table stays small; the error is never changed after it is made, so sharing it is safe.
+const missingFacts = new Map<string, Map<string, MissingFactError>>();
+const MAX_CACHED_PATHS = 1000;
+
+function missingFact(path: string, field: string): MissingFactError {
+  let byField = missingFacts.get(path);
+  if (!byField) {
+    if (missingFacts.size >= MAX_CACHED_PATHS) missingFacts.clear();
+    byField = new Map();
+    missingFacts.set(path, byField);
+  }
+  let error = byField.get(field);
+  if (!error) {
+    error = new MissingFactError(Object.freeze([`${path}.${field}`]));
+    byField.set(field, error);
+  }
+  return error;
+}
+
 /** `record.field` and `map.key` with CEL errors; missing facts become `MissingFactError`. */
 export function selectField(target: unknown, field: string): unknown {
   if (target instanceof FactRecord) {
@@ -210,7 +232,7 @@ export function selectField(target: unknown, field: string): unknown {
     if (value === undefined) {
       const pending = lazyFields?.pending(target, field);
       if (pending !== undefined) return pending.resolve(target);
-      throw new MissingFactError([`${recordPath(target)}.${field}`]);
+      throw missingFact(recordPath(target), field);
     }
     if (value instanceof Failure) throw value.error;
     return value;

@@ -42,6 +42,11 @@ export interface BatchResult {
   details: Map<number, BatchDetail>;
   /** Only with `trace: true`: one trace per policy per household. */
   traces?: PolicyTrace[][];
+  /**
+   * Worker pool only: milliseconds the workers spent turning items into facts and evaluating them
+   * (summed over chunks; wall time inside the worker), so a caller can tell the phases apart.
+   */
+  timing?: { decodeMs: number; evaluateMs: number };
 }
 
 export interface BatchOptions {
@@ -205,11 +210,24 @@ export function concatBatchResults(parts: readonly BatchResult[]): BatchResult {
   const amountsFen = new Float64Array(householdCount * policyCount);
   const details = new Map<number, BatchDetail>();
   let offset = 0;
+  let timing: BatchResult['timing'];
   for (const part of parts) {
+    if (part.timing) {
+      timing ??= { decodeMs: 0, evaluateMs: 0 };
+      timing.decodeMs += part.timing.decodeMs;
+      timing.evaluateMs += part.timing.evaluateMs;
+    }
     statuses.set(part.statuses, offset);
     amountsFen.set(part.amountsFen, offset);
     for (const [slot, detail] of part.details) details.set(offset + slot, detail);
     offset += part.statuses.length;
   }
-  return { policyIds: first.policyIds, householdCount, statuses, amountsFen, details };
+  return {
+    policyIds: first.policyIds,
+    householdCount,
+    statuses,
+    amountsFen,
+    details,
+    ...(timing ? { timing } : {}),
+  };
 }

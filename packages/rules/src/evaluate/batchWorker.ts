@@ -44,10 +44,13 @@ parentPort?.on('message', (request: WorkerRequest) => {
     let result: ReturnType<typeof evaluateRecords>;
     if (request.items) {
       if (!decode) throw new Error('this worker pool has no decoder');
+      const started = performance.now();
       const households = decode(request.items, request.date);
+      const decoded = performance.now();
       result = evaluateRecords(ctx, households.length, (h) =>
         buildRecords(catalog.facts, households[h] as HouseholdFacts),
       );
+      result.timing = { decodeMs: decoded - started, evaluateMs: performance.now() - decoded };
     } else {
       const columns = request.columns as ColumnarHouseholds;
       result = evaluateRecords(ctx, columns.count, columnarRecords(catalog.facts, columns));

@@ -49,6 +49,10 @@ describe('RulesWorkerPool with a decoder', () => {
     expect(Array.from(parallel.amountsFen)).toEqual(Array.from(serial.amountsFen));
     expect([...parallel.details.entries()]).toEqual([...serial.details.entries()]);
     expect(serial.details.size).toBeGreaterThan(0);
+    // The workers say where their time went (decoding vs evaluating); one thread has no such split.
+    expect(parallel.timing?.decodeMs).toBeGreaterThanOrEqual(0);
+    expect(parallel.timing?.evaluateMs).toBeGreaterThan(0);
+    expect(serial.timing).toBeUndefined();
     // Without details: the same statuses and amounts, nothing else cloned back.
     const lean = await pool.evaluateItems(
       input.map((h) => JSON.stringify(h)),

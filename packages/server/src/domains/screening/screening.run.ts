@@ -77,7 +77,15 @@ export interface RunOutcome {
    * Where the time went (this attempt): rebuilding changed households' snapshot rows, waiting for
    * reads, evaluating, waiting for writes.
    */
-  phases?: { refreshMs: number; readWaitMs: number; evaluateMs: number; writeWaitMs: number };
+  phases?: {
+    refreshMs: number;
+    readWaitMs: number;
+    evaluateMs: number;
+    writeWaitMs: number;
+    /** Summed over the workers (busy time inside them): snapshot items → facts, and the rules. */
+    workerDecodeMs: number;
+    workerEvaluateMs: number;
+  };
 }
 
 /** Parameters are overridden down to township level: one evaluation context per township. */
@@ -259,9 +267,16 @@ export async function runScreening(
       pairsNewly: run.pairs_newly ?? 0,
     };
     let processed = run.processed;
-    const phases = { refreshMs, readWaitMs: 0, evaluateMs: 0, writeWaitMs: 0 };
+    const phases = {
+      refreshMs,
+      readWaitMs: 0,
+      evaluateMs: 0,
+      writeWaitMs: 0,
+      workerDecodeMs: 0,
+      workerEvaluateMs: 0,
+    };
     let mark = performance.now();
-    const lap = (key: keyof typeof phases) => {
+    const lap = (key: 'readWaitMs' | 'evaluateMs' | 'writeWaitMs') => {
       const now = performance.now();
       phases[key] += now - mark;
       mark = now;
@@ -279,6 +294,10 @@ export async function runScreening(
       // the workers never wait for this thread.
       const finish = async (job: Job) => {
         const evaluated = await job.evaluated;
+        for (const { result } of evaluated) {
+          phases.workerDecodeMs += result.timing?.decodeMs ?? 0;
+          phases.workerEvaluateMs += result.timing?.evaluateMs ?? 0;
+        }
         const rows = resultRows(evaluated, units, await job.previous, state);
         lap('evaluateMs');
         if (pendingWrite) await pendingWrite;
