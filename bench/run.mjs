@@ -34,6 +34,26 @@ const benches = [
     file: 'bench/sources/import.bench.ts',
     args: quick ? ['--rows', '100000'] : ['--rows', '1000000'],
   },
+  {
+    name: 'verification report at 10M source records',
+    file: 'bench/verification/report.bench.ts',
+    args: quick ? ['--households', '5000', '--records', '1000000'] : [],
+  },
+  {
+    name: 'low-income monitoring: full and incremental runs',
+    file: 'bench/monitoring/monitoring.bench.ts',
+    args: ['--households', quick ? '20000' : '100000'],
+  },
+  {
+    name: 'alert loop: dispatch and escalation sweeps, dashboard',
+    file: 'bench/alerts/loop.bench.ts',
+    args: ['--alerts', quick ? '5000' : '50000'],
+  },
+  {
+    name: 'enrolment review job',
+    file: 'bench/enrolment/reviews.bench.ts',
+    args: quick ? ['--households', '2000'] : [],
+  },
 ];
 
 let failed = 0;

@@ -8,8 +8,13 @@
  * file through the real pipeline (detect, stream, validate, blind-index, encrypt, match, batch
  * upsert as the verification centre under row-level security) and reports rows/s and the peak
  * RSS of this process (sampled every 50 ms), then imports it again (every row unchanged).
+ *
+ * Wall time depends on what else the machine runs (CI boxes are shared), so the table also gives
+ * the CPU seconds spent: this process (process.cpuUsage) and the database's backends for this
+ * database (utime + stime from /proc/<pid>/stat, when the server runs on this machine), and rows
+ * per CPU second, which stays put when the load moves.
  */
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,8 +88,27 @@ try {
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50);
+  const backendTicks = new Map<number, number>();
+  const sampleBackends = async () => {
+    const pids = await db.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [
+      name,
+    ]);
+    for (const { pid } of pids.rows) {
+      try {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        backendTicks.set(pid, Number(fields[11]) + Number(fields[12]));
+      } catch {
+        // The server is on another machine (or the backend ended): no figure.
+      }
+    }
+  };
+  const backendSeconds = () => [...backendTicks.values()].reduce((a, b) => a + b, 0) / 100;
+  const sampler2 = setInterval(() => void sampleBackends().catch(() => undefined), 1000);
   const measure = async (label: string) => {
     peak = process.memoryUsage().rss;
+    await sampleBackends();
+    const pgBefore = backendSeconds();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     const file = await hashFile(big, deps.maxBytes);
     const handle = await startImport(deps, actor, {
@@ -96,8 +120,13 @@ try {
     });
     const result = await handle.finished;
     const seconds = (performance.now() - started) / 1000;
+    await sampleBackends();
+    const cpu = process.cpuUsage(cpuBefore);
+    const nodeCpu = (cpu.user + cpu.system) / 1e6;
+    const pgCpu = backendSeconds() - pgBefore;
+    const perCpu = Math.round(result.rowsRead / (nodeCpu + pgCpu));
     console.log(
-      `| ${label} | ${result.rowsRead.toLocaleString('en-US')} | ${result.inserted} | ${result.unchanged} | ${result.rejected} | ${result.unmatched} | ${seconds.toFixed(1)} s | ${Math.round(result.rowsRead / seconds).toLocaleString('en-US')} | ${Math.round(peak / 1048576)} MB | ${result.status} |`,
+      `| ${label} | ${result.rowsRead.toLocaleString('en-US')} | ${result.inserted} | ${result.unchanged} | ${result.rejected} | ${result.unmatched} | ${seconds.toFixed(1)} s | ${Math.round(result.rowsRead / seconds).toLocaleString('en-US')} | ${nodeCpu.toFixed(1)} s | ${pgCpu.toFixed(1)} s | ${perCpu.toLocaleString('en-US')} | ${Math.round(peak / 1048576)} MB | ${result.status} |`,
     );
   };
   console.log(
@@ -106,12 +135,13 @@ try {
       .join(' ')}; ${households} households seeded`,
   );
   console.log(
-    '| run | rows | inserted | unchanged | rejected | unmatched | time | rows/s | peak RSS | status |',
+    '| run | rows | inserted | unchanged | rejected | unmatched | time | rows/s | node CPU | PG CPU | rows per CPU-s | peak RSS | status |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
   await measure('first import');
   await measure('newer snapshot, same rows');
   clearInterval(sampler);
+  clearInterval(sampler2);
   console.log(
     `load average ${loadavg()
       .map((l) => l.toFixed(2))

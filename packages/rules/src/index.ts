@@ -79,3 +79,12 @@ export {
   type ParameterValue,
   parseParameter,
 } from './parameters/parameter.ts';
+export {
+  ageOnDate,
+  parseTriggerSet,
+  renderTriggerSummary,
+  type TriggerDefinition,
+  type TriggerFieldTypes,
+  type TriggerInput,
+  type TriggerSet,
+} from './triggers/triggers.ts';

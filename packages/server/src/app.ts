@@ -17,17 +17,23 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { alertRoutes } from './domains/alerts/alerts.routes.ts';
+import { alertSchemas } from './domains/alerts/alerts.schemas.ts';
 import { auditRoutes } from './domains/audit/audit.routes.ts';
 import { Account, authRoutes } from './domains/auth/auth.routes.ts';
 import { healthRoutes } from './domains/health/health.routes.ts';
+import { homeVisitRoutes } from './domains/intake/homeVisit.routes.ts';
 import { intakeRoutes } from './domains/intake/intake.routes.ts';
 import { intakeSchemas } from './domains/intake/intake.schemas.ts';
+import { intakeSuggestionRoutes } from './domains/intake/suggestions.routes.ts';
+import { monitoringRoutes } from './domains/monitoring/monitoring.routes.ts';
 import { policiesRoutes, policySchemas } from './domains/policies/policies.routes.ts';
 import { Region, regionsRoutes } from './domains/regions/regions.routes.ts';
 import { householdsRoutes } from './domains/registry/households.routes.ts';
 import { cipherFor } from './domains/registry/personalData.crypto.ts';
 import { personsRoutes } from './domains/registry/persons.routes.ts';
 import { registrySchemas } from './domains/registry/registry.schemas.ts';
+import { registerResidentServices } from './domains/residents/residentServices.plugin.ts';
 import { screeningRoutes } from './domains/screening/screening.routes.ts';
 import { screeningSchemas } from './domains/screening/screening.schemas.ts';
 import { selfCheckRoutes } from './domains/selfcheck/selfCheck.routes.ts';
@@ -35,6 +41,7 @@ import { selfCheckSchemas } from './domains/selfcheck/selfCheck.schemas.ts';
 import { sourcesRoutes } from './domains/sources/sources.routes.ts';
 import { sourceSchemas } from './domains/sources/sources.views.ts';
 import { userSchemas, usersRoutes } from './domains/users/users.routes.ts';
+import { verificationRoutes } from './domains/verification/verification.routes.ts';
 import { whatIfRoutes } from './domains/whatIf/whatIf.routes.ts';
 import { installErrorHandler } from './http/errorHandler.ts';
 import { ErrorResponse } from './http/schemas.ts';
@@ -125,6 +132,7 @@ export async function buildApp(
         { name: 'sources', description: '部门数据：数据源目录、文件导入、比对、错误报告、部门推送' },
         { name: 'intake', description: '一门受理：申请、案件流转、时限与提醒、流程模板' },
         { name: 'whatIf', description: '政策测算：调整参数，测算新增、减少的救助对象和资金变化' },
+        { name: 'alerts', description: '监测预警：点单、派单、接单、办理、反馈、办结，一户一画像，看板' },
       ],
     },
     refResolver: {
@@ -144,6 +152,7 @@ export async function buildApp(
     ...screeningSchemas,
     ...intakeSchemas,
     ...sourceSchemas,
+    ...alertSchemas,
   ])
     app.addSchema(schema);
   installSession(app, db, config);
@@ -161,7 +170,13 @@ export async function buildApp(
   await app.register(screeningRoutes({ db, jobs: services.jobs, log: app.log }));
   await app.register(whatIfRoutes({ db, log: app.log }));
   await app.register(intakeRoutes({ db, clock: services.clock }));
+  await registerResidentServices(app, { db, clock: services.clock, config, cipher: registry.cipher });
+  await app.register(homeVisitRoutes({ db, clock: services.clock }));
+  await app.register(intakeSuggestionRoutes({ db, clock: services.clock }));
+  await app.register(alertRoutes({ db, clock: services.clock }));
+  await app.register(monitoringRoutes({ db, jobs: services.jobs, log: app.log }));
   await app.register(sourcesRoutes({ db, cipher: registry.cipher, maxBytes: config.sourceMaxBytes }));
+  await app.register(verificationRoutes({ db, cipher: registry.cipher }));
 
   await serveWebClient(app, config.webDist);
   return Object.assign(app, { state });

@@ -25,11 +25,26 @@ const PoliciesPage = lazy(() => import('./scenes/policies/PoliciesPage'));
 const PolicyDetailPage = lazy(() => import('./scenes/policies/PolicyDetailPage'));
 const PolicyEditorPage = lazy(() => import('./scenes/policies/PolicyEditorPage'));
 const ScreeningPage = lazy(() => import('./scenes/screening/ScreeningPage'));
+const MonitoringPage = lazy(() => import('./scenes/monitoring/MonitoringPage'));
+// 监测预警: the alert loop (点单→派单→接单), portrait, dashboard, household chain.
+const AlertsPage = lazy(() => import('./scenes/alerts/AlertsPage'));
+const AlertRaisePage = lazy(() => import('./scenes/alerts/RaisePage'));
+const AlertPortraitPage = lazy(() => import('./scenes/alerts/PortraitPage'));
+const AlertDashboardPage = lazy(() => import('./scenes/alerts/DashboardPage'));
+const AlertChainPage = lazy(() => import('./scenes/alerts/ChainPage'));
 const WhatIfPage = lazy(() => import('./scenes/whatIf/WhatIfPage'));
 const SourcesPage = lazy(() => import('./scenes/sources/SourcesPage'));
 const IntakePage = lazy(() => import('./scenes/intake/IntakePage'));
+const IntakeWizardPage = lazy(() => import('./scenes/intake/IntakeWizardPage'));
+const HomeVisitPage = lazy(() => import('./scenes/intake/HomeVisitPage'));
+const VerificationReportPage = lazy(() => import('./scenes/verification/VerificationReportPage'));
 // Public: residents use it without an account.
 const SelfCheckPage = lazy(() => import('./scenes/selfcheck/SelfCheckPage'));
+// Residents: phone sign-in and their mobile portal (issue 6 item 1); notices and enrolment for staff.
+const ResidentLoginPage = lazy(() => import('./scenes/resident/ResidentLoginPage'));
+const ResidentPortalPage = lazy(() => import('./scenes/resident/ResidentPortalPage'));
+const NoticesPage = lazy(() => import('./scenes/notices/NoticesPage'));
+const EnrolmentPage = lazy(() => import('./scenes/enrolment/EnrolmentPage'));
 
 function page(element: ReactNode, permission?: string | string[]) {
   const body = <Suspense fallback={<FullPageSpin />}>{element}</Suspense>;
@@ -44,6 +59,8 @@ function OwnRegion() {
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage />, errorElement: <RouteErrorPage /> },
   { path: '/self-check', element: page(<SelfCheckPage />), errorElement: <RouteErrorPage /> },
+  { path: '/resident/login', element: page(<ResidentLoginPage />), errorElement: <RouteErrorPage /> },
+  { path: '/resident', element: page(<ResidentPortalPage />), errorElement: <RouteErrorPage /> },
   {
     path: '/',
     element: (
@@ -67,6 +84,10 @@ export const router = createBrowserRouter([
           { path: 'households', element: page(<HouseholdsPage />, 'registry.read') },
           { path: 'households/new', element: page(<HouseholdCreatePage />, 'registry.write') },
           { path: 'households/:id', element: page(<HouseholdDetailPage />, 'registry.read') },
+          {
+            path: 'households/:id/verification',
+            element: page(<VerificationReportPage />, 'verification.read'),
+          },
           { path: 'persons/:id', element: page(<PersonDetailPage />, 'registry.read') },
           { path: 'registry/duplicates', element: page(<DuplicatesPage />, 'registry.merge') },
           { path: 'registry/access-log', element: page(<AccessLogPage />, 'personalData.accessLogRead') },
@@ -74,9 +95,19 @@ export const router = createBrowserRouter([
           { path: 'policies/detail', element: page(<PolicyDetailPage />, 'policy.read') },
           { path: 'policies/edit', element: page(<PolicyEditorPage />, 'policy.edit') },
           { path: 'screening', element: page(<ScreeningPage />, 'screening.read') },
+          { path: 'monitoring', element: page(<MonitoringPage />, 'monitoring.read') },
+          { path: 'alerts', element: page(<AlertsPage />, ['monitoring.read', 'alert.raise']) },
+          { path: 'alerts/raise', element: page(<AlertRaisePage />, 'alert.raise') },
+          { path: 'alerts/dashboard', element: page(<AlertDashboardPage />, 'monitoring.read') },
+          { path: 'alerts/:id/portrait', element: page(<AlertPortraitPage />, 'monitoring.read') },
+          { path: 'alerts/households/:id', element: page(<AlertChainPage />, 'monitoring.read') },
           { path: 'what-if', element: page(<WhatIfPage />, 'whatIf.run') },
           { path: 'sources', element: page(<SourcesPage />, 'source.read') },
           { path: 'intake', element: page(<IntakePage />, 'intake.read') },
+          { path: 'intake/new', element: page(<IntakeWizardPage />, 'intake.submit') },
+          { path: 'intake/cases/:id/visit', element: page(<HomeVisitPage />, 'intake.handle') },
+          { path: 'notices', element: page(<NoticesPage />, 'notice.read') },
+          { path: 'enrolment', element: page(<EnrolmentPage />, 'enrolment.read') },
           { path: 'account', element: page(<AccountPage />, 'account.read') },
           { path: '*', element: <NotFoundPage /> },
         ],

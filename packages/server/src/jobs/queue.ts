@@ -7,10 +7,13 @@ import PgBoss from 'pg-boss';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { asSystem } from '../db/scope.ts';
+import { sweepAlerts } from '../domains/alerts/dispatch.ts';
 import { verifyAuditChain } from '../domains/audit/auditVerify.ts';
 import { deleteExpiredSessions } from '../domains/auth/sessions.repo.ts';
+import { runEnrolmentJob } from '../domains/enrolment/enrolment.job.ts';
 import { chinaDate } from '../domains/intake/calendar.ts';
 import { sweepDeadlines } from '../domains/intake/deadlines.ts';
+import { monitoringJobs } from '../domains/monitoring/monitoring.jobs.ts';
 import { today } from '../domains/registry/registry.model.ts';
 import { recountSummary } from '../domains/registry/summary.repo.ts';
 import { runScreening } from '../domains/screening/screening.run.ts';
@@ -84,6 +87,29 @@ export const jobs: JobDefinition[] = [
       return sweepDeadlines(db, { today: given ?? chinaDate(new Date()) });
     },
   },
+  {
+    // Enrolment: review tasks 30 days ahead, re-checks after a member's death, phase-outs that end.
+    // Keyed per enrolment and trigger, so a repeat writes nothing twice. `data.today` as above.
+    name: 'enrolment-reviews',
+    cron: '40 1 * * *',
+    async run(db, _log, data) {
+      const given =
+        typeof data?.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.today) ? data.today : null;
+      return runEnrolmentJob(db, { today: given ?? chinaDate(new Date()) });
+    },
+  },
+  {
+    // 派单 for alerts raised from data, and escalation up the region tree of alerts nobody accepted
+    // in time. Re-checked under row locks, so a repeat or two at once do nothing twice.
+    name: 'alerts-sweep',
+    cron: '40 * * * *',
+    async run(db, _log, data) {
+      const given =
+        typeof data?.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.today) ? data.today : null;
+      return sweepAlerts(db, given ?? chinaDate(new Date()));
+    },
+  },
+  ...monitoringJobs,
 ];
 
 function pgliteAdapter(db: Database) {

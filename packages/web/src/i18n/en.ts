@@ -1,9 +1,15 @@
+import { alertsEn } from './alerts.en';
+import { enrolmentEn } from './enrolment.en';
 import { intakeEn } from './intake.en';
+import { monitoringEn } from './monitoring.en';
+import { noticesEn } from './notices.en';
 import { policiesEn } from './policies.en';
 import { registryEn } from './registry.en';
+import { residentEn } from './resident.en';
 import { screeningEn } from './screening.en';
 import { selfCheckEn } from './selfcheck.en';
 import { sourcesEn } from './sources.en';
+import { verificationEn } from './verification.en';
 import { whatIfEn } from './whatIf.en';
 import type { Messages } from './zh-CN';
 
@@ -294,7 +300,13 @@ export const en: Messages = {
   selfCheck: selfCheckEn,
   policies: policiesEn,
   screening: screeningEn,
+  monitoring: monitoringEn,
+  alerts: alertsEn,
   whatIf: whatIfEn,
   sources: sourcesEn,
+  verification: verificationEn,
   intake: intakeEn,
+  resident: residentEn,
+  notices: noticesEn,
+  enrolment: enrolmentEn,
 };

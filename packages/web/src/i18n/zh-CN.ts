@@ -1,11 +1,17 @@
 /** Simplified Chinese, the platform's first language. en.ts must have the same keys. */
 
+import { alertsZh } from './alerts.zh-CN';
+import { enrolmentZh } from './enrolment.zh-CN';
 import { intakeZh } from './intake.zh-CN';
+import { monitoringZh } from './monitoring.zh-CN';
+import { noticesZh } from './notices.zh-CN';
 import { policiesZh } from './policies.zh-CN';
 import { registryZh } from './registry.zh-CN';
+import { residentZh } from './resident.zh-CN';
 import { screeningZh } from './screening.zh-CN';
 import { selfCheckZh } from './selfcheck.zh-CN';
 import { sourcesZh } from './sources.zh-CN';
+import { verificationZh } from './verification.zh-CN';
 import { whatIfZh } from './whatIf.zh-CN';
 
 export const zhCN = {
@@ -271,9 +277,15 @@ export const zhCN = {
   selfCheck: selfCheckZh,
   policies: policiesZh,
   screening: screeningZh,
+  monitoring: monitoringZh,
+  alerts: alertsZh,
   whatIf: whatIfZh,
   sources: sourcesZh,
+  verification: verificationZh,
   intake: intakeZh,
+  resident: residentZh,
+  notices: noticesZh,
+  enrolment: enrolmentZh,
 };
 
 export type Messages = typeof zhCN;

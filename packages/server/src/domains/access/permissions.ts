@@ -78,12 +78,16 @@ export const Permission = {
   sourceRead: 'source.read',
   /** Departmental data: per-source settings and department API keys. */
   sourceManage: 'source.manage',
+  /** Departmental data: mark a source record disputed with a reason (the department answers). */
+  sourceDispute: 'source.dispute',
   /** One-door intake: submit an application (window, grid worker on someone's behalf, resident online). */
   intakeSubmit: 'intake.submit',
   /** Applications, cases, timelines, overdue lists and reminders in scope. */
   intakeRead: 'intake.read',
   /** Act on a case at the steps the process template gives the user's office. */
   intakeHandle: 'intake.handle',
+  /** Resident portal: my household's applications, case progress, notices and enrolment. */
+  residentPortal: 'resident.portal',
   /** Public notices (公示) of a village: read; residents and staff alike. */
   noticeRead: 'notice.read',
   /** Lodge an objection to a public notice (anyone who can read it). */
@@ -122,6 +126,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   resident: [
     ...everyone,
     Permission.intakeSubmit,
+    Permission.residentPortal,
     Permission.noticeRead,
     Permission.noticeObject,
     Permission.alertRaise,
@@ -156,6 +161,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.enrolmentChange,
     Permission.verificationRead,
     Permission.verificationReconcile,
+    Permission.sourceDispute,
     Permission.monitoringRead,
     Permission.alertRaise,
     Permission.alertHandle,
@@ -176,6 +182,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.screeningRead,
     Permission.whatIfRun,
     Permission.sourceRead,
+    Permission.sourceDispute,
     Permission.intakeSubmit,
     Permission.intakeRead,
     Permission.intakeHandle,
@@ -210,6 +217,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     Permission.sourceImport,
     Permission.sourceRead,
     Permission.sourceManage,
+    Permission.sourceDispute,
     Permission.intakeRead,
     Permission.intakeHandle,
     Permission.verificationRead,

@@ -12,6 +12,7 @@ import { AppError, errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission, type Role } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { isWithin } from '../regions/regionCode.ts';
+import { assertOwnHousehold } from '../residents/ownHousehold.ts';
 import { calendarFor, chinaDate } from './calendar.ts';
 import * as repo from './intake.repo.ts';
 import { applicationView, caseView, policyRefs } from './intake.views.ts';
@@ -96,6 +97,8 @@ export async function submitApplication(
   return asActor(deps.db, actor, requestId, async (tx) => {
     const household = await repo.findHousehold(tx, body.householdId);
     if (!household) throw errors.notFound('该户');
+    // A resident online applies for their own household only, not any household of the village.
+    await assertOwnHousehold(tx, actor, household.id);
     const inserted = await repo.insertApplication(tx, {
       household_id: household.id,
       region_code: household.region_code,

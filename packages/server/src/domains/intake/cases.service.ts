@@ -11,6 +11,7 @@ import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { type IntakeDeps, todayOf } from './applications.service.ts';
 import { calendarFor } from './calendar.ts';
+import { runAfterHooks, runBeforeHooks } from './caseHooks.ts';
 import * as repo from './intake.repo.ts';
 import { caseView, eventView, templateOf } from './intake.views.ts';
 import { stepOf } from './templates.ts';
@@ -134,6 +135,7 @@ export async function transition(
       actor,
       today,
     );
+    await runBeforeHooks({ tx, actor, today, before: row, input: body, decision });
     await repo.recordDocuments(tx, id, row.region_code, fromStep, today, body.documents ?? []);
 
     let set: Parameters<typeof repo.updateCase>[3];
@@ -234,6 +236,7 @@ export async function transition(
       after: { ...set, toStep, legalGround: decision.legalGround, ...detail, closed_at: undefined },
     });
     const updated = (await repo.findCase(tx, id)) as repo.CaseRow;
+    await runAfterHooks({ tx, actor, today, before: row, input: body, decision, after: updated });
     return {
       result: decision.kind,
       missingDocuments:

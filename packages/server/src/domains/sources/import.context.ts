@@ -9,7 +9,8 @@ import type { Mapping } from './mapping.ts';
 import type { FileReader } from './readers/types.ts';
 import type { ValidRecord } from './validate.ts';
 
-export const BATCH = 2000;
+/** Rows per transaction: fewer round trips and commits; a crash loses at most one batch. */
+export const BATCH = 5000;
 
 export interface RunContext {
   db: Database;
@@ -22,6 +23,8 @@ export interface RunContext {
   /** Opens the file from its start (called once per pass). */
   open: () => Promise<FileReader>;
   batchSize?: number;
+  /** The source's setting for the shrunken-snapshot check (percent; null: the default). */
+  shrinkPercent?: number | null;
   onProgress?: (counts: Counts, bytesRead: number) => void | Promise<void>;
 }
 

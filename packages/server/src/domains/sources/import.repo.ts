@@ -1,5 +1,6 @@
 /** SQL of imports: claiming a source, writing a batch of records, moving counts, finishing. */
 import type { Queryable } from '../../db/database.ts';
+import type { AnomalyReport } from './anomalies.ts';
 
 export interface ImportRow {
   id: string;
@@ -26,6 +27,7 @@ export interface ImportRow {
   closed: number;
   message: string | null;
   notes: unknown;
+  anomalies: AnomalyReport | null;
   worker: string | null;
   heartbeat_at: Date;
   started_by: string;
@@ -36,7 +38,7 @@ export interface ImportRow {
 
 export const IMPORT_COLUMNS = `id, source, department, region_code, via, file_name, format, encoding, checksum, bytes,
   bytes_read, as_of, status, all_or_nothing, rows_read, inserted, updated, unchanged, rejected, unmatched,
-  name_mismatches, closed, message, notes, worker, heartbeat_at, started_by, started_at, finished_at, duration_ms`;
+  name_mismatches, closed, message, notes, anomalies, worker, heartbeat_at, started_by, started_at, finished_at, duration_ms`;
 
 export interface Counts {
   rowsRead: number;
@@ -146,10 +148,19 @@ export interface OpenRecord {
   import_id: string;
 }
 
+/**
+ * The open versions of a batch's record numbers: one unique-index probe per key. Written as a
+ * LATERAL subquery with LIMIT 1 (never pulled up into a join) because `record_key = ANY(...)`
+ * let the planner, with statistics not yet gathered on a growing table, probe by source alone
+ * and filter every open record of the source for each batch: quadratic, 3,473 rows/s at 1M rows.
+ */
 export async function openRecords(tx: Queryable, source: string, keys: string[]): Promise<OpenRecord[]> {
+  if (keys.length === 0) return [];
   const result = await tx.query<OpenRecord>(
-    `SELECT record_key, id, content_hash, valid_from, seen_as_of, import_id FROM source_record
-      WHERE source = $1 AND valid_to IS NULL AND record_key = ANY($2::text[])`,
+    `SELECT r.* FROM unnest($2::text[]) AS k(key)
+       CROSS JOIN LATERAL (
+         SELECT record_key, id, content_hash, valid_from, seen_as_of, import_id FROM source_record
+          WHERE source = $1 AND record_key = k.key AND valid_to IS NULL LIMIT 1) r`,
     [source, keys],
   );
   return result.rows;
@@ -181,6 +192,29 @@ export interface NewRecord {
   hash: Buffer;
 }
 
+/** One batch as one JSON document (data spliced in as already serialised; bytea as hex). */
+function recordsJson(records: NewRecord[]): string {
+  const parts = records.map((r) => {
+    const head = JSON.stringify({
+      k: r.key,
+      rc: r.regionCode,
+      p: r.personId,
+      c: r.cipher.toString('hex'),
+      i: r.index.toString('hex'),
+      m: r.masked,
+      n: r.name,
+      nm: r.nameMismatch,
+      h: r.hash.toString('hex'),
+    });
+    return `${head.slice(0, -1)},"d":${r.data}}`;
+  });
+  return `[${parts.join(',')}]`;
+}
+
+/**
+ * Inserts a batch in one statement from one JSON parameter: cheaper for this process than
+ * fourteen array parameters (the driver escapes every array element in JavaScript).
+ */
 export async function insertRecords(
   tx: Queryable,
   meta: { source: string; department: string; asOf: string; importId: string },
@@ -190,25 +224,11 @@ export async function insertRecords(
   await tx.query(
     `INSERT INTO source_record (source, record_key, department, region_code, person_id, id_number_cipher,
             id_number_index, id_number_masked, name, name_mismatch, data, content_hash, valid_from, seen_as_of, import_id)
-     SELECT $1, k, $2, rc, p, c, i, m, n, nm, d::jsonb, h, $3, $3, $4
-       FROM unnest($5::text[], $6::text[], $7::uuid[], $8::bytea[], $9::bytea[], $10::text[], $11::text[],
-                   $12::bool[], $13::text[], $14::bytea[]) AS t(k, rc, p, c, i, m, n, nm, d, h)`,
-    [
-      meta.source,
-      meta.department,
-      meta.asOf,
-      meta.importId,
-      records.map((r) => r.key),
-      records.map((r) => r.regionCode),
-      records.map((r) => r.personId),
-      records.map((r) => r.cipher),
-      records.map((r) => r.index),
-      records.map((r) => r.masked),
-      records.map((r) => r.name),
-      records.map((r) => r.nameMismatch),
-      records.map((r) => r.data),
-      records.map((r) => r.hash),
-    ],
+     SELECT $1, t.k, $2, t.rc, t.p, decode(t.c, 'hex'), decode(t.i, 'hex'), t.m, t.n, t.nm, t.d,
+            decode(t.h, 'hex'), $3, $3, $4
+       FROM json_to_recordset($5::json)
+         AS t(k text, rc text, p uuid, c text, i text, m text, n text, nm boolean, h text, d jsonb)`,
+    [meta.source, meta.department, meta.asOf, meta.importId, recordsJson(records)],
   );
 }
 

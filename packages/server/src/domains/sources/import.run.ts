@@ -6,6 +6,7 @@
  * Every row read ends in exactly one of inserted, updated, unchanged or rejected, checked at the end.
  */
 import { appendAudit } from '../audit/audit.repo.ts';
+import { type AnomalyReport, computeAnomalies } from './anomalies.ts';
 import { type Identity, prepareBatch, writeBatch } from './import.batch.ts';
 import { BATCH, type Pending, type RunContext, withDepartment } from './import.context.ts';
 import {
@@ -101,9 +102,23 @@ export interface RunOutcome {
   counts: Counts;
   message: string | null;
   notes: Record<string, unknown>;
+  anomalies?: AnomalyReport | null;
+}
+
+/** The anomaly checks, from what was committed (done and refused imports; a failed one is rerun). */
+async function withAnomalies(ctx: RunContext, outcome: RunOutcome): Promise<RunOutcome> {
+  if (outcome.status === 'failed') return outcome;
+  const anomalies = await withDepartment(ctx.db, ctx.actor, ctx.requestId, (tx) =>
+    computeAnomalies(tx, ctx.row, ctx.spec, outcome.counts.rowsRead, ctx.shrinkPercent ?? null),
+  );
+  return { ...outcome, anomalies };
 }
 
 export async function runImport(ctx: RunContext): Promise<RunOutcome> {
+  return withAnomalies(ctx, await runPasses(ctx));
+}
+
+async function runPasses(ctx: RunContext): Promise<RunOutcome> {
   const today = new Date().toISOString().slice(0, 10);
   const notes: Record<string, unknown> = {};
   const counts = countsOf(ctx.row);
@@ -190,7 +205,8 @@ export async function finishImport(
     if (outcome.status !== 'failed')
       await saveProgress(tx, row.id, outcome.counts, outcome.status === 'done' ? row.bytes : row.bytes_read);
     await tx.query(
-      `UPDATE source_import SET status = $2, message = $3, notes = $4, finished_at = now(), duration_ms = $5
+      `UPDATE source_import SET status = $2, message = $3, notes = $4, finished_at = now(), duration_ms = $5,
+              anomalies = $6
         WHERE id = $1`,
       [
         row.id,
@@ -198,6 +214,7 @@ export async function finishImport(
         outcome.message,
         JSON.stringify(outcome.notes),
         Math.round(performance.now() - startedAt),
+        outcome.anomalies ? JSON.stringify(outcome.anomalies) : null,
       ],
     );
     await appendAudit(tx, {

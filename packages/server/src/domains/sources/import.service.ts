@@ -25,7 +25,7 @@ export interface SourcesDeps {
   cipher: PersonalDataCipher;
   maxBytes: number;
   limits?: Partial<ReadLimits>;
-  /** Rows per transaction (default 2,000). */
+  /** Rows per transaction (default 5,000). */
   batchSize?: number;
 }
 
@@ -48,15 +48,26 @@ export function sourceFor(actor: Actor, sourceId: string): SourceSpec {
 export async function loadSetting(
   db: Database,
   source: string,
-): Promise<{ allOrNothing: boolean | null; mapping: Record<string, string> | null }> {
+): Promise<{
+  allOrNothing: boolean | null;
+  mapping: Record<string, string> | null;
+  shrinkAlertPercent: number | null;
+}> {
   const result = await asSystem(db, (tx) =>
-    tx.query<{ all_or_nothing: boolean | null; mapping: Record<string, string> | null }>(
-      'SELECT all_or_nothing, mapping FROM source_setting WHERE source = $1',
-      [source],
-    ),
+    tx.query<{
+      all_or_nothing: boolean | null;
+      mapping: Record<string, string> | null;
+      shrink_alert_percent: number | null;
+    }>('SELECT all_or_nothing, mapping, shrink_alert_percent FROM source_setting WHERE source = $1', [
+      source,
+    ]),
   );
   const row = result.rows[0];
-  return { allOrNothing: row?.all_or_nothing ?? null, mapping: row?.mapping ?? null };
+  return {
+    allOrNothing: row?.all_or_nothing ?? null,
+    mapping: row?.mapping ?? null,
+    shrinkAlertPercent: row?.shrink_alert_percent ?? null,
+  };
 }
 
 async function firstChar(path: string): Promise<string> {
@@ -143,6 +154,7 @@ export async function startImport(
     requestId,
     spec,
     mapping: setting.mapping,
+    shrinkPercent: setting.shrinkAlertPercent,
     row,
     open: async () => {
       if (detected.format === 'xlsx') return readXlsx(request.file.path, limits);

@@ -6,6 +6,7 @@ import { errorResponses } from '../../http/schemas.ts';
 import { actorOf } from '../../http/session.ts';
 import { Paged, pageFields } from '../registry/registry.schemas.ts';
 import { spoolUpload, tooLarge } from './files.ts';
+import { governanceRoutes } from './governance.routes.ts';
 import { type SourcesDeps, startImport } from './import.service.ts';
 import { PUSH_MAX_RECORDS, pushRecords } from './push.service.ts';
 import {
@@ -27,6 +28,9 @@ const Page = pageFields(100);
 export const sourcesRoutes =
   (deps: SourcesDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
+    // Disputes and quality figures live in their own file; registered here so app.ts keeps one line.
+    await app.register(governanceRoutes(deps));
+
     // Uploads arrive as the raw file (no multipart): streamed to a temporary file, never buffered.
     app.addContentTypeParser('application/octet-stream', (_request, payload, done) => done(null, payload));
 
@@ -47,7 +51,8 @@ export const sourcesRoutes =
       {
         schema: {
           tags: ['sources'],
-          summary: '修改数据源设置：整份文件无误才导入、列名映射（字段名 → 中文列名）',
+          summary:
+            '修改数据源设置：整份文件无误才导入、列名映射（字段名 → 中文列名）、快照行数骤减提醒阈值（百分比）',
           params: SourceParam,
           body: Type.Object(
             {
@@ -58,6 +63,9 @@ export const sourcesRoutes =
                   Type.Null(),
                 ]),
               ),
+              /** A snapshot under this share (percent) of the last one's rows is flagged; absent: 50. */
+              // No null here: body coercion would turn 0 into null (the default) instead of a 400.
+              shrinkAlertPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
             },
             { additionalProperties: false },
           ),

@@ -10,6 +10,7 @@ import { errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { normaliseIdNumber } from '../registry/personalData.crypto.ts';
+import { DEFAULT_SHRINK_PERCENT } from './anomalies.ts';
 import { SOURCES } from './catalogue/index.ts';
 import { IMPORT_COLUMNS, type ImportRow } from './import.repo.ts';
 import { withDepartment } from './import.run.ts';
@@ -34,7 +35,8 @@ export async function listSources(deps: SourcesDeps, actor: Actor | undefined, r
       source: string;
       all_or_nothing: boolean | null;
       mapping: Record<string, string> | null;
-    }>('SELECT source, all_or_nothing, mapping FROM source_setting');
+      shrink_alert_percent: number | null;
+    }>('SELECT source, all_or_nothing, mapping, shrink_alert_percent FROM source_setting');
     const bySource = <T extends { source: string }>(rows: T[]) => new Map(rows.map((r) => [r.source, r]));
     const c = bySource(counts.rows);
     const l = bySource(last.rows);
@@ -50,6 +52,7 @@ export async function listSources(deps: SourcesDeps, actor: Actor | undefined, r
         asOf: spec.asOf,
         asOfNote: spec.asOfNote,
         allOrNothing: s.get(spec.id)?.all_or_nothing ?? spec.allOrNothing,
+        shrinkAlertPercent: s.get(spec.id)?.shrink_alert_percent ?? DEFAULT_SHRINK_PERCENT,
         fields: spec.fields.map((f) => ({
           name: f.name,
           header: headers.get(f.name) as string,
@@ -72,7 +75,11 @@ export async function updateSetting(
   deps: SourcesDeps,
   actor: Actor | undefined,
   sourceId: string,
-  body: { allOrNothing?: boolean | null; mapping?: Record<string, string> | null },
+  body: {
+    allOrNothing?: boolean | null;
+    mapping?: Record<string, string> | null;
+    shrinkAlertPercent?: number | null;
+  },
   requestId?: string,
 ) {
   authorize(actor, Permission.sourceManage);
@@ -87,9 +94,17 @@ export async function updateSetting(
   const before = await loadSetting(deps.db, spec.id);
   await asSystem(deps.db, async (tx) => {
     await tx.query(
-      `INSERT INTO source_setting (source, all_or_nothing, mapping, updated_by) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (source) DO UPDATE SET all_or_nothing = $2, mapping = $3, updated_by = $4, updated_at = now()`,
-      [spec.id, body.allOrNothing ?? null, body.mapping ? JSON.stringify(body.mapping) : null, actor.userId],
+      `INSERT INTO source_setting (source, all_or_nothing, mapping, updated_by, shrink_alert_percent)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (source) DO UPDATE SET all_or_nothing = $2, mapping = $3, updated_by = $4, updated_at = now(),
+              shrink_alert_percent = $5`,
+      [
+        spec.id,
+        body.allOrNothing ?? null,
+        body.mapping ? JSON.stringify(body.mapping) : null,
+        actor.userId,
+        body.shrinkAlertPercent ?? null,
+      ],
     );
     await appendAudit(tx, {
       action: 'sources.setting.update',

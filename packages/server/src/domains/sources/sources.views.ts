@@ -1,5 +1,7 @@
 /** API shapes of this domain (TypeBox: validation, response shaping and the OpenAPI document). */
 import { type Static, Type } from 'typebox';
+import { Anomalies } from './anomalies.ts';
+import { governanceSchemas } from './governance.views.ts';
 import type { ImportRow } from './import.repo.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
@@ -35,6 +37,8 @@ export const SourceImport = Type.Object(
     closed: Type.Integer(),
     message: Nullable(Type.String()),
     notes: Type.Unknown(),
+    /** Anomaly checks of a finished import (null while running, for failed and older imports). */
+    anomalies: Nullable(Anomalies),
     startedBy: Type.String(),
     startedAt: Type.String(),
     finishedAt: Nullable(Type.String()),
@@ -71,6 +75,7 @@ export function importView(row: ImportRow): ImportView {
     closed: row.closed,
     message: row.message,
     notes: row.notes ?? null,
+    anomalies: row.anomalies ?? null,
     startedBy: row.started_by,
     startedAt: new Date(row.started_at).toISOString(),
     finishedAt: row.finished_at ? new Date(row.finished_at).toISOString() : null,
@@ -96,6 +101,8 @@ export const SourceType = Type.Object(
     asOf: Type.Union([Type.Literal('snapshot'), Type.Literal('event')]),
     asOfNote: Type.String(),
     allOrNothing: Type.Boolean(),
+    /** A snapshot under this share (percent) of the last one's rows is flagged as an anomaly. */
+    shrinkAlertPercent: Type.Integer(),
     fields: Type.Array(SourceField),
     openRecords: Type.Integer(),
     unmatched: Type.Integer(),
@@ -122,4 +129,4 @@ export const SourceRecordView = Type.Object(
   { $id: 'SourceRecord' },
 );
 
-export const sourceSchemas = [SourceImport, SourceType, SourceRecordView];
+export const sourceSchemas = [SourceImport, SourceType, SourceRecordView, ...governanceSchemas];

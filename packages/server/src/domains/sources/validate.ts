@@ -103,13 +103,16 @@ export function yuanToFen(text: string): number | undefined {
   return sign === '-' ? -fen : fen;
 }
 
+/** The reason a negative amount is rejected; the import's anomaly check counts these. */
+export const NEGATIVE_AMOUNT = '金额不能为负数';
+
 function parseMoney(cell: Cell, text: string, field: FieldSpec): Parsed {
   // An XLSX number is a binary double: 1234.56 is read back through its shortest decimal form.
   const source = typeof cell === 'number' ? String(cell) : text;
   if (/e/i.test(source)) return fail('金额格式不正确（科学计数法）');
   const fen = yuanToFen(source);
   if (fen === undefined) return fail('金额格式不正确，应为元，最多两位小数');
-  if (fen < 0) return fail('金额不能为负数');
+  if (fen < 0) return fail(NEGATIVE_AMOUNT);
   if (fen > (field.maxYuan ?? 10_000_000_000) * 100) return fail('金额超出合理范围');
   return { ok: true, value: fen };
 }

@@ -171,6 +171,1014 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警列表（本辖区）：逾期、红色在前；按状态、颜色、部门、地区筛选 */
+        get: {
+            parameters: {
+                query: {
+                    colour?: "red" | "yellow" | "blue" | "green";
+                    department?: string;
+                    householdId?: string;
+                    /** @description 只看本人可接单、办理的 */
+                    mine?: boolean;
+                    overdue?: boolean;
+                    page: number;
+                    pageSize: number;
+                    regionCode?: string;
+                    status?: "raised" | "dispatched" | "accepted" | "handling" | "feedback" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Alert"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 点单：群众本人、网格员或工作人员上报困难，按派单规则立即派单；须带 Idempotency-Key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        category: "income" | "medical" | "disability" | "employment" | "education" | "housing" | "emergency" | "care" | "other";
+                        colour?: "red" | "yellow" | "blue" | "green";
+                        description: string;
+                        /**
+                         * Format: uuid
+                         * @description 工作人员上报时必填；群众本人点单时不填
+                         */
+                        householdId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alert: components["schemas"]["Alert"];
+                            merged: boolean;
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一条预警：原因、依据、派单、时限和全部处理记录 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 接单、办理（开案、转办、走访、说明理由办结）、反馈、办结；带版本号 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: "accept" | "handle" | "feedback" | "close";
+                        handling?: "case" | "referral" | "visit" | "closedWithReason";
+                        note?: string;
+                        outcome?: "helped" | "notNeeded" | "notFound" | "referredElsewhere";
+                        policyId?: string;
+                        referralDepartment?: "education" | "medicalSecurity" | "housing" | "humanResources" | "health" | "disabledPersons" | "tradeUnion" | "emergency" | "ruralRevitalization" | "charity" | "publicSecurity" | "civilAffairs" | "tax" | "naturalResources" | "marketRegulation" | "housingFund" | "finance" | "utilities";
+                        /** @description 您看到的预警版本号（乐观并发） */
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alert: components["schemas"]["Alert"];
+                            events: {
+                                action: string;
+                                actorName: string;
+                                at: string;
+                                detail: {
+                                    [key: string]: unknown;
+                                } | null;
+                                fromStatus: string | null;
+                                seq: string;
+                                toStatus: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/portrait": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一户一画像：七个维度的困难程度、指标依据、以往救助、建议政策 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alert: components["schemas"]["Alert"];
+                            assistance: {
+                                category: string;
+                                monthlyAmountFen: number | null;
+                                validFrom: string;
+                                validTo: string | null;
+                            }[];
+                            catalogVersion: string | null;
+                            dimensions: {
+                                id: string;
+                                items: {
+                                    label: string;
+                                    model: string;
+                                    points: number;
+                                }[];
+                                nameZh: string;
+                                score: number;
+                            }[];
+                            economyAsOf: string | null;
+                            economySource: string | null;
+                            evidence: unknown[];
+                            models: {
+                                alertColor: string | null;
+                                bandLabel: string | null;
+                                missingFacts: string[];
+                                modelId: string;
+                                score: number;
+                                status: string;
+                                traceZh: string[];
+                                version: string;
+                            }[];
+                            onDate: string;
+                            suggestedPolicies: {
+                                amountFen: number | null;
+                                missingFacts: string[];
+                                name: string;
+                                nameEn: string;
+                                policyId: string;
+                                status: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警看板：按颜色、状态、部门、乡镇统计，逾期、办理结果、月度趋势 */
+        get: {
+            parameters: {
+                query?: {
+                    months?: number;
+                    regionCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byColour: {
+                                count: number;
+                                key: string;
+                                nameZh: string;
+                            }[];
+                            byDepartment: {
+                                count: number;
+                                key: string;
+                                nameZh: string;
+                            }[];
+                            byStatus: {
+                                count: number;
+                                key: string;
+                                nameZh: string;
+                            }[];
+                            byTownship: {
+                                count: number;
+                                key: string;
+                                nameZh: string;
+                            }[];
+                            escalated: number;
+                            monthly: {
+                                closed: number;
+                                month: string;
+                                raised: number;
+                            }[];
+                            onDate: string;
+                            open: number;
+                            outcomes: {
+                                count: number;
+                                key: string;
+                                nameZh: string;
+                            }[];
+                            overdueAccept: number;
+                            overdueHandle: number;
+                            regionCode: string;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/dashboard.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 预警看板导出为 Excel */
+        get: {
+            parameters: {
+                query?: {
+                    months?: number;
+                    regionCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/dispatch-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 派单规则：预警原因 → 牵头、协办部门和时限 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/households/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一人一条救助链：该户全部预警、申请和案件、转办、政策找人结果，按时间排列 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                at: string;
+                                kind: "alert" | "alertStep" | "application" | "case" | "referral" | "screening" | "assistance";
+                                refId: string | null;
+                                status: string | null;
+                                titleZh: string;
+                            }[];
+                            householdId: string;
+                            householdNumber: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的上报：本人点单、上报的困难和办理进度（群众本人也可查看） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acceptDueOn: string | null;
+                            category: string | null;
+                            closedAt: string | null;
+                            id: string;
+                            leadDepartment: string | null;
+                            outcome: string | null;
+                            raisedAt: string;
+                            status: string;
+                            statusZh: string;
+                            text: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/sweep": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 立即派单并对超时未接单的预警逐级上报（后台任务每小时也会执行） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dispatched: number;
+                            escalated: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -521,6 +1529,447 @@ export interface paths {
                         "application/json": {
                             ok: boolean;
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enrolments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 在册保障对象（按下次复核日期排序） */
+        get: {
+            parameters: {
+                query: {
+                    category?: "dibao" | "tekun" | "nearDibao" | "relapseWatch" | "expenditureHardship" | "otherHardship";
+                    page: number;
+                    pageSize: number;
+                    status?: "active" | "phaseOut" | "stopped";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Enrolment"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enrolments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一户的在册情况及其任务 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnrolmentDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enrolments/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提出增发、减发、停发或渐退（须写明法律依据和理由，由另一名工作人员审批；须带 Idempotency-Key） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "increase" | "cut" | "stop" | "phaseOut";
+                        legalGround: "incomeChange" | "membersChange" | "assetsChange" | "noLongerEligible" | "refusedWork" | "phaseOut" | "phaseOutEnd";
+                        newAmountFen?: number;
+                        phaseOutMonths?: number;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnrolmentTask"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enrolments/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待办：到期复核、死亡后复核、待审批的增发减发停发 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnrolmentTask"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/enrolments/tasks/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审批变更（批准／不批准），或办结复核任务（复核完成） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        decision: "approve" | "reject" | "done";
+                        note?: string;
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EnrolmentDetail"];
                     };
                 };
                 /** @description Default Response */
@@ -1978,6 +3427,305 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/intake/cases/{id}/home-visit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 案件的入户调查记录（当前或最近一次） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            visit: {
+                                caseId: string;
+                                confirmedAt: string | null;
+                                figures: {
+                                    [key: string]: number;
+                                };
+                                firstInvestigator: {
+                                    id: string;
+                                    name: string;
+                                };
+                                householdId: string;
+                                id: string;
+                                living: {
+                                    [key: string]: unknown;
+                                };
+                                location: {
+                                    accuracyM: number | null;
+                                    address: string | null;
+                                    latitude: number | null;
+                                    longitude: number | null;
+                                    source: string;
+                                };
+                                note: string | null;
+                                photos: {
+                                    bytes: number;
+                                    caption: string | null;
+                                    createdAt: string;
+                                    height: number;
+                                    id: string;
+                                    width: number;
+                                }[];
+                                regionCode: string;
+                                /** @description 同样内容的重复提交：返回已保存的记录 */
+                                replayed: boolean;
+                                secondInvestigator: {
+                                    id: string;
+                                    name: string;
+                                    username: string;
+                                };
+                                /** @description awaitingConfirmation（待第二名调查人员确认）/ confirmed */
+                                status: string;
+                                step: string;
+                                /** @description verification：调查数字已交家庭经济状况核对的就高认定；visitOnly：只保存在调查记录上 */
+                                takeHighest: string;
+                                version: number;
+                                visitedAt: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        /** 登记入户调查（第一名调查人员）：时间、地点（经同意的手机定位或手填地址）、调查所见收入资产与生活状况，并指定第二名调查人员；同样内容重复提交只保存一次 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        figures: {
+                            /** @description 农业生产净收入（分/月） */
+                            agriculturalIncome?: number;
+                            /** @description 登记市场主体数 */
+                            businessCount?: number;
+                            /** @description 经营净收入（分/月） */
+                            businessIncome?: number;
+                            /** @description 家庭金融资产（分） */
+                            financialAssets?: number;
+                            /** @description 住房套数 */
+                            housingUnits?: number;
+                            /** @description 计入收入的养老金（分/月） */
+                            pensionIncome?: number;
+                            /** @description 财产净收入（分/月） */
+                            propertyIncome?: number;
+                            /** @description 务工寄回收入（分/月） */
+                            remittanceIncome?: number;
+                            /** @description 其他转移净收入（分/月） */
+                            transferIncome?: number;
+                            /** @description 机动车辆数（不含残疾人专用车） */
+                            vehicleCount?: number;
+                            /** @description 工资性收入（分/月） */
+                            wageIncome?: number;
+                        };
+                        living: {
+                            /** @description 主要家电、家具 */
+                            appliances?: string;
+                            /** @description 生活状况描述 */
+                            condition?: string;
+                            /** @description 住房明显破旧、存在安全隐患 */
+                            dilapidatedHouse?: boolean;
+                            floorAreaM2?: number;
+                            housingStructure?: "brickConcrete" | "brickWood" | "earthWood" | "simple" | "other";
+                        };
+                        location: {
+                            accuracyM?: number;
+                            address?: string;
+                            latitude?: number;
+                            longitude?: number;
+                            /** @description device：经本人同意取得的手机定位；manual：手工填写的地址 */
+                            source: "device" | "manual";
+                        };
+                        note?: string;
+                        /** @description 第二名调查人员的登录名（须为本地区另一名工作人员，由其本人登录确认） */
+                        secondInvestigator: string;
+                        /**
+                         * Format: date-time
+                         * @description 入户时间
+                         */
+                        visitedAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            confirmedAt: string | null;
+                            figures: {
+                                [key: string]: number;
+                            };
+                            firstInvestigator: {
+                                id: string;
+                                name: string;
+                            };
+                            householdId: string;
+                            id: string;
+                            living: {
+                                [key: string]: unknown;
+                            };
+                            location: {
+                                accuracyM: number | null;
+                                address: string | null;
+                                latitude: number | null;
+                                longitude: number | null;
+                                source: string;
+                            };
+                            note: string | null;
+                            photos: {
+                                bytes: number;
+                                caption: string | null;
+                                createdAt: string;
+                                height: number;
+                                id: string;
+                                width: number;
+                            }[];
+                            regionCode: string;
+                            /** @description 同样内容的重复提交：返回已保存的记录 */
+                            replayed: boolean;
+                            secondInvestigator: {
+                                id: string;
+                                name: string;
+                                username: string;
+                            };
+                            /** @description awaitingConfirmation（待第二名调查人员确认）/ confirmed */
+                            status: string;
+                            step: string;
+                            /** @description verification：调查数字已交家庭经济状况核对的就高认定；visitOnly：只保存在调查记录上 */
+                            takeHighest: string;
+                            version: number;
+                            visitedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/intake/cases/{id}/transitions": {
         parameters: {
             query?: never;
@@ -2086,6 +3834,436 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/home-visits/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 第二名调查人员确认入户调查：确认后记入该环节的入户调查表，调查数字交就高认定（核对） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        version: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            confirmedAt: string | null;
+                            figures: {
+                                [key: string]: number;
+                            };
+                            firstInvestigator: {
+                                id: string;
+                                name: string;
+                            };
+                            householdId: string;
+                            id: string;
+                            living: {
+                                [key: string]: unknown;
+                            };
+                            location: {
+                                accuracyM: number | null;
+                                address: string | null;
+                                latitude: number | null;
+                                longitude: number | null;
+                                source: string;
+                            };
+                            note: string | null;
+                            photos: {
+                                bytes: number;
+                                caption: string | null;
+                                createdAt: string;
+                                height: number;
+                                id: string;
+                                width: number;
+                            }[];
+                            regionCode: string;
+                            /** @description 同样内容的重复提交：返回已保存的记录 */
+                            replayed: boolean;
+                            secondInvestigator: {
+                                id: string;
+                                name: string;
+                                username: string;
+                            };
+                            /** @description awaitingConfirmation（待第二名调查人员确认）/ confirmed */
+                            status: string;
+                            step: string;
+                            /** @description verification：调查数字已交家庭经济状况核对的就高认定；visitOnly：只保存在调查记录上 */
+                            takeHighest: string;
+                            version: number;
+                            visitedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/home-visits/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上传一张入户照片（请求体为图片原始字节，Content-Type: image/jpeg、image/png 或 image/webp；不超过10MB；按文件头识别格式，重新编码并去除EXIF定位等元数据） */
+        post: {
+            parameters: {
+                query?: {
+                    caption?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            confirmedAt: string | null;
+                            figures: {
+                                [key: string]: number;
+                            };
+                            firstInvestigator: {
+                                id: string;
+                                name: string;
+                            };
+                            householdId: string;
+                            id: string;
+                            living: {
+                                [key: string]: unknown;
+                            };
+                            location: {
+                                accuracyM: number | null;
+                                address: string | null;
+                                latitude: number | null;
+                                longitude: number | null;
+                                source: string;
+                            };
+                            note: string | null;
+                            photos: {
+                                bytes: number;
+                                caption: string | null;
+                                createdAt: string;
+                                height: number;
+                                id: string;
+                                width: number;
+                            }[];
+                            regionCode: string;
+                            /** @description 同样内容的重复提交：返回已保存的记录 */
+                            replayed: boolean;
+                            secondInvestigator: {
+                                id: string;
+                                name: string;
+                                username: string;
+                            };
+                            /** @description awaitingConfirmation（待第二名调查人员确认）/ confirmed */
+                            status: string;
+                            step: string;
+                            /** @description verification：调查数字已交家庭经济状况核对的就高认定；visitOnly：只保存在调查记录上 */
+                            takeHighest: string;
+                            version: number;
+                            visitedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/home-visits/{id}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 入户照片（JPEG） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    photoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/home-visits/awaiting-me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 待我（第二名调查人员）确认的入户调查 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseId: string;
+                            confirmedAt: string | null;
+                            figures: {
+                                [key: string]: number;
+                            };
+                            firstInvestigator: {
+                                id: string;
+                                name: string;
+                            };
+                            householdId: string;
+                            id: string;
+                            living: {
+                                [key: string]: unknown;
+                            };
+                            location: {
+                                accuracyM: number | null;
+                                address: string | null;
+                                latitude: number | null;
+                                longitude: number | null;
+                                source: string;
+                            };
+                            note: string | null;
+                            photos: {
+                                bytes: number;
+                                caption: string | null;
+                                createdAt: string;
+                                height: number;
+                                id: string;
+                                width: number;
+                            }[];
+                            regionCode: string;
+                            /** @description 同样内容的重复提交：返回已保存的记录 */
+                            replayed: boolean;
+                            secondInvestigator: {
+                                id: string;
+                                name: string;
+                                username: string;
+                            };
+                            /** @description awaitingConfirmation（待第二名调查人员确认）/ confirmed */
+                            status: string;
+                            step: string;
+                            /** @description verification：调查数字已交家庭经济状况核对的就高认定；visitOnly：只保存在调查记录上 */
+                            takeHighest: string;
+                            version: number;
+                            visitedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2275,6 +4453,160 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/intake/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 受理提示：按该户登记信息和本次申报（可选）测算在用政策目录，列出可能符合的事项、测算过程、主管部门和需带材料；不保存任何内容 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        declared?: {
+                            /** @description 农业生产净收入（分/月） */
+                            agriculturalIncome?: number;
+                            /** @description 登记市场主体数 */
+                            businessCount?: number;
+                            /** @description 经营净收入（分/月） */
+                            businessIncome?: number;
+                            dilapidatedHouse?: boolean;
+                            /** @description 近12个月教育支出（分/年） */
+                            educationExpenseAnnual?: number;
+                            financialAssets?: number;
+                            /** @description 住房套数 */
+                            housingUnits?: number;
+                            luxuryConsumption?: boolean;
+                            /** @description 近12个月自付医疗费用（分/年） */
+                            medicalExpenseAnnual?: number;
+                            ownsHome?: boolean;
+                            /** @description 计入收入的养老金（分/月） */
+                            pensionIncome?: number;
+                            /** @description 财产净收入（分/月） */
+                            propertyIncome?: number;
+                            publicEmployee?: boolean;
+                            recentHousePurchase?: boolean;
+                            /** @description 务工寄回收入（分/月） */
+                            remittanceIncome?: number;
+                            /** @description 其他转移净收入（分/月） */
+                            transferIncome?: number;
+                            /** @description 机动车辆数 */
+                            vehicleCount?: number;
+                            /** @description 工资性收入（分/月） */
+                            wageIncome?: number;
+                        };
+                        /** Format: uuid */
+                        householdId: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            catalogVersion: string;
+                            date: string;
+                            /** @description declared（本次窗口申报）/ approved / recorded / none */
+                            economySource: string;
+                            householdId: string;
+                            items: {
+                                amountFen: number | null;
+                                amountUnit: string | null;
+                                department: string;
+                                documents: {
+                                    from: string;
+                                    id: string;
+                                    name: string;
+                                    nameEn: string;
+                                }[];
+                                missingFacts: string[];
+                                name: string;
+                                nameEn: string;
+                                openCaseId: string | null;
+                                policyId: string;
+                                /** @description 该户已在享受（已认定该类别） */
+                                receiving: boolean;
+                                /** @description eligible / needsInformation / ineligible / error */
+                                status: string;
+                                /** @description 规则判断可能符合，建议受理 */
+                                suggested: boolean;
+                                templateId: string;
+                                templateName: string;
+                                templateNameEn: string;
+                                traceZh: string;
+                            }[];
+                            notice: string;
+                            regionCode: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/intake/templates": {
         parameters: {
             query?: never;
@@ -2420,6 +4752,1161 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/calibrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 校准记录（按模型筛选） */
+        get: {
+            parameters: {
+                query: {
+                    modelId?: string;
+                    page: number;
+                    pageSize: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                asOf: string;
+                                catalogVersion: string;
+                                createdAt: string;
+                                id: string;
+                                modelId: string;
+                                modelVersion: string;
+                                note?: string | null;
+                                result: unknown;
+                                villages: string[];
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 模型校准：回测以往预警的准确率，并在样本村比较两套预警线（结果随模型版本保存） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        asOf?: string;
+                        modelId?: string;
+                        note?: string;
+                        settings: {
+                            blue: number;
+                            label: string;
+                            red: number;
+                            yellow: number;
+                        }[];
+                        villages: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": unknown;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 监测运行记录与进度（新的在前；含每次数据导入后的增量运行） */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    pageSize: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                alertsRaised: number;
+                                alertsUpdated: number;
+                                asOf: string;
+                                catalogVersion: string | null;
+                                colourCounts: {
+                                    [key: string]: number;
+                                };
+                                error: string | null;
+                                finishedAt: string | null;
+                                householdsDone: number;
+                                householdsTotal: number | null;
+                                id: string;
+                                kind: string;
+                                modelId: string;
+                                modelVersion: string;
+                                regionCode: string;
+                                sourceImportId: string | null;
+                                startedAt: string;
+                                startedBy: string;
+                                status: string;
+                                triggerHits: number;
+                                triggersVersion: string | null;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 发起一次全量监测复筛（指标模型 + 事件触发，后台运行） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        asOf?: string;
+                        regionCode?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alertsRaised: number;
+                            alertsUpdated: number;
+                            asOf: string;
+                            catalogVersion: string | null;
+                            colourCounts: {
+                                [key: string]: number;
+                            };
+                            error: string | null;
+                            finishedAt: string | null;
+                            householdsDone: number;
+                            householdsTotal: number | null;
+                            id: string;
+                            kind: string;
+                            modelId: string;
+                            modelVersion: string;
+                            regionCode: string;
+                            sourceImportId: string | null;
+                            startedAt: string;
+                            startedBy: string;
+                            status: string;
+                            triggerHits: number;
+                            triggersVersion: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一次监测运行的状态与进度（已处理/总户数、新增与更新的预警、各颜色户数） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alertsRaised: number;
+                            alertsUpdated: number;
+                            asOf: string;
+                            catalogVersion: string | null;
+                            colourCounts: {
+                                [key: string]: number;
+                            };
+                            error: string | null;
+                            finishedAt: string | null;
+                            householdsDone: number;
+                            householdsTotal: number | null;
+                            id: string;
+                            kind: string;
+                            modelId: string;
+                            modelVersion: string;
+                            regionCode: string;
+                            sourceImportId: string | null;
+                            startedAt: string;
+                            startedBy: string;
+                            status: string;
+                            triggerHits: number;
+                            triggersVersion: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/runs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 继续一次中断的监测运行（从上次保存的位置继续，不会重复预警） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alertsRaised: number;
+                            alertsUpdated: number;
+                            asOf: string;
+                            catalogVersion: string | null;
+                            colourCounts: {
+                                [key: string]: number;
+                            };
+                            error: string | null;
+                            finishedAt: string | null;
+                            householdsDone: number;
+                            householdsTotal: number | null;
+                            id: string;
+                            kind: string;
+                            modelId: string;
+                            modelVersion: string;
+                            regionCode: string;
+                            sourceImportId: string | null;
+                            startedAt: string;
+                            startedBy: string;
+                            status: string;
+                            triggerHits: number;
+                            triggersVersion: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/runs/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 辖区内由数据产生的预警（按颜色、原因、状态、运行筛选；红色、最新在前） */
+        get: {
+            parameters: {
+                query: {
+                    candidates?: boolean;
+                    cause?: string;
+                    colour?: "red" | "yellow" | "blue" | "green";
+                    page: number;
+                    pageSize: number;
+                    runId?: string;
+                    status?: "raised" | "dispatched" | "accepted" | "handling" | "feedback" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                candidate: boolean;
+                                cause: string;
+                                colour: string;
+                                evidence: unknown[];
+                                firstRaisedAt: string;
+                                householdId: string | null;
+                                id: string;
+                                lastRaisedAt: string;
+                                lastRunId: string | null;
+                                modelVersion: string | null;
+                                origin: string;
+                                raiseCount: number;
+                                regionCode: string;
+                                score: number | null;
+                                status: string;
+                                summaryZh: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/triggers/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 检查事件触发规则文件（发布前）：错误指出文件、行、列 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            problems: {
+                                code: string;
+                                column: number;
+                                file: string;
+                                line: number;
+                                message: string;
+                            }[];
+                            triggers: {
+                                colour: string;
+                                id: string;
+                                label: string;
+                                source: string;
+                            }[];
+                            version: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本辖区（居民：本村/社区）的公示 */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    pageSize: number;
+                    status?: "open" | "closed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PublicNotice"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 从案件的“公示”环节发布公示（姓名、脱敏身份证号、家庭人口、拟保障金额、起止日期） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        caseId: string;
+                        proposedAmountFen: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicNotice"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一条公示；工作人员另见异议内容（匿名异议不显示提出人） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicNoticeDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notices/{id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 对公示提出异议（须写明理由，可匿名；须带 Idempotency-Key） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default false */
+                        anonymous: boolean;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -5009,6 +8496,306 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/resident/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 居民：我的家庭、我的申请及办理进度、本村（社区）公示、在册情况 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ResidentPortal"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resident/sign-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 居民手机号登录：核对验证码；首次登录另须身份证号码，与登记的手机号一致才关联 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        idNumber?: string;
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            account?: components["schemas"]["Account"];
+                            status: "signedIn" | "needsIdNumber";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resident/sign-in/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 居民手机号登录：发送验证码（任何号码的回答都相同，不透露是否登记） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        phone: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            expiresInSeconds: number;
+                            resendAfterSeconds: number;
+                            sent: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/screening/runs": {
         parameters: {
             query?: never;
@@ -5615,7 +9402,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** 修改数据源设置：整份文件无误才导入、列名映射（字段名 → 中文列名） */
+        /** 修改数据源设置：整份文件无误才导入、列名映射（字段名 → 中文列名）、快照行数骤减提醒阈值（百分比） */
         put: {
             parameters: {
                 query?: never;
@@ -5632,6 +9419,7 @@ export interface paths {
                         mapping?: {
                             [key: string]: string;
                         } | null;
+                        shrinkAlertPercent?: number;
                     };
                 };
             };
@@ -5741,6 +9529,188 @@ export interface paths {
                             prefix: string;
                             regionCode: string;
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sources/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 数据异议清单（按数据源所属部门；部门工作人员只看到本部门的），未答复的在前 */
+        get: {
+            parameters: {
+                query: {
+                    department?: string;
+                    page: number;
+                    pageSize: number;
+                    source?: string;
+                    status?: "open" | "corrected" | "rejected";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SourceDispute"][];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sources/disputes/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 数据源部门答复异议：已更正（下次报送更正后的记录）或不予更正（记录无误），须写明答复 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        answer: string;
+                        status: "corrected" | "rejected";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SourceDispute"];
                     };
                 };
                 /** @description Default Response */
@@ -6099,6 +10069,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sources/quality": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 各数据源的数据质量：比对率、拒绝比例、异议数、数据新鲜度 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SourceQuality"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sources/records": {
         parameters: {
             query?: never;
@@ -6186,6 +10237,95 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sources/records/{id}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 对一条部门数据记录提出异议（说明原因）；同一记录已有未答复的异议时返回原异议 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SourceDispute"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6603,6 +10743,890 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/verification/households/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认核定值：每项取最高值，改动须写明理由；结果写入家庭经济数据（approved），规则引擎据此认定；记入审计 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        asOf: string;
+                        overrides?: {
+                            [key: string]: {
+                                reason: string;
+                                value: number;
+                            };
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approval: {
+                                approvedAt: string;
+                                approvedBy: string;
+                                asOf: string;
+                                figures: {
+                                    approved: number | null;
+                                    approvedFrom: "declared" | "homeVisit" | "verified" | "override" | null;
+                                    declared: number | null;
+                                    highest: number | null;
+                                    highestFrom: "declared" | "homeVisit" | "verified" | "override" | null;
+                                    homeVisit: number | null;
+                                    label: string;
+                                    labelEn: string;
+                                    name: string;
+                                    overrideReason: string | null;
+                                    unit: string;
+                                    verified: number | null;
+                                }[];
+                            } | null;
+                            asOf: string;
+                            declaredAsOf: string | null;
+                            documentNumber: string;
+                            figures: {
+                                approved: number | null;
+                                approvedFrom: "declared" | "homeVisit" | "verified" | "override" | null;
+                                declared: number | null;
+                                highest: number | null;
+                                highestFrom: "declared" | "homeVisit" | "verified" | "override" | null;
+                                homeVisit: number | null;
+                                label: string;
+                                labelEn: string;
+                                name: string;
+                                overrideReason: string | null;
+                                unit: string;
+                                verified: number | null;
+                            }[];
+                            homeVisit: {
+                                investigators: string[];
+                                note: string | null;
+                                visitedOn: string;
+                            } | null;
+                            householdId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/households/{id}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 就高原则：各项收入、资产的申报值、入户调查值、核对值，取最高者及其来源；已确认的结果 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 核对截止日期 YYYY-MM-DD，默认今天 */
+                    asOf?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            approval: {
+                                approvedAt: string;
+                                approvedBy: string;
+                                asOf: string;
+                                figures: {
+                                    approved: number | null;
+                                    approvedFrom: "declared" | "homeVisit" | "verified" | "override" | null;
+                                    declared: number | null;
+                                    highest: number | null;
+                                    highestFrom: "declared" | "homeVisit" | "verified" | "override" | null;
+                                    homeVisit: number | null;
+                                    label: string;
+                                    labelEn: string;
+                                    name: string;
+                                    overrideReason: string | null;
+                                    unit: string;
+                                    verified: number | null;
+                                }[];
+                            } | null;
+                            asOf: string;
+                            declaredAsOf: string | null;
+                            documentNumber: string;
+                            figures: {
+                                approved: number | null;
+                                approvedFrom: "declared" | "homeVisit" | "verified" | "override" | null;
+                                declared: number | null;
+                                highest: number | null;
+                                highestFrom: "declared" | "homeVisit" | "verified" | "override" | null;
+                                homeVisit: number | null;
+                                label: string;
+                                labelEn: string;
+                                name: string;
+                                overrideReason: string | null;
+                                unit: string;
+                                verified: number | null;
+                            }[];
+                            homeVisit: {
+                                investigators: string[];
+                                note: string | null;
+                                visitedOn: string;
+                            } | null;
+                            householdId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/households/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 家庭经济状况核对报告：成员及户外赡养义务人在该日的各部门数据（含来源）、收入、资产、疑点及所依参数；每次查看记入审计 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 核对截止日期 YYYY-MM-DD，默认今天 */
+                    asOf?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            businessRoles: {
+                                creditCode: string | number | boolean | null;
+                                entityName: string | number | boolean | null;
+                                entityType: string | number | boolean | null;
+                                personId: string;
+                                personName: string;
+                                registeredCapitalFen: string | number | boolean | null;
+                                registeredOn: string | number | boolean | null;
+                                role: string | number | boolean | null;
+                                roleLabel: string;
+                            }[];
+                            documentNumber: string;
+                            flags: {
+                                also: {
+                                    description: string;
+                                    effectiveDate: string;
+                                    name: string;
+                                    reference: string;
+                                    regionPrefix: string | null;
+                                    unit: string;
+                                    value: number;
+                                }[];
+                                code: string;
+                                parameter: {
+                                    description: string;
+                                    effectiveDate: string;
+                                    name: string;
+                                    reference: string;
+                                    regionPrefix: string | null;
+                                    unit: string;
+                                    value: number;
+                                };
+                                personId: string | null;
+                                text: string;
+                                textEn: string;
+                            }[];
+                            household: {
+                                address: string;
+                                householdNumber: string;
+                                id: string;
+                                regionCode: string;
+                                regionName: string;
+                                townshipName: string | null;
+                                urban: boolean;
+                            };
+                            notes: {
+                                en: string;
+                                zh: string;
+                            }[];
+                            persons: {
+                                assets: {
+                                    deposits: number;
+                                    insurance: number;
+                                    securities: number;
+                                    total: number;
+                                } | null;
+                                birthDate: string;
+                                id: string;
+                                idNumberMasked: string;
+                                income: {
+                                    exemptPension: number;
+                                    pensionIncome: number;
+                                    transferIncome: number;
+                                    wageIncome: number;
+                                    wageYear: number | null;
+                                } | null;
+                                name: string;
+                                records: {
+                                    department: string;
+                                    id: string;
+                                    nameMismatch: boolean;
+                                    provenance: {
+                                        fileName: string | null;
+                                        importedAt: string | null;
+                                        importId: string;
+                                        seenAsOf: string;
+                                        validFrom: string;
+                                        via: string | null;
+                                    };
+                                    recordKey: string;
+                                    source: string;
+                                    sourceLabel: string;
+                                    sourceLabelEn: string;
+                                    text: string;
+                                }[];
+                                relationship: string;
+                                role: "member" | "supporter";
+                                sex: string;
+                            }[];
+                            properties: {
+                                areaM2: number | null;
+                                certificateNumber: string | number | boolean | null;
+                                location: string | number | boolean | null;
+                                personId: string;
+                                personName: string;
+                                registeredOn: string | number | boolean | null;
+                                use: string | number | boolean | null;
+                                useLabel: string;
+                            }[];
+                            sourcesLoaded: {
+                                label: string;
+                                labelEn: string;
+                                lastAsOf: string;
+                                source: string;
+                            }[];
+                            totals: {
+                                businessCount: number;
+                                disabilityVehicles: number;
+                                exemptIncome: number;
+                                financialAssets: number;
+                                housingUnits: number;
+                                pensionIncome: number;
+                                transferIncome: number;
+                                vehicleCount: number;
+                                wageIncome: number;
+                            };
+                            vehicles: {
+                                brand: string | number | boolean | null;
+                                kind: string | number | boolean | null;
+                                kindLabel: string;
+                                personId: string;
+                                personName: string;
+                                plate: string | number | boolean | null;
+                                purchasePriceFen: string | number | boolean | null;
+                                registeredOn: string | number | boolean | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/households/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 核对报告（PDF，可打印，内嵌中文字体；身份证号码打码）；每次打印记入审计 */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 核对截止日期 YYYY-MM-DD，默认今天 */
+                    asOf?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/households/{id}/statements/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 记录申报值（declared，并入该日的申报数据）或入户调查值（homeVisit，须两名调查人员）；同一户、类别、日期重复提交不会重复记录 */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    kind: "declared" | "homeVisit";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        asOf: string;
+                        figures: {
+                            [key: string]: number;
+                        };
+                        investigators?: string[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            figures: {
+                                [key: string]: number;
+                            };
+                            householdId: string;
+                            kind: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/households/{id}/supporters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 户外赡养义务人（不共同生活的成年子女等） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            idNumberMasked: string | null;
+                            name: string | null;
+                            personId: string;
+                            relationship: string;
+                            validFrom: string;
+                            validTo: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 按身份证号码登记户外赡养义务人；重复提交返回已有记录 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        idNumber: string;
+                        relationship: "son" | "daughter" | "spouse" | "parent" | "other";
+                        validFrom?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: boolean;
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/households/{id}/supporters/{supporterId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束赡养关系（自某日起） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    supporterId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        validTo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            validTo: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/what-if/parameters": {
@@ -7152,9 +12176,131 @@ export interface components {
             role: "resident" | "gridWorker" | "caseworker" | "countyOfficer" | "departmentOfficer" | "verificationCentre" | "provider" | "auditor" | "admin";
             username: string;
         };
+        Alert: {
+            acceptDueOn: string | null;
+            acceptedByName: string | null;
+            acceptedOn: string | null;
+            allowedActions: string[];
+            cause: string;
+            causeZh: string;
+            closedAt: string | null;
+            closeReason: string | null;
+            colour: string;
+            dispatchedOn: string | null;
+            dispatchRule: string | null;
+            escalationLevel: number;
+            feedback: string | null;
+            firstRaisedAt: string;
+            handleDueOn: string | null;
+            handling: string | null;
+            handlingNote: string | null;
+            headName: string | null;
+            householdId: string | null;
+            householdNumber: string | null;
+            id: string;
+            intakeCaseId: string | null;
+            lastRaisedAt: string;
+            leadDepartment: string | null;
+            origin: string;
+            outcome: string | null;
+            overdue: boolean;
+            raiseCount: number;
+            raisedByName: string | null;
+            referralDepartment: string | null;
+            regionCode: string;
+            regionName: string | null;
+            requestCategory: string | null;
+            requestText: string | null;
+            responsibleRegionCode: string | null;
+            score: number | null;
+            status: string;
+            statusZh: string;
+            summaryZh: string;
+            supportingDepartments: string[];
+            version: number;
+        };
+        AlertDetail: {
+            alert: components["schemas"]["Alert"];
+            events: {
+                action: string;
+                actorName: string;
+                at: string;
+                detail: {
+                    [key: string]: unknown;
+                } | null;
+                fromStatus: string | null;
+                seq: string;
+                toStatus: string | null;
+            }[];
+            evidence: unknown[];
+        };
         AssistanceCategory: "dibao" | "tekun" | "nearDibao" | "relapseWatch" | "expenditureHardship" | "otherHardship";
         AttributeKind: "healthCondition" | "disability" | "seriousIllness" | "workCapacity" | "employment" | "schooling" | "careDependency";
         Department: "education" | "medicalSecurity" | "housing" | "humanResources" | "health" | "disabledPersons" | "tradeUnion" | "emergency" | "ruralRevitalization" | "charity" | "publicSecurity" | "civilAffairs" | "tax" | "naturalResources" | "marketRegulation" | "housingFund" | "finance" | "utilities";
+        Enrolment: {
+            caseId: string | null;
+            category: string;
+            decidedOn: string;
+            endedOn: string | null;
+            endReason: string | null;
+            headName: string;
+            householdId: string;
+            householdNumber: string;
+            id: string;
+            legalGround: string;
+            monthlyAmountFen: number | null;
+            nextReviewOn: string;
+            openTasks: number;
+            phaseOutUntil: string | null;
+            policyId: string;
+            regionCode: string;
+            reviewMonths: number;
+            startsOn: string;
+            status: string;
+            version: number;
+        };
+        EnrolmentDetail: {
+            caseId: string | null;
+            category: string;
+            decidedOn: string;
+            endedOn: string | null;
+            endReason: string | null;
+            headName: string;
+            householdId: string;
+            householdNumber: string;
+            id: string;
+            legalGround: string;
+            monthlyAmountFen: number | null;
+            nextReviewOn: string;
+            openTasks: number;
+            phaseOutUntil: string | null;
+            policyId: string;
+            regionCode: string;
+            reviewMonths: number;
+            startsOn: string;
+            status: string;
+            tasks: components["schemas"]["EnrolmentTask"][];
+            version: number;
+        };
+        EnrolmentTask: {
+            category: string | null;
+            decidedByName: string | null;
+            decisionNote: string | null;
+            dueOn: string;
+            effectiveOn: string | null;
+            enrolmentId: string;
+            householdNumber: string | null;
+            id: string;
+            kind: string;
+            legalGround: string | null;
+            newAmountFen: number | null;
+            phaseOutMonths: number | null;
+            reason: string | null;
+            requestedByName: string;
+            status: string;
+            trigger: string;
+            version: number;
+        };
         ErrorResponse: {
             /** @description Stable error code, e.g. VALIDATION_FAILED */
             code: string;
@@ -7481,6 +12627,47 @@ export interface components {
             sha256: string;
             versionNo: number;
         };
+        PublicNotice: {
+            caseId: string | null;
+            dayKind: string;
+            days: number;
+            endsOn: string;
+            headName: string;
+            householdSize: number;
+            id: string;
+            idNumberMasked: string;
+            objectionCount: number;
+            policyId: string;
+            proposedAmountFen: number;
+            regionCode: string;
+            regionName: string;
+            startsOn: string;
+            status: string;
+        };
+        PublicNoticeDetail: {
+            caseId: string | null;
+            dayKind: string;
+            days: number;
+            endsOn: string;
+            headName: string;
+            householdSize: number;
+            id: string;
+            idNumberMasked: string;
+            objectionCount: number;
+            objections: {
+                anonymous: boolean;
+                createdAt: string;
+                id: string;
+                objectorName: string | null;
+                reason: string;
+            }[];
+            policyId: string;
+            proposedAmountFen: number;
+            regionCode: string;
+            regionName: string;
+            startsOn: string;
+            status: string;
+        };
         PublicRegion: {
             childCount: number;
             code: string;
@@ -7500,6 +12687,73 @@ export interface components {
             urban: boolean | null;
         };
         Relationship: "head" | "spouse" | "son" | "daughter" | "daughterInLaw" | "sonInLaw" | "grandson" | "granddaughter" | "father" | "mother" | "sibling" | "other";
+        ResidentPortal: {
+            applications: {
+                cases: {
+                    caseDueOn: string;
+                    currentStep: {
+                        dueOn: string | null;
+                        dueStatus: string | null;
+                        missingDocuments: {
+                            name: string;
+                            nameEn: string;
+                        }[];
+                        name: string;
+                        nameEn: string;
+                        office: string;
+                        officeName: string;
+                    } | null;
+                    id: string;
+                    outcomeReason: string | null;
+                    policyId: string;
+                    policyName: string;
+                    policyNameEn: string;
+                    receivedOn: string;
+                    status: string;
+                    steps: {
+                        id: string;
+                        name: string;
+                        nameEn: string;
+                        state: "done" | "current" | "todo";
+                    }[];
+                }[];
+                channel: string;
+                id: string;
+                receivedOn: string;
+            }[];
+            enrolments: {
+                category: string;
+                monthlyAmountFen: number | null;
+                nextReviewOn: string;
+                startsOn: string;
+                status: string;
+            }[];
+            household: {
+                address: string;
+                householdNumber: string;
+                id: string;
+                members: {
+                    idNumberMasked: string;
+                    me: boolean;
+                    name: string;
+                    relationship: string;
+                }[];
+                regionName: string;
+            } | null;
+            linked: boolean;
+            notices: {
+                endsOn: string;
+                headName: string;
+                householdSize: number;
+                id: string;
+                idNumberMasked: string;
+                mine: boolean;
+                policyId: string;
+                proposedAmountFen: number;
+                startsOn: string;
+                status: string;
+            }[];
+        };
         Role: "resident" | "gridWorker" | "caseworker" | "countyOfficer" | "departmentOfficer" | "verificationCentre" | "provider" | "auditor" | "admin";
         ScreeningHousehold: {
             /** @description the catalogue in force differs from the run’s */
@@ -7623,8 +12877,46 @@ export interface components {
             timeLimitWorkingDays: number | null;
             why: string[];
         };
+        SourceDispute: {
+            answer: string | null;
+            answeredAt: string | null;
+            answeredBy: string | null;
+            department: string;
+            id: string;
+            idNumberMasked: string;
+            name: string;
+            raisedAt: string;
+            raisedBy: string;
+            reason: string;
+            recordId: number;
+            recordKey: string;
+            regionCode: string;
+            repeated?: boolean;
+            source: string;
+            status: "open" | "corrected" | "rejected";
+        };
         SourceImport: {
             allOrNothing: boolean;
+            anomalies: {
+                duplicateRecordIds: {
+                    count: number;
+                };
+                flagged: number;
+                futureDates: {
+                    count: number;
+                    examples: string[];
+                };
+                negativeAmounts: {
+                    count: number;
+                };
+                snapshotShrink: {
+                    percent: number;
+                    previousAsOf: string;
+                    previousRows: number;
+                    rows: number;
+                    thresholdPercent: number;
+                } | null;
+            } | null;
             asOf: string;
             bytes: number;
             bytesRead: number;
@@ -7653,6 +12945,22 @@ export interface components {
             unmatched: number;
             updated: number;
             via: string;
+        };
+        SourceQuality: {
+            answeredDisputes: number;
+            daysSinceAsOf: number | null;
+            department: string;
+            importsWithAnomalies: number;
+            label: string;
+            labelEn: string;
+            matchRate: number | null;
+            nameMismatches: number;
+            newestAsOf: string | null;
+            openDisputes: number;
+            openRecords: number;
+            rejectedShare: number | null;
+            rowsRead: number;
+            source: string;
         };
         SourceRecord: {
             data: {
@@ -7690,6 +12998,7 @@ export interface components {
             labelEn: string;
             lastImport: components["schemas"]["SourceImport"] | null;
             openRecords: number;
+            shrinkAlertPercent: number;
             unmatched: number;
         };
         User: {

@@ -7,7 +7,7 @@ import { Alert, Button, Card, Col, DatePicker, Descriptions, Row, Space, Tag, Ty
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams, useSearchParams } from 'react-router';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
 import { FullPageSpin } from '../../auth/RequireAccount';
@@ -56,11 +56,21 @@ export default function HouseholdDetailPage() {
       <DetailCard
         title={t('registry.household.detailTitle')}
         extra={
-          canWrite ? (
-            <Button onClick={() => setDialog('edit')} data-testid="household-edit">
-              {t('registry.household.editHousehold')}
-            </Button>
-          ) : null
+          <Space>
+            {can('verification.read') ? (
+              <Link
+                to={`/households/${household.id}/verification?asOf=${viewing}`}
+                data-testid="verification-report-link"
+              >
+                {t('verification.open')}
+              </Link>
+            ) : null}
+            {canWrite ? (
+              <Button onClick={() => setDialog('edit')} data-testid="household-edit">
+                {t('registry.household.editHousehold')}
+              </Button>
+            ) : null}
+          </Space>
         }
       >
         <Space wrap style={{ marginBottom: 16 }}>

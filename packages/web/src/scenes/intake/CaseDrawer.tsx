@@ -19,6 +19,7 @@ import {
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
 import { DueTag } from './IntakePage';
@@ -154,6 +155,11 @@ export function CaseDrawer({ id, onClose, onChanged }: { id: string; onClose(): 
                   </Typography.Text>
                 ))}
               </Space>
+              {step.investigators > 0 ? (
+                <Link to={`/intake/cases/${c.id}/visit`} data-testid="open-visit">
+                  {t('intake.visit.open')}
+                </Link>
+              ) : null}
               <Typography.Title level={5}>{t('intake.action.title')}</Typography.Title>
               <Select<Action>
                 value={action}

@@ -2,12 +2,15 @@
  * /intake — the caseworker's workbench of one-door intake: overdue and due-soon counts per township
  * and office, the cases in scope by due date with their clocks, and a drawer to act on one.
  */
-import { Alert, Card, Segmented, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Segmented, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
 import { useLoad } from '../../api/useLoad';
+import { useAccount, useCan } from '../../auth/AccountContext';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { CaseDrawer } from './CaseDrawer';
+import { ApplicationCases, VisitsAwaitingMe } from './IntakeCards';
 import { type CaseFilters, type IntakeCase, listCases, overdue } from './intakeApi';
 
 export const DUE_COLOR = { green: 'green', yellow: 'gold', red: 'red' } as const;
@@ -21,19 +24,58 @@ export function DueTag({ status }: { status: string | undefined }) {
 
 export default function IntakePage() {
   const { t, i18n } = useTranslation();
+  const account = useAccount();
+  const can = useCan();
+  const [params, setParams] = useSearchParams();
+  const application = params.get('application');
+  // The department inbox and the county queue are the same list filtered by the office acting now.
+  const tabs = [
+    { key: 'mine', office: undefined },
+    ...(account.role === 'departmentOfficer' ? [{ key: 'department', office: 'department' as const }] : []),
+    ...(account.role === 'countyOfficer' ? [{ key: 'county', office: 'county' as const }] : []),
+  ];
+  const [tab, setTab] = useState(tabs[tabs.length - 1]?.key ?? 'mine');
+  const office = tabs.find((x) => x.key === tab)?.office;
   const [dueStatus, setDueStatus] = useState<CaseFilters['dueStatus']>();
   const [page, setPage] = useState(1);
   const [opened, setOpened] = useState<string>();
-  const cases = useLoad(() => listCases({ dueStatus, page, pageSize: 20 }), [dueStatus, page]);
+  const cases = useLoad(
+    () => listCases({ dueStatus, office, status: office ? 'open' : undefined, page, pageSize: 20 }),
+    [dueStatus, office, page],
+  );
   const lists = useLoad(() => overdue(), []);
   const en = i18n.language === 'en';
   if (cases.error) return <ApiErrorPage error={cases.error} />;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Typography.Title level={3} style={{ margin: 0 }}>
-        {t('intake.title')}
-      </Typography.Title>
+      <Space style={{ width: '100%', justifyContent: 'space-between' }} wrap>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('intake.title')}
+        </Typography.Title>
+        {can('intake.submit') && account.role !== 'resident' ? (
+          <Link to="/intake/new">
+            <Button type="primary" data-testid="open-wizard">
+              {t('intake.wizard.open')}
+            </Button>
+          </Link>
+        ) : null}
+      </Space>
       <Typography.Text type="secondary">{t('intake.hint')}</Typography.Text>
+      {application ? (
+        <ApplicationCases id={application} onOpen={setOpened} onClear={() => setParams({})} />
+      ) : null}
+      <VisitsAwaitingMe />
+      {tabs.length > 1 ? (
+        <Tabs
+          activeKey={tab}
+          onChange={(key) => {
+            setTab(key);
+            setPage(1);
+          }}
+          items={tabs.map((x) => ({ key: x.key, label: t(`intake.tabs.${x.key}`) }))}
+        />
+      ) : null}
+      {office ? <Typography.Text type="secondary">{t(`intake.tabs.${tab}Hint`)}</Typography.Text> : null}
       <Card size="small" title={t('intake.overdueTitle')} data-testid="overdue-card">
         {lists.data?.groups.length ? (
           <Space orientation="vertical" size={2}>
@@ -77,7 +119,19 @@ export default function IntakePage() {
           showSizeChanger: false,
         }}
         columns={[
-          { title: t('intake.columns.policy'), render: (_, c) => (en ? c.policyNameEn : c.policyName) },
+          {
+            title: t('intake.columns.policy'),
+            render: (_, c) => (
+              <Space size={4}>
+                {en ? c.policyNameEn : c.policyName}
+                {c.flags.includes('spotCheck') ? (
+                  <Tag color="purple" data-testid="spot-check">
+                    {t('intake.tabs.spotCheck')}
+                  </Tag>
+                ) : null}
+              </Space>
+            ),
+          },
           {
             title: t('intake.columns.step'),
             render: (_, c) => (c.currentStep ? (en ? c.currentStep.nameEn : c.currentStep.name) : '—'),

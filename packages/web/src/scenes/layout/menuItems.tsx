@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BookOutlined,
@@ -10,6 +11,9 @@ import {
   FileSearchOutlined,
   HomeOutlined,
   InboxOutlined,
+  NotificationOutlined,
+  ProfileOutlined,
+  SolutionOutlined,
   TeamOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -42,6 +46,20 @@ export const MENU: MenuEntry[] = [
     anyOf: ['intake.read'],
   },
   {
+    key: 'notices',
+    path: '/notices',
+    labelKey: 'notices.menu',
+    icon: <ProfileOutlined />,
+    anyOf: ['notice.read'],
+  },
+  {
+    key: 'enrolment',
+    path: '/enrolment',
+    labelKey: 'enrolment.menu',
+    icon: <SolutionOutlined />,
+    anyOf: ['enrolment.read'],
+  },
+  {
     key: 'households',
     path: '/households',
     labelKey: 'menu.households',
@@ -68,6 +86,20 @@ export const MENU: MenuEntry[] = [
     labelKey: 'menu.screening',
     icon: <FileSearchOutlined />,
     anyOf: ['screening.read'],
+  },
+  {
+    key: 'monitoring',
+    path: '/monitoring',
+    labelKey: 'monitoring.menu',
+    icon: <AlertOutlined />,
+    anyOf: ['monitoring.read'],
+  },
+  {
+    key: 'alerts',
+    path: '/alerts',
+    labelKey: 'alerts.menu',
+    icon: <NotificationOutlined />,
+    anyOf: ['monitoring.read', 'alert.raise'],
   },
   {
     key: 'whatIf',

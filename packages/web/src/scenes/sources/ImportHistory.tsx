@@ -2,6 +2,7 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Button, Table, Tag, Tooltip } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { AnomalyTag } from './AnomalyList';
 import { errorReportUrl, type SourceImport, type SourceType } from './sourcesApi';
 
 const STATUS_COLOR = { running: 'processing', done: 'green', refused: 'red', failed: 'orange' } as const;
@@ -33,7 +34,7 @@ export function ImportHistory({
       size="small"
       loading={loading}
       dataSource={items}
-      scroll={{ x: 1000 }}
+      scroll={{ x: 1080 }}
       pagination={{ current: page, total, pageSize: 10, onChange: onPage, showSizeChanger: false }}
       columns={[
         {
@@ -64,6 +65,11 @@ export function ImportHistory({
           render: (n: number) => (n > 0 ? <Tag color="red">{n}</Tag> : n),
         },
         { title: t('sources.unmatched'), dataIndex: 'unmatched', align: 'right' },
+        {
+          title: t('sources.anomalies.column'),
+          dataIndex: 'anomalies',
+          render: (a: SourceImport['anomalies']) => <AnomalyTag anomalies={a} />,
+        },
         {
           title: t('sources.duration'),
           dataIndex: 'durationMs',

@@ -22,9 +22,13 @@ import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
 import { departmentName } from '../../components/labels';
+import { AnomalyList } from './AnomalyList';
+import { DisputesPanel, RecordsPanel } from './GovernancePanels';
 import { ImportHistory } from './ImportHistory';
+import { QualityPanel } from './QualityPanel';
 import {
   getImport,
+  listDisputes,
   listImports,
   listSources,
   listUnmatched,
@@ -45,6 +49,10 @@ export default function SourcesPage() {
   const [unmatchedPage, setUnmatchedPage] = useState(1);
   const history = useLoad(() => listImports(page), [page, current?.status]);
   const unmatched = useLoad(() => listUnmatched(unmatchedPage), [unmatchedPage, current?.status]);
+  // Bumped when a dispute is raised or answered: the open count, the list and the figures follow.
+  const [round, setRound] = useState(0);
+  const bump = () => setRound((r) => r + 1);
+  const openDisputes = useLoad(() => listDisputes('open', 1), [round]);
   const spec = sources.data?.find((s) => s.id === source);
 
   useEffect(() => {
@@ -140,15 +148,18 @@ export default function SourcesPage() {
             data-testid="import-result"
             title={current.repeated ? t('sources.repeated') : t(`sources.status.${current.status}`)}
             description={
-              current.message ??
-              t('sources.counts', {
-                read: current.rowsRead,
-                inserted: current.inserted,
-                updated: current.updated,
-                unchanged: current.unchanged,
-                rejected: current.rejected,
-                unmatched: current.unmatched,
-              })
+              <>
+                {current.message ??
+                  t('sources.counts', {
+                    read: current.rowsRead,
+                    inserted: current.inserted,
+                    updated: current.updated,
+                    unchanged: current.unchanged,
+                    rejected: current.rejected,
+                    unmatched: current.unmatched,
+                  })}
+                <AnomalyList anomalies={current.anomalies} />
+              </>
             }
           />
         ) : null}
@@ -194,6 +205,21 @@ export default function SourcesPage() {
                   ]}
                 />
               ),
+            },
+            {
+              key: 'records',
+              label: t('sources.recordsTab'),
+              children: <RecordsPanel sources={sources.data ?? []} onDisputed={bump} />,
+            },
+            {
+              key: 'disputes',
+              label: t('sources.disputesTab', { count: openDisputes.data?.total ?? 0 }),
+              children: <DisputesPanel sources={sources.data ?? []} refresh={round} onAnswered={bump} />,
+            },
+            {
+              key: 'quality',
+              label: t('sources.qualityTab'),
+              children: <QualityPanel refresh={`${round}-${current?.status}`} />,
             },
           ]}
         />

@@ -55,3 +55,31 @@ export async function uploadFile(
     xhr.send(file);
   });
 }
+
+export type SourceDispute = components['schemas']['SourceDispute'];
+export type SourceQuality = components['schemas']['SourceQuality'];
+export type DisputeStatus = SourceDispute['status'];
+
+export const listRecords = (source: string | undefined, page: number) =>
+  call(
+    api.GET('/api/sources/records', {
+      params: { query: { ...(source ? { source } : {}), page, pageSize: 10 } },
+    }),
+  );
+
+export const getQuality = () => call(api.GET('/api/sources/quality'));
+
+export const listDisputes = (status: DisputeStatus | undefined, page: number) =>
+  call(
+    api.GET('/api/sources/disputes', {
+      params: { query: { ...(status ? { status } : {}), page, pageSize: 10 } },
+    }),
+  );
+
+export const raiseDispute = (recordId: number, reason: string) =>
+  call(
+    api.POST('/api/sources/records/{id}/disputes', { params: { path: { id: recordId } }, body: { reason } }),
+  );
+
+export const answerDispute = (id: string, status: 'corrected' | 'rejected', answer: string) =>
+  call(api.POST('/api/sources/disputes/{id}/answer', { params: { path: { id } }, body: { status, answer } }));

@@ -1,0 +1,138 @@
+/**
+ * 监测预警 in the browser: a grid worker on a phone reports a family in difficulty (点单); the 花园镇
+ * caseworker finds it on the alert list, accepts it, visits, reports back and closes it in the
+ * drawer; the portrait shows seven dimensions on a radar; the county sees the dashboard and
+ * downloads it as Excel. Pictures in Chinese and English, desktop and phone.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  apiSession,
+  launchBrowser,
+  login,
+  openSession,
+  PHONE,
+  screenshot,
+  seeText,
+  startServer,
+  type TestServer,
+} from './harness.ts';
+
+let server: TestServer;
+let browser: Browser;
+
+/** GB 11643 check character (as in intake.e2e.ts): a valid ID number of the county. */
+function idNumber(birth: string, sequence: string): string {
+  const first17 = `420921${birth}${sequence}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * (weights[i] ?? 0), 0);
+  return first17 + ('10X98765432'[sum % 11] ?? '');
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  const huayuan = await apiSession(server.baseUrl, 'huayuan');
+  await huayuan.post('/api/households', {
+    householdNumber: 'E2E-AL-0001',
+    regionCode: '420921100001',
+    address: '花园镇花园社区解放街12号',
+    registeredOn: '2019-05-01',
+    head: { name: '郑秀英', idNumber: idNumber('19520312', '021') },
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('监测预警：点单 → 派单 → 接单 → 办结', () => {
+  it('网格员用手机上报困难，按规则派给属地民政', async () => {
+    const { page, context } = await openSession(browser, server.baseUrl, PHONE);
+    await login(page, 'grid');
+    await page.goto('/alerts/raise');
+    await page.getByTestId('raise-form').waitFor();
+    await screenshot(page, 'E-alert-raise-phone-zh', true);
+    await page.getByTestId('raise-household').click();
+    await page.keyboard.type('郑秀英');
+    await page.getByText('E2E-AL-0001').first().click();
+    await page.getByText('收入骤减、生活困难').click();
+    await page
+      .getByTestId('raise-description')
+      .fill('老伴去年去世，本人患糖尿病，今年养老金外没有其他收入，药费负担重');
+    await page.getByTestId('raise-submit').click();
+    await page.getByTestId('raise-done').waitFor();
+    await seeText(page, '属地民政');
+    await screenshot(page, 'E-alert-raised-phone-zh');
+    await page.evaluate(() => localStorage.setItem('doudi.language', 'en'));
+    await page.goto('/alerts/raise');
+    await seeText(page, 'Kind of hardship');
+    // The grid worker follows what they reported.
+    await page.getByTestId('my-requests').getByText('Dispatched').waitFor();
+    await screenshot(page, 'E-alert-raise-phone-en', true);
+    await context.close();
+  });
+
+  it('乡镇社工在预警列表接单、走访、反馈、办结，每一步留痕', async () => {
+    const { page, context } = await openSession(browser, server.baseUrl);
+    await login(page, 'huayuan');
+    await page.goto('/alerts');
+    await seeText(page, '郑秀英');
+    await screenshot(page, 'E-alert-list-desktop-zh');
+    await page.getByText('郑秀英').first().click();
+    await page.getByTestId('alert-drawer').waitFor();
+    await seeText(page, '待接单');
+    await page.getByTestId('action-accept').click();
+    await seeText(page, '已接单');
+    await page.getByTestId('handling-select').click();
+    await page.getByText('入户走访', { exact: true }).click();
+    await page.getByTestId('action-note').fill('入户走访：情况属实，建议申请临时救助');
+    await page.getByTestId('action-handle').click();
+    await seeText(page, '办理中');
+    await page.getByTestId('action-note').fill('已发放临时救助 2000 元');
+    await page.getByTestId('action-feedback').click();
+    await seeText(page, '已反馈');
+    await page.getByTestId('outcome-select').click();
+    await page.getByText('已救助帮扶', { exact: true }).last().click();
+    await page.getByTestId('action-close').click();
+    await page.getByTestId('alert-status').getByText('已办结').waitFor();
+    const events = (await page.getByTestId('alert-events').textContent()) ?? '';
+    for (const step of ['点单', '派单', '接单', '办理', '反馈', '办结']) expect(events).toContain(step);
+    await screenshot(page, 'E-alert-drawer-desktop-zh');
+    // The portrait: seven dimensions on a radar, evidence and suggested policies.
+    await page.getByTestId('open-portrait').click();
+    await page.getByTestId('portrait-radar').waitFor();
+    await seeText(page, '社会支持');
+    await screenshot(page, 'E-alert-portrait-desktop-zh', true);
+    await context.close();
+  });
+
+  it('县民政看预警看板并导出 Excel；英文界面', async () => {
+    const { page, context } = await openSession(browser, server.baseUrl);
+    await login(page, 'county');
+    await page.goto('/alerts/dashboard');
+    await page.getByTestId('monthly-trend').waitFor();
+    await seeText(page, '超时未接单');
+    await screenshot(page, 'E-alert-dashboard-desktop-zh', true);
+    const xlsx = await page.request.get('/api/alerts/dashboard.xlsx');
+    expect(xlsx.status()).toBe(200);
+    expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
+    expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
+
+    await page.evaluate(() => localStorage.setItem('doudi.language', 'en'));
+    await page.reload();
+    await seeText(page, 'Alert dashboard');
+    await screenshot(page, 'E-alert-dashboard-desktop-en', true);
+    await page.goto('/alerts');
+    await page.getByTestId('alert-view').getByText('All').click();
+    await seeText(page, 'Closed');
+    await screenshot(page, 'E-alert-list-desktop-en');
+    await page.getByText('郑秀英').first().click();
+    await page.getByTestId('open-portrait').click();
+    await page.getByTestId('portrait-radar').waitFor();
+    await seeText(page, 'Social support');
+    await screenshot(page, 'E-alert-portrait-desktop-en', true);
+    await context.close();
+  });
+});

@@ -1,0 +1,221 @@
+/**
+ * One batch of a monitoring run, computed: the indicator model's drafts for the households whose
+ * colour raises an alert (with the fired items as evidence), and the event triggers' drafts for
+ * households and for candidates (persons not in the registry). No writes here (monitoring.run.ts).
+ */
+import {
+  ALERT_COLORS,
+  type CompiledCatalog,
+  type CompiledIndicatorModel,
+  evaluateIndicators,
+  evaluateIndicatorsBatch,
+  type HouseholdFacts,
+  type TriggerSet,
+} from '@doudi/rules';
+import type { Database } from '../../db/database.ts';
+import { asActor } from '../../db/scope.ts';
+import type { Actor } from '../access/permissions.ts';
+import {
+  categoriesOn,
+  decodeHouseholds,
+  type SnapshotRow,
+  snapshotItem,
+} from '../householdFacts/snapshotFacts.ts';
+import * as repo from './monitoring.repo.ts';
+import { applyTriggers, type Subject, trimEvidence } from './triggers.ts';
+
+const townshipOf = (regionCode: string) => `${regionCode.slice(0, 9)}000`;
+
+export interface Context {
+  catalog: CompiledCatalog;
+  models: { model: CompiledIndicatorModel; raise: readonly string[] }[];
+  triggers: TriggerSet;
+  sources: string[];
+  asOf: string;
+}
+
+function topItems(fired: { label: string; points: number }[]): string {
+  return [...fired]
+    .sort((a, b) => b.points - a.points)
+    .slice(0, 4)
+    .map((f) => f.label)
+    .join('、');
+}
+
+/** Scores one batch with the models; drafts for the households whose colour raises an alert. */
+export function indicatorDrafts(ctx: Context, rows: readonly SnapshotRow[], counts: Record<string, number>) {
+  const drafts: repo.AlertDraft[] = [];
+  const byTownship = new Map<string, SnapshotRow[]>();
+  for (const row of rows) {
+    const key = townshipOf(row.region_code);
+    const list = byTownship.get(key);
+    if (list) list.push(row);
+    else byTownship.set(key, [row]);
+  }
+  const ids = ctx.models.map((m) => m.model.id);
+  for (const [township, group] of byTownship) {
+    const facts: HouseholdFacts[] = decodeHouseholds(group.map(snapshotItem), ctx.asOf);
+    const batch = evaluateIndicatorsBatch(ctx.catalog, facts, ctx.asOf, township, { models: ids });
+    for (let h = 0; h < group.length; h++) {
+      for (let m = 0; m < ids.length; m++) {
+        const slot = h * ids.length + m;
+        const colour = ALERT_COLORS[batch.alertColors[slot] as number] ?? 'unknown';
+        counts[colour] = (counts[colour] ?? 0) + 1;
+        const { model, raise } = ctx.models[m] as Context['models'][number];
+        if (!raise.includes(colour)) continue;
+        // Only raised households are scored again with their trace: the evidence a caseworker reads.
+        const [result] = evaluateIndicators(ctx.catalog, facts[h] as HouseholdFacts, ctx.asOf, township, {
+          models: [model.id],
+        });
+        if (!result || result.alertColor === null || result.alertColor === 'none') continue;
+        const row = group[h] as SnapshotRow;
+        const score = Math.round(result.score * 100) / 100;
+        const evidence = [
+          {
+            kind: 'indicator',
+            model: model.id,
+            version: model.version,
+            asOf: ctx.asOf,
+            score,
+            band: result.bandLabel,
+            groups: result.groups
+              .filter((g) => g.score !== 0)
+              .map((g) => ({ label: g.label, score: g.score })),
+          },
+          ...result.fired.map((f) => ({
+            kind: 'indicatorItem',
+            group: f.group,
+            item: f.item,
+            label: f.label,
+            points: f.points,
+            ...(f.members ? { members: f.members.length } : {}),
+          })),
+        ];
+        drafts.push({
+          householdId: row.household_id,
+          subjectKey: row.household_id,
+          regionCode: row.region_code,
+          cause: `indicator:${model.id}`,
+          colour: result.alertColor,
+          score,
+          modelVersion: model.version,
+          evidence: trimEvidence(evidence),
+          summaryZh: `${model.name.zh}人均得分${score}，${result.bandLabel ?? ''}；主要因素：${topItems(result.fired)}`,
+        });
+      }
+    }
+  }
+  return drafts;
+}
+
+/** [person id, birth date, sex, death date, events [moved_on, into, relationship], attributes] */
+type SnapshotMember = [string, string, string, string | null, [string, boolean, string | null][], unknown];
+
+/**
+ * Members on the run's date, from the snapshot's JSON (the rules of snapshotFacts.ts: the last
+ * membership event on or before the date is into this household, and alive on the date), so no
+ * query of the person table is needed.
+ */
+export function snapshotMembers(rows: readonly SnapshotRow[], asOf: string): repo.MemberRow[] {
+  const out: repo.MemberRow[] = [];
+  for (const row of rows) {
+    for (const [id, birth, sex, death, events] of JSON.parse(row.members) as SnapshotMember[]) {
+      let last: [string, boolean, string | null] | undefined;
+      for (const e of events) {
+        if (e[0] > asOf) break;
+        last = e;
+      }
+      if (!last?.[1] || (death !== null && death <= asOf)) continue;
+      out.push({
+        id,
+        household_id: row.household_id,
+        name: '',
+        birth_date: birth,
+        sex,
+        relationship_to_head: last[2] ?? 'other',
+      });
+    }
+  }
+  return out;
+}
+
+/** The members of a batch of households and their source records (read while the model scores). */
+export function readTriggerInputs(db: Database, scope: Actor, ctx: Context, rows: readonly SnapshotRow[]) {
+  const members = snapshotMembers(rows, ctx.asOf);
+  return asActor(db, scope, undefined, async (tx) => {
+    const records = await repo.recordsOfPersons(
+      tx,
+      members.map((m) => m.id),
+      ctx.sources,
+      ctx.asOf,
+    );
+    return { members, records };
+  });
+}
+
+/** Trigger drafts for a batch of households (their members' records). */
+export function householdTriggerDrafts(
+  ctx: Context,
+  rows: readonly SnapshotRow[],
+  { members, records }: Awaited<ReturnType<typeof readTriggerInputs>>,
+) {
+  const memberById = new Map(members.map((m) => [m.id, m]));
+  const recordsByHousehold = new Map<string, repo.RecordRow[]>();
+  for (const r of records) {
+    const hh = memberById.get(r.person_id as string)?.household_id;
+    if (!hh) continue;
+    const list = recordsByHousehold.get(hh);
+    if (list) list.push(r);
+    else recordsByHousehold.set(hh, [r]);
+  }
+  const drafts: repo.AlertDraft[] = [];
+  let hits = 0;
+  const membersByHousehold = new Map<string, Map<string, repo.MemberRow>>();
+  for (const m of members) {
+    const own = membersByHousehold.get(m.household_id) ?? new Map<string, repo.MemberRow>();
+    own.set(m.id, m);
+    membersByHousehold.set(m.household_id, own);
+  }
+  for (const row of rows) {
+    const list = recordsByHousehold.get(row.household_id);
+    if (!list) continue;
+    const own = membersByHousehold.get(row.household_id) ?? new Map<string, repo.MemberRow>();
+    const subject: Subject = {
+      householdId: row.household_id,
+      subjectKey: row.household_id,
+      regionCode: row.region_code,
+      categories: categoriesOn(row.categories, ctx.asOf),
+      size: own.size,
+      members: own,
+    };
+    const outcome = applyTriggers(ctx.triggers, subject, list, ctx.asOf);
+    drafts.push(...outcome.drafts);
+    hits += outcome.hits;
+  }
+  return { drafts, hits };
+}
+
+export function candidateDrafts(ctx: Context, records: readonly repo.RecordRow[]) {
+  const byKey = new Map<string, repo.RecordRow[]>();
+  for (const r of records) {
+    const list = byKey.get(r.index_hex);
+    if (list) list.push(r);
+    else byKey.set(r.index_hex, [r]);
+  }
+  const drafts: repo.AlertDraft[] = [];
+  let hits = 0;
+  for (const [key, list] of byKey) {
+    const subject: Subject = {
+      householdId: null,
+      subjectKey: key,
+      regionCode: (list.at(-1) as repo.RecordRow).region_code,
+      categories: [],
+      size: 0,
+      members: new Map(),
+    };
+    const outcome = applyTriggers(ctx.triggers, subject, list, ctx.asOf);
+    drafts.push(...outcome.drafts);
+    hits += outcome.hits;
+  }
+  return { drafts, hits, lastKey: [...byKey.keys()].at(-1) };
+}

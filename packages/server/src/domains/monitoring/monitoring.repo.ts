@@ -1,0 +1,310 @@
+/**
+ * SQL of monitoring runs (migrations 011 and 014): runs, the alert upsert, and the reads a run
+ * needs (members of a batch of households, their source records, unmatched records).
+ */
+import type { Queryable } from '../../db/database.ts';
+import type { SnapshotRow } from '../householdFacts/snapshotFacts.ts';
+
+export interface RunRow {
+  id: string;
+  kind: 'full' | 'incremental';
+  region_code: string;
+  model_id: string;
+  model_version: string;
+  catalog_version: string | null;
+  triggers_version: string | null;
+  as_of: string;
+  source_import_id: string | null;
+  status: 'running' | 'completed' | 'failed';
+  cursor: string | null;
+  households_total: number | null;
+  households_done: number;
+  alerts_raised: number;
+  alerts_updated: number;
+  trigger_hits: number;
+  colour_counts: Record<string, number>;
+  error: string | null;
+  started_by: string;
+  started_by_name: string;
+  started_by_role: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+const RUN_COLUMNS = `id, kind, region_code, model_id, model_version, catalog_version, triggers_version,
+  to_char(as_of, 'YYYY-MM-DD') AS as_of, source_import_id, status, cursor, households_total, households_done,
+  alerts_raised, alerts_updated, trigger_hits, colour_counts, error, started_by, started_by_name,
+  started_by_role, started_at, finished_at`;
+
+export interface NewRun {
+  kind: 'full' | 'incremental';
+  regionCode: string;
+  modelId: string;
+  modelVersion: string;
+  catalogVersion: string;
+  triggersVersion: string;
+  asOf: string;
+  sourceImportId: string | null;
+  startedBy: string;
+  startedByName: string;
+  startedByRole: string | null;
+}
+
+/** Inserts a run; for an import that already has its run, returns that one (`created` false). */
+export async function insertRun(tx: Queryable, run: NewRun): Promise<{ row: RunRow; created: boolean }> {
+  const inserted = await tx.query<RunRow>(
+    `INSERT INTO monitoring_run (kind, region_code, model_id, model_version, catalog_version, triggers_version,
+       as_of, source_import_id, started_by, started_by_name, started_by_role)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+     ON CONFLICT (source_import_id) WHERE source_import_id IS NOT NULL DO NOTHING
+     RETURNING ${RUN_COLUMNS}`,
+    [
+      run.kind,
+      run.regionCode,
+      run.modelId,
+      run.modelVersion,
+      run.catalogVersion,
+      run.triggersVersion,
+      run.asOf,
+      run.sourceImportId,
+      run.startedBy,
+      run.startedByName,
+      run.startedByRole,
+    ],
+  );
+  const row = inserted.rows[0];
+  if (row) return { row, created: true };
+  const existing = await tx.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM monitoring_run WHERE source_import_id = $1`,
+    [run.sourceImportId],
+  );
+  return { row: existing.rows[0] as RunRow, created: false };
+}
+
+export async function findRun(tx: Queryable, id: string): Promise<RunRow | undefined> {
+  const r = await tx.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM monitoring_run WHERE id = $1`, [id]);
+  return r.rows[0];
+}
+
+export async function listRuns(
+  tx: Queryable,
+  options: { limit: number; offset: number },
+): Promise<{ rows: RunRow[]; total: number }> {
+  const rows = await tx.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM monitoring_run ORDER BY started_at DESC, id LIMIT $1 OFFSET $2`,
+    [options.limit, options.offset],
+  );
+  const total = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM monitoring_run');
+  return { rows: rows.rows, total: total.rows[0]?.n ?? 0 };
+}
+
+export interface Progress {
+  cursor: string | null;
+  done: number;
+  raised: number;
+  updated: number;
+  triggerHits: number;
+  colourCounts: Record<string, number>;
+}
+
+export async function markRunning(tx: Queryable, id: string, total: number | null): Promise<void> {
+  await tx.query(
+    `UPDATE monitoring_run SET status = 'running', error = NULL, finished_at = NULL,
+       households_total = coalesce($2, households_total) WHERE id = $1`,
+    [id, total],
+  );
+}
+
+export async function storeProgress(tx: Queryable, id: string, p: Progress): Promise<void> {
+  await tx.query(
+    `UPDATE monitoring_run SET cursor = $2, households_done = $3, alerts_raised = $4, alerts_updated = $5,
+       trigger_hits = $6, colour_counts = $7 WHERE id = $1`,
+    [id, p.cursor, p.done, p.raised, p.updated, p.triggerHits, JSON.stringify(p.colourCounts)],
+  );
+}
+
+export async function markFinished(
+  tx: Queryable,
+  id: string,
+  status: 'completed' | 'failed',
+  error?: string,
+): Promise<void> {
+  await tx.query('UPDATE monitoring_run SET status = $2, error = $3, finished_at = now() WHERE id = $1', [
+    id,
+    status,
+    error ?? null,
+  ]);
+}
+
+/** An alert a run wants open: inserted, or the open one for the same subject and cause updated. */
+export interface AlertDraft {
+  householdId: string | null;
+  subjectKey: string;
+  regionCode: string;
+  cause: string;
+  colour: 'red' | 'yellow' | 'blue' | 'green';
+  score: number | null;
+  modelVersion: string | null;
+  evidence: unknown[];
+  summaryZh: string;
+}
+
+/**
+ * One statement per batch: insert or update, then one event per alert touched. An alert this
+ * run already touched (a batch redone after a crash) is left alone, so raise_count counts runs,
+ * and a restarted run ends with exactly the alerts of an uninterrupted one.
+ */
+export async function upsertAlerts(
+  tx: Queryable,
+  runId: string,
+  actorName: string,
+  drafts: readonly AlertDraft[],
+): Promise<{ raised: number; updated: number }> {
+  if (drafts.length === 0) return { raised: 0, updated: 0 };
+  const input = drafts.map((d) => ({
+    household_id: d.householdId,
+    subject_key: d.subjectKey,
+    region_code: d.regionCode,
+    cause: d.cause,
+    colour: d.colour,
+    score: d.score,
+    model_version: d.modelVersion,
+    evidence: d.evidence,
+    summary_zh: d.summaryZh.slice(0, 500),
+  }));
+  const r = await tx.query<{ action: string }>(
+    `WITH input AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(household_id uuid, subject_key text, region_code text,
+         cause text, colour text, score numeric, model_version text, evidence jsonb, summary_zh text)),
+     up AS (
+       INSERT INTO monitoring_alert AS a (household_id, subject_key, region_code, cause, origin, colour, score,
+         model_version, evidence, summary_zh, last_run_id)
+       SELECT household_id, subject_key, region_code, cause, 'data', colour, score, model_version, evidence,
+              summary_zh, $2::uuid FROM input
+       ON CONFLICT (subject_key, cause) WHERE status <> 'closed' DO UPDATE SET
+         colour = EXCLUDED.colour, score = EXCLUDED.score, model_version = EXCLUDED.model_version,
+         evidence = EXCLUDED.evidence, summary_zh = EXCLUDED.summary_zh, raise_count = a.raise_count + 1,
+         last_raised_at = now(), last_run_id = EXCLUDED.last_run_id, version = a.version + 1, updated_at = now()
+       WHERE a.last_run_id IS DISTINCT FROM EXCLUDED.last_run_id
+       RETURNING a.id, a.region_code, a.status, a.colour, a.raise_count, (xmax = 0) AS inserted)
+     INSERT INTO monitoring_alert_event (alert_id, action, from_status, to_status, detail, actor_name, region_code)
+     SELECT id, CASE WHEN inserted THEN 'raise' ELSE 'update' END, CASE WHEN inserted THEN NULL ELSE status END,
+            status, jsonb_build_object('runId', $2::text, 'colour', colour, 'raiseCount', raise_count), $3, region_code
+       FROM up
+     RETURNING action`,
+    [JSON.stringify(input), runId, actorName],
+  );
+  let raised = 0;
+  for (const row of r.rows) if (row.action === 'raise') raised += 1;
+  return { raised, updated: r.rows.length - raised };
+}
+
+export interface MemberRow {
+  id: string;
+  household_id: string;
+  name: string;
+  birth_date: string;
+  sex: string;
+  relationship_to_head: string;
+}
+
+export interface RecordRow {
+  id: string;
+  source: string;
+  record_key: string;
+  person_id: string | null;
+  index_hex: string;
+  id_number_masked: string;
+  name: string;
+  region_code: string;
+  data: Record<string, unknown>;
+  valid_from: string;
+  previous: Record<string, unknown> | null;
+}
+
+const RECORD_SELECT = `SELECT r.id::text AS id, r.source, r.record_key, r.person_id, encode(r.id_number_index, 'hex') AS index_hex,
+       r.id_number_masked, r.name, r.region_code, r.data, to_char(r.valid_from, 'YYYY-MM-DD') AS valid_from,
+       (SELECT p.data FROM source_record p WHERE p.closed_by = r.import_id AND p.source = r.source
+           AND p.record_key = r.record_key ORDER BY p.id DESC LIMIT 1) AS previous
+  FROM source_record r`;
+
+/** Records of these persons in these sources that are current on the date. */
+export async function recordsOfPersons(
+  tx: Queryable,
+  personIds: readonly string[],
+  sources: readonly string[],
+  asOf: string,
+): Promise<RecordRow[]> {
+  if (personIds.length === 0 || sources.length === 0) return [];
+  const r = await tx.query<RecordRow>(
+    `${RECORD_SELECT}
+      WHERE r.person_id = ANY($1::uuid[]) AND r.source = ANY($2::text[]) AND r.valid_from <= $3::date
+        AND (r.valid_to IS NULL OR r.valid_to > $3::date)
+      ORDER BY r.id`,
+    [personIds, sources, asOf],
+  );
+  return r.rows;
+}
+
+/**
+ * Unmatched records (a person not in the registry) of these sources, current on the date, by blind
+ * index; keyset by index (hex) so a candidate pass is resumable. `indexes` limits it to some persons.
+ */
+export async function unmatchedRecords(
+  tx: Queryable,
+  options: {
+    sources: readonly string[];
+    asOf: string;
+    after: string | null;
+    limit: number;
+    indexes?: string[];
+  },
+): Promise<RecordRow[]> {
+  const r = await tx.query<RecordRow>(
+    `WITH keys AS (
+       SELECT DISTINCT id_number_index FROM source_record
+        WHERE person_id IS NULL AND source = ANY($1::text[]) AND valid_from <= $2::date
+          AND (valid_to IS NULL OR valid_to > $2::date)
+          AND ($3::text IS NULL OR id_number_index > decode($3::text, 'hex'))
+          AND ($5::text[] IS NULL OR id_number_index = ANY(SELECT decode(x, 'hex') FROM unnest($5::text[]) x))
+        ORDER BY id_number_index LIMIT $4)
+     ${RECORD_SELECT} JOIN keys k ON k.id_number_index = r.id_number_index
+      WHERE r.person_id IS NULL AND r.source = ANY($1::text[]) AND r.valid_from <= $2::date
+        AND (r.valid_to IS NULL OR r.valid_to > $2::date)
+      ORDER BY r.id_number_index, r.id`,
+    [options.sources, options.asOf, options.after, options.limit, options.indexes ?? null],
+  );
+  return r.rows;
+}
+
+/** What an import touched: households of matched persons, and blind indexes of unmatched ones. */
+export async function touchedByImport(
+  tx: Queryable,
+  importId: string,
+): Promise<{ householdIds: string[]; candidates: string[] }> {
+  const households = await tx.query<{ household_id: string }>(
+    `SELECT DISTINCT p.household_id FROM source_record r JOIN person p ON p.id = r.person_id
+      WHERE r.import_id = $1 AND p.household_id IS NOT NULL ORDER BY p.household_id`,
+    [importId],
+  );
+  const candidates = await tx.query<{ k: string }>(
+    `SELECT DISTINCT encode(id_number_index, 'hex') AS k FROM source_record
+      WHERE import_id = $1 AND person_id IS NULL ORDER BY 1`,
+    [importId],
+  );
+  return {
+    householdIds: households.rows.map((r) => r.household_id),
+    candidates: candidates.rows.map((r) => r.k),
+  };
+}
+
+/** Facts snapshot rows of these households (migration 008), JSON columns as text. */
+export async function snapshotRows(tx: Queryable, householdIds: readonly string[]): Promise<SnapshotRow[]> {
+  const r = await tx.query<SnapshotRow>(
+    `SELECT household_id, household_number, region_code, urban, members::text AS members,
+            categories::text AS categories, economy::text AS economy
+       FROM household_facts WHERE household_id = ANY($1::uuid[]) ORDER BY household_id`,
+    [householdIds],
+  );
+  return r.rows;
+}

@@ -1,0 +1,204 @@
+/**
+ * Event triggers: the file catalog/triggers/triggers.yaml read, checked against the source
+ * catalogue's field types, and applied to one household's (or one candidate's) source records.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  ageOnDate,
+  parseTriggerSet,
+  renderTriggerSummary,
+  type TriggerDefinition,
+  type TriggerFieldTypes,
+  type TriggerSet,
+} from '@doudi/rules';
+import dayjs from 'dayjs';
+import { catalogDir } from '../rules/catalogFiles.ts';
+import { SOURCES } from '../sources/catalogue/index.ts';
+import type { AlertDraft, MemberRow, RecordRow } from './monitoring.repo.ts';
+
+export const TRIGGER_FILE = 'triggers/triggers.yaml';
+
+/** CEL types of every source's fields: money, counts and years are ints, yes/no bool, the rest strings. */
+export function sourceFieldTypes(): TriggerFieldTypes {
+  const out: TriggerFieldTypes = {};
+  for (const source of SOURCES) {
+    const fields: Record<string, 'int' | 'string' | 'bool'> = {};
+    for (const f of source.fields) {
+      if (f.name === 'idNumber') continue; // never in a condition: the record is already matched
+      fields[f.name] = ['money', 'integer', 'year', 'decimal2'].includes(f.type)
+        ? 'int'
+        : f.type === 'boolean'
+          ? 'bool'
+          : 'string';
+    }
+    out[source.id] = fields;
+  }
+  return out;
+}
+
+const TYPES = sourceFieldTypes();
+const cache = new Map<string, TriggerSet & { sha256: string }>();
+
+/** Parses a trigger text (a draft, or the file); RuleLoadError with file:line:column when wrong. */
+export function parseTriggers(text: string, file = TRIGGER_FILE): TriggerSet & { sha256: string } {
+  const sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  const hit = cache.get(sha256);
+  if (hit && hit.file === file) return hit;
+  const set = { ...parseTriggerSet(file, text, TYPES), sha256 };
+  if (cache.size > 16) cache.clear();
+  cache.set(sha256, set);
+  return set;
+}
+
+export function loadTriggers(dir = catalogDir()): TriggerSet & { sha256: string } {
+  const file = path.join(dir, TRIGGER_FILE);
+  if (!existsSync(file)) throw new Error(`trigger file not found: ${file}`);
+  return parseTriggers(readFileSync(file, 'utf8'));
+}
+
+/** The version string a run stores: the file's own version and the first 12 hex of its SHA-256. */
+export const triggersVersion = (set: TriggerSet & { sha256: string }) =>
+  `${set.version}-${set.sha256.slice(0, 12)}`;
+
+const starts = new Map<string, string>();
+/** The day before a window opens (records dated after it count); computed once per run date. */
+function windowStart(asOf: string, months: number): string {
+  const key = `${asOf}|${months}`;
+  let start = starts.get(key);
+  if (!start) {
+    start = dayjs(asOf).subtract(months, 'month').format('YYYY-MM-DD');
+    if (starts.size > 256) starts.clear();
+    starts.set(key, start);
+  }
+  return start;
+}
+
+function recordDate(trigger: TriggerDefinition, record: RecordRow): string | undefined {
+  if (trigger.dateField === 'validFrom') return record.valid_from;
+  const value = record.data[trigger.dateField];
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+}
+
+export interface Subject {
+  householdId: string | null;
+  subjectKey: string;
+  regionCode: string;
+  categories: string[];
+  size: number;
+  members: Map<string, MemberRow>;
+}
+
+export interface TriggerOutcome {
+  drafts: AlertDraft[];
+  hits: number;
+  /** Records whose condition failed at run time (a field missing without has()). */
+  errors: number;
+}
+
+/**
+ * Every trigger over one subject's records. One alert per trigger, whose evidence lists the
+ * records that fired it (or, for a sum, every record in the window), with their data and dates.
+ */
+export function applyTriggers(
+  set: TriggerSet,
+  subject: Subject,
+  records: readonly RecordRow[],
+  asOf: string,
+): TriggerOutcome {
+  const out: TriggerOutcome = { drafts: [], hits: 0, errors: 0 };
+  for (const trigger of set.triggers) {
+    const start = windowStart(asOf, trigger.windowMonths);
+    const inWindow: { record: RecordRow; date: string }[] = [];
+    for (const record of records) {
+      if (record.source !== trigger.source) continue;
+      const date = recordDate(trigger, record);
+      if (date && date > start && date <= asOf) inWindow.push({ record, date });
+    }
+    if (inWindow.length === 0) continue;
+    const sums = new Map<string, { sum: number; count: number }>();
+    const groupOf = (r: RecordRow) =>
+      trigger.sum?.by === 'household' ? 'household' : (r.person_id ?? r.index_hex);
+    if (trigger.sum) {
+      for (const { record } of inWindow) {
+        const key = groupOf(record);
+        const s = sums.get(key) ?? { sum: 0, count: 0 };
+        const v = record.data[trigger.sum.field];
+        s.sum += typeof v === 'number' && Number.isSafeInteger(v) ? v : 0;
+        s.count += 1;
+        sums.set(key, s);
+      }
+    }
+    const fired: { record: RecordRow; date: string; age: number }[] = [];
+    for (const { record, date } of inWindow) {
+      const member = record.person_id ? subject.members.get(record.person_id) : undefined;
+      const age = member ? ageOnDate(member.birth_date, date) : -1;
+      const window = sums.get(groupOf(record)) ?? { sum: 0, count: 0 };
+      try {
+        const hit = trigger.test({
+          record: record.data,
+          previous: record.previous,
+          person: {
+            age,
+            relationship: member?.relationship_to_head ?? '',
+            inRegistry: !!member,
+            sex: member?.sex ?? '',
+          },
+          household: {
+            categories: subject.categories,
+            size: subject.size,
+            inRegistry: subject.householdId !== null,
+          },
+          window,
+        });
+        if (hit) fired.push({ record, date, age });
+      } catch {
+        out.errors += 1;
+      }
+    }
+    const last = fired.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0)).at(-1);
+    if (!last) continue;
+    out.hits += 1;
+    const window = sums.get(groupOf(last.record)) ?? { sum: 0, count: 0 };
+    // For a sum, the evidence is every record that made it up; otherwise the records that fired.
+    const shown = trigger.sum ? inWindow : fired;
+    const evidence = shown.slice(-20).map(({ record, date }) => ({
+      kind: 'trigger',
+      trigger: trigger.id,
+      source: record.source,
+      recordKey: record.record_key,
+      name: record.name,
+      idNumberMasked: record.id_number_masked,
+      date,
+      data: Object.fromEntries(Object.entries(record.data).filter(([k]) => k !== 'idNumber')),
+      ...(record.previous ? { previous: record.previous } : {}),
+    }));
+    const summary = renderTriggerSummary(trigger, {
+      name: last.record.name,
+      date: last.date,
+      sum: window.sum,
+      count: window.count,
+      record: { ...last.record.data, age: last.age },
+    });
+    out.drafts.push({
+      householdId: subject.householdId,
+      subjectKey: subject.subjectKey,
+      regionCode: subject.regionCode,
+      cause: `trigger:${trigger.id}`,
+      colour: trigger.colour,
+      score: trigger.sum ? window.sum : null,
+      modelVersion: null,
+      evidence: trimEvidence(evidence),
+      summaryZh: subject.householdId ? summary : `【未在册】${summary}`,
+    });
+  }
+  return out;
+}
+
+/** The evidence column holds at most 20,000 characters: older records go first. */
+export function trimEvidence(evidence: unknown[]): unknown[] {
+  const list = [...evidence];
+  while (list.length > 1 && JSON.stringify(list).length > 19000) list.shift();
+  return list;
+}

@@ -1,0 +1,177 @@
+/**
+ * Step 1 of the window wizard: find the household in the registry (name, ID number or 户号), or
+ * register it there and then (the registry's own API and rules: the ID number checked by the server,
+ * one person one household).
+ */
+import { App, Button, Divider, Form, Input, Radio, Space, Table } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorText } from '../../api/client';
+import { RegionTreeSelect } from '../../components/RegionTreeSelect';
+import { showFieldError } from '../../components/serverErrors';
+import { createHousehold, type HouseholdSummary, listHouseholds } from '../households/householdsApi';
+import { PERSON_FIELDS, PersonFields, type PersonFormValues, personInput } from '../households/PersonFields';
+import { CategoryTags } from '../households/registryLabels';
+
+export interface ChosenHousehold {
+  id: string;
+  householdNumber: string;
+  headName: string | null;
+  regionName: string;
+}
+
+interface NewValues extends PersonFormValues {
+  householdNumber: string;
+  regionCode: string;
+  address: string;
+  urban: boolean;
+}
+
+/** 18 characters ending in a digit or X: an ID number; only digits: a 户号; else a name. */
+function queryOf(text: string) {
+  const q = text.trim();
+  if (/^\d{17}[\dXx]$/.test(q)) return { idNumber: q.toUpperCase() };
+  if (/^\d+$/.test(q)) return { householdNumber: q };
+  return { name: q };
+}
+
+export function WizardHousehold({ onChoose }: { onChoose(h: ChosenHousehold): void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const [mode, setMode] = useState<'find' | 'register'>('find');
+  const [rows, setRows] = useState<HouseholdSummary[]>();
+  const [busy, setBusy] = useState(false);
+  const [form] = Form.useForm<NewValues>();
+
+  async function search(text: string) {
+    if (!text.trim()) return;
+    setBusy(true);
+    try {
+      setRows((await listHouseholds({ ...queryOf(text), page: 1, pageSize: 10 })).items);
+    } catch (error) {
+      message.error(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function register(values: NewValues) {
+    setBusy(true);
+    try {
+      const { relationshipToHead: _, ...head } = personInput({ ...values, relationshipToHead: 'head' });
+      const created = await createHousehold({
+        householdNumber: values.householdNumber.trim(),
+        regionCode: values.regionCode,
+        address: values.address.trim(),
+        urban: values.urban,
+        head,
+      });
+      message.success(t('registry.household.created'));
+      onChoose({
+        id: created.id,
+        householdNumber: created.householdNumber,
+        headName: head.name,
+        regionName: created.regionName,
+      });
+    } catch (error) {
+      if (!showFieldError(form, error, ['householdNumber', 'regionCode', 'address', ...PERSON_FIELDS]))
+        message.error(errorText(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Radio.Group
+        value={mode}
+        onChange={(e) => setMode(e.target.value)}
+        optionType="button"
+        options={[
+          { value: 'find', label: t('intake.wizard.find') },
+          { value: 'register', label: t('intake.wizard.register') },
+        ]}
+      />
+      {mode === 'find' ? (
+        <>
+          <Input.Search
+            placeholder={t('intake.wizard.searchPlaceholder')}
+            enterButton={t('intake.wizard.search')}
+            loading={busy}
+            onSearch={(v) => void search(v)}
+            style={{ maxWidth: 480 }}
+            data-testid="household-search"
+          />
+          {rows ? (
+            <Table<HouseholdSummary>
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={rows}
+              locale={{ emptyText: t('intake.wizard.noMatch') }}
+              columns={[
+                { title: t('intake.wizard.householdNumber'), dataIndex: 'householdNumber' },
+                { title: t('intake.wizard.head'), render: (_, h) => h.headName ?? '—' },
+                { title: t('intake.wizard.idNumber'), render: (_, h) => h.idNumberMasked ?? '—' },
+                { title: t('intake.wizard.village'), dataIndex: 'regionName' },
+                {
+                  title: t('intake.wizard.categories'),
+                  render: (_, h) => <CategoryTags categories={h.categories} />,
+                },
+                {
+                  title: '',
+                  render: (_, h) => (
+                    <Button type="link" data-testid="choose-household" onClick={() => onChoose(h)}>
+                      {t('intake.wizard.choose')}
+                    </Button>
+                  ),
+                },
+              ]}
+            />
+          ) : null}
+        </>
+      ) : (
+        <Form<NewValues>
+          form={form}
+          layout="vertical"
+          onFinish={register}
+          initialValues={{ urban: false }}
+          style={{ maxWidth: 640 }}
+        >
+          <Form.Item
+            name="householdNumber"
+            label={t('registry.household.householdNumber')}
+            rules={[{ required: true, whitespace: true }]}
+          >
+            <Input maxLength={30} />
+          </Form.Item>
+          <Form.Item name="regionCode" label={t('registry.household.village')} rules={[{ required: true }]}>
+            <RegionTreeSelect />
+          </Form.Item>
+          <Form.Item
+            name="address"
+            label={t('registry.household.address')}
+            rules={[{ required: true, whitespace: true }]}
+          >
+            <Input maxLength={200} />
+          </Form.Item>
+          <Form.Item name="urban" label={t('registry.household.urban')}>
+            <Radio.Group
+              options={[
+                { value: false, label: t('registry.household.urbanNo') },
+                { value: true, label: t('registry.household.urbanYes') },
+              ]}
+            />
+          </Form.Item>
+          <Divider titlePlacement="start" plain>
+            {t('registry.household.headSection')}
+          </Divider>
+          <PersonFields relationship={false} />
+          <Button type="primary" htmlType="submit" loading={busy}>
+            {t('intake.wizard.registerAndUse')}
+          </Button>
+        </Form>
+      )}
+    </Space>
+  );
+}
