@@ -53,7 +53,6 @@ describe('全科社工（花园镇）', () => {
     const items = await menu.getByRole('menuitem').allTextContents();
     expect(items).toEqual([
       '工作台',
-      '行政区划',
       '一门受理',
       '公示',
       '在册管理',
@@ -62,6 +61,7 @@ describe('全科社工（花园镇）', () => {
       '动态监测',
       '监测预警',
       '政策管理',
+      '行政区划',
       '用户管理',
       '我的账户',
     ]);

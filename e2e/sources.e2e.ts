@@ -118,10 +118,19 @@ describe('部门数据', () => {
     await page
       .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '教育支出' })
       .click();
-    await page.getByTestId('dispute-button').first().click();
+    // Dispute a row of that source, whichever list is on screen while it reloads (clicking the first
+    // button of the previous, all-sources list picked another source's record once in CI).
+    await page
+      .getByRole('row', { name: /教育支出/ })
+      .getByTestId('dispute-button')
+      .first()
+      .click();
     await page.getByTestId('dispute-reason').fill('该生2025年已转学外省，本学期学费不应计入');
     await page.getByTestId('dispute-submit').click();
-    await page.getByTestId('dispute-notice').waitFor();
+    // Either the notice, or the modal's error, whose text then fails the test with a reason.
+    const refused = page.locator('.ant-modal .ant-alert-error');
+    await page.getByTestId('dispute-notice').or(refused).first().waitFor();
+    expect(await refused.count(), (await refused.allTextContents()).join(' ')).toBe(0);
     await page.getByRole('tab', { name: '数据异议（1）' }).click();
     await page.getByTestId('dispute-table').getByText('该生2025年已转学外省').waitFor();
 

@@ -51,6 +51,13 @@ export const en: Messages = {
   },
   layout: { logout: 'Sign out', menu: 'Menu', loggedOut: 'Signed out' },
   menu: {
+    group: {
+      handling: 'Handling',
+      people: 'People',
+      finding: 'Finding',
+      dataPolicy: 'Data and policy',
+      system: 'System',
+    },
     home: 'Workbench',
     regions: 'Regions',
     users: 'Users',

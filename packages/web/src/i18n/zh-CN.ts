@@ -51,6 +51,13 @@ export const zhCN = {
     loggedOut: '已退出登录',
   },
   menu: {
+    group: {
+      handling: '受理办理',
+      people: '救助对象',
+      finding: '主动发现',
+      dataPolicy: '数据与政策',
+      system: '系统',
+    },
     home: '工作台',
     regions: '行政区划',
     users: '用户管理',

@@ -27,18 +27,32 @@ import { COLOUR_TAG, getPortrait } from './alertsApi';
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
 /** Evidence items are the raiser's own shape (request, indicator items, trigger records): show what they say. */
+/**
+ * One piece of evidence, whatever raised it (indicator item, trigger record, request): its kind and
+ * known keys in the reader's language, values as stored; unknown keys are shown as they are.
+ */
 function EvidenceLine({ item }: { item: unknown }) {
+  const { t } = useTranslation();
   if (!item || typeof item !== 'object') return <span>{String(item)}</span>;
   const e = item as Record<string, unknown>;
-  const label = [e.label, e.text, e.summary, e.item, e.category].find((v) => typeof v === 'string');
+  const label = [e.label, e.text, e.summary, e.item].find((v) => typeof v === 'string');
   const date = [e.on, e.date, e.asOf, e.validFrom].find((v) => typeof v === 'string');
+  const value = (k: string, v: unknown) => {
+    if (k === 'category' && typeof v === 'string') return t(`alerts.category.${v}`, { defaultValue: v });
+    return typeof v === 'object' ? JSON.stringify(v) : String(v);
+  };
   const rest = Object.entries(e)
-    .filter(([k, v]) => !['label', 'text', 'summary', 'on', 'date', 'asOf', 'kind'].includes(k) && v !== null)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .filter(
+      ([k, v]) =>
+        !['label', 'text', 'summary', 'item', 'on', 'date', 'asOf', 'kind'].includes(k) && v !== null,
+    )
+    .map(([k, v]) => `${t(`alerts.evidenceKey.${k}`, { defaultValue: k })}：${value(k, v)}`)
     .join('；');
   return (
     <span>
-      {typeof e.kind === 'string' ? <Tag>{e.kind}</Tag> : null}
+      {typeof e.kind === 'string' ? (
+        <Tag>{t(`alerts.evidenceKind.${e.kind}`, { defaultValue: e.kind })}</Tag>
+      ) : null}
       {label ? <Typography.Text strong>{String(label)}</Typography.Text> : null}{' '}
       {date ? <Typography.Text type="secondary">{String(date)}</Typography.Text> : null}
       {rest ? <div style={{ color: '#666', fontSize: 12, wordBreak: 'break-all' }}>{rest}</div> : null}

@@ -3,7 +3,7 @@
  * on desktop that becomes a drawer on phones (caseworkers often work from a phone on home visits).
  */
 import { EnvironmentOutlined, LogoutOutlined, MenuOutlined } from '@ant-design/icons';
-import { App, Button, Drawer, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
+import { App, Button, Drawer, Grid, Layout, Menu, type MenuProps, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
@@ -11,9 +11,11 @@ import { useAccount, useAccountState } from '../../auth/AccountContext';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { roleName } from '../../components/labels';
 import { Brand } from './Brand';
-import { menuFor, selectedKey } from './menuItems';
+import { menuFor, menuGroups, selectedKey } from './menuItems';
 
 const HEADER_BG = '#9f1d1d';
+
+type MenuItem = NonNullable<MenuProps['items']>[number];
 
 export function WorkbenchLayout() {
   const { t } = useTranslation();
@@ -27,12 +29,19 @@ export function WorkbenchLayout() {
   const [drawerOpen, setDrawerOpen] = useState(false);
 
   const entries = menuFor(account.permissions);
+  const menuItems = menuGroups(entries).flatMap(({ group, entries: inGroup }): MenuItem[] => {
+    const items = inGroup.map((entry) => ({ key: entry.key, icon: entry.icon, label: t(entry.labelKey) }));
+    if (!group) return items;
+    return [
+      { type: 'group' as const, key: `group-${group}`, label: t(`menu.group.${group}`), children: items },
+    ];
+  });
   const menu = (
     <Menu
       mode="inline"
       data-testid="side-menu"
       selectedKeys={[selectedKey(location.pathname)]}
-      items={entries.map((entry) => ({ key: entry.key, icon: entry.icon, label: t(entry.labelKey) }))}
+      items={menuItems}
       onClick={({ key }) => {
         const entry = entries.find((e) => e.key === key);
         if (entry) navigate(entry.path);
