@@ -85,6 +85,14 @@ describe('intake: deadlines, reminders and overdue lists', () => {
     });
     const red = (await huayuan.request('GET', '/api/intake/cases?dueStatus=red')).json();
     expect(red.items.map((c: { id: string }) => c.id)).toEqual([caseId]);
+    // The region filter is a code prefix: the township (420921100) or the village (420921100001).
+    const ids = async (prefix: string) =>
+      (await huayuan.request('GET', `/api/intake/cases?regionCode=${prefix}`))
+        .json()
+        .items.map((c: { id: string }) => c.id);
+    expect(await ids('420921100')).toEqual([caseId]);
+    expect(await ids('420921100001')).toEqual([caseId]);
+    expect(await ids('420921101')).toEqual([]);
     const fengshan = await t.login('fengshan');
     expect((await fengshan.request('GET', '/api/intake/overdue')).json().groups).toEqual([]);
   });

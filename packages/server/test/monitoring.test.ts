@@ -171,6 +171,9 @@ describe('monitoring runs', () => {
     expect(after).toHaveLength(before.length);
     expect(after.map((a) => ({ ...a, raise_count: 1 }))).toEqual(before);
     expect(after.every((a) => a.raise_count === 2)).toBe(true);
+    // A data update leaves the lifecycle version alone: an officer about to accept gets no conflict.
+    const versions = await t.db.query<{ version: number }>('SELECT DISTINCT version FROM monitoring_alert');
+    expect(versions.rows).toEqual([{ version: 1 }]);
     const updates = await t.db.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM monitoring_alert_event WHERE action = 'update'",
     );

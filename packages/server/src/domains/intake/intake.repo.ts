@@ -203,7 +203,7 @@ export async function listCases(tx: Queryable, f: CaseFilter, limit: number, off
     `SELECT ${CASE_COLUMNS}, count(*) OVER ()::int AS total FROM intake_case c
       WHERE ($1::text IS NULL OR c.status = $1) AND ($2::text IS NULL OR c.step_office = $2)
         AND ($3::text IS NULL OR c.department = $3) AND ($4::text IS NULL OR c.due_status = $4)
-        AND ($5::text IS NULL OR c.region_code LIKE $5 || '%')
+        AND ($5::text IS NULL OR (c.region_code ~>=~ rpad($5, 12, '0') AND c.region_code ~<=~ rpad($5, 12, '9')))
         AND ($6::date IS NULL OR c.step_due_on < $6)
       ORDER BY c.step_due_on NULLS LAST, c.created_at, c.id LIMIT $7 OFFSET $8`,
     [

@@ -181,10 +181,12 @@ export async function upsertAlerts(
          model_version, evidence, summary_zh, last_run_id)
        SELECT household_id, subject_key, region_code, cause, 'data', colour, score, model_version, evidence,
               summary_zh, $2::uuid FROM input
+       -- version is the lifecycle's optimistic lock (accept, handle, close): fresh data does not bump it,
+       -- or every monthly run would turn an officer's accept into a 409.
        ON CONFLICT (subject_key, cause) WHERE status <> 'closed' DO UPDATE SET
          colour = EXCLUDED.colour, score = EXCLUDED.score, model_version = EXCLUDED.model_version,
          evidence = EXCLUDED.evidence, summary_zh = EXCLUDED.summary_zh, raise_count = a.raise_count + 1,
-         last_raised_at = now(), last_run_id = EXCLUDED.last_run_id, version = a.version + 1, updated_at = now()
+         last_raised_at = now(), last_run_id = EXCLUDED.last_run_id, updated_at = now()
        WHERE a.last_run_id IS DISTINCT FROM EXCLUDED.last_run_id
        RETURNING a.id, a.region_code, a.status, a.colour, a.raise_count, (xmax = 0) AS inserted)
      INSERT INTO monitoring_alert_event (alert_id, action, from_status, to_status, detail, actor_name, region_code)
