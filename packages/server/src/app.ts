@@ -44,6 +44,7 @@ import { userSchemas, usersRoutes } from './domains/users/users.routes.ts';
 import { verificationRoutes } from './domains/verification/verification.routes.ts';
 import { whatIfRoutes } from './domains/whatIf/whatIf.routes.ts';
 import { installErrorHandler } from './http/errorHandler.ts';
+import { installFiniteNumberCheck } from './http/finiteNumbers.ts';
 import { ErrorResponse } from './http/schemas.ts';
 import { installSession } from './http/session.ts';
 
@@ -92,6 +93,7 @@ export async function buildApp(
   });
 
   installErrorHandler(app);
+  installFiniteNumberCheck(app);
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: {
       directives: {

@@ -83,6 +83,30 @@ describe('HTTP behaviour shared by every route', () => {
     expect(search.json().total).toBe(0);
   });
 
+  it('refuses numbers that are not finite, from the query string and from a JSON body', async () => {
+    const client = t.client();
+    await client.login('admin', TEST_PASSWORD);
+    for (const value of ['Infinity', '-Infinity', '1e400']) {
+      const response = await client.request('GET', `/api/users?page=${value}`);
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'VALIDATION_FAILED', field: 'page' });
+    }
+    // JSON.parse reads 1e400 as Infinity: the body is refused by name, and nothing is changed.
+    const body = await t.app.inject({
+      method: 'PATCH',
+      url: '/api/households/00000000-0000-4000-8000-000000000000',
+      headers: {
+        'content-type': 'application/json',
+        cookie: client.cookieHeader(),
+        'x-csrf-token': (await client.request('GET', '/api/auth/csrf')).json().token,
+      },
+      payload: '{"version": 1e400}',
+    });
+    expect(body.statusCode).toBe(400);
+    expect(body.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await client.request('GET', '/api/users?page=2')).statusCode).toBe(200);
+  });
+
   it('unknown API routes get the JSON error shape', async () => {
     const response = await t.app.inject('/api/nothing-here');
     expect(response.statusCode).toBe(404);

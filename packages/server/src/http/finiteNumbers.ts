@@ -1,0 +1,39 @@
+/**
+ * Refuses a request whose validated input holds a number that is not finite.
+ *
+ * Why here and not in the schemas: Ajv's type coercion (which the query string needs) turns the strings
+ * "Infinity" and "1e400" into Infinity after the type check has passed, and JSON.parse reads 1e400 in
+ * a body as Infinity too; `maximum` does not catch it either. No field of ours may hold an infinite or
+ * NaN amount, count or coordinate, so one hook after validation covers every route.
+ */
+import type { FastifyInstance } from 'fastify';
+import { errors } from './errors.ts';
+
+/** Depth-first search for the first non-finite number; returns its dotted path, or null. */
+export function findNonFinite(value: unknown, path = '', depth = 0): string | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : path || '(value)';
+  // Validated input is never this deep; stop rather than recurse without bound on hostile input.
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findNonFinite(value[i], `${path}[${i}]`, depth + 1);
+      if (hit) return hit;
+    }
+    return null;
+  }
+  if (Buffer.isBuffer(value)) return null;
+  for (const key of Object.keys(value)) {
+    const hit = findNonFinite((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, depth + 1);
+    if (hit) return hit;
+  }
+  return null;
+}
+
+export function installFiniteNumberCheck(app: FastifyInstance): void {
+  app.addHook('preHandler', async (request) => {
+    for (const part of [request.params, request.query, request.body]) {
+      const field = findNonFinite(part);
+      if (field) throw errors.validation(field, `${field}须为有限的数值`, `${field} must be a finite number`);
+    }
+  });
+}
