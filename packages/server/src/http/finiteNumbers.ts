@@ -23,7 +23,11 @@ export function findNonFinite(value: unknown, path = '', depth = 0): string | nu
   }
   if (Buffer.isBuffer(value)) return null;
   for (const key of Object.keys(value)) {
-    const hit = findNonFinite((value as Record<string, unknown>)[key], path ? `${path}.${key}` : key, depth + 1);
+    const hit = findNonFinite(
+      (value as Record<string, unknown>)[key],
+      path ? `${path}.${key}` : key,
+      depth + 1,
+    );
     if (hit) return hit;
   }
   return null;
