@@ -3,14 +3,19 @@
  * register it there and then (the registry's own API and rules: the ID number checked by the server,
  * one person one household).
  */
-import { App, Button, Divider, Form, Input, Radio, Space, Table } from 'antd';
+import { App, Button, Form, Input, Radio, Space, Table } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
-import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { showFieldError } from '../../components/serverErrors';
-import { createHousehold, type HouseholdSummary, listHouseholds } from '../households/householdsApi';
-import { PERSON_FIELDS, PersonFields, type PersonFormValues, personInput } from '../households/PersonFields';
+import { type HouseholdSummary, listHouseholds } from '../households/householdsApi';
+import {
+  NEW_HOUSEHOLD_FIELDS,
+  NEW_HOUSEHOLD_INITIAL,
+  NewHouseholdFields,
+  type NewHouseholdValues,
+  registerHousehold,
+} from '../households/NewHouseholdFields';
 import { CategoryTags } from '../households/registryLabels';
 
 export interface ChosenHousehold {
@@ -18,13 +23,6 @@ export interface ChosenHousehold {
   householdNumber: string;
   headName: string | null;
   regionName: string;
-}
-
-interface NewValues extends PersonFormValues {
-  householdNumber: string;
-  regionCode: string;
-  address: string;
-  urban: boolean;
 }
 
 /** 18 characters ending in a digit or X: an ID number; only digits: a 户号; else a name. */
@@ -41,7 +39,7 @@ export function WizardHousehold({ onChoose }: { onChoose(h: ChosenHousehold): vo
   const [mode, setMode] = useState<'find' | 'register'>('find');
   const [rows, setRows] = useState<HouseholdSummary[]>();
   const [busy, setBusy] = useState(false);
-  const [form] = Form.useForm<NewValues>();
+  const [form] = Form.useForm<NewHouseholdValues>();
 
   async function search(text: string) {
     if (!text.trim()) return;
@@ -55,27 +53,19 @@ export function WizardHousehold({ onChoose }: { onChoose(h: ChosenHousehold): vo
     }
   }
 
-  async function register(values: NewValues) {
+  async function register(values: NewHouseholdValues) {
     setBusy(true);
     try {
-      const { relationshipToHead: _, ...head } = personInput({ ...values, relationshipToHead: 'head' });
-      const created = await createHousehold({
-        householdNumber: values.householdNumber.trim(),
-        regionCode: values.regionCode,
-        address: values.address.trim(),
-        urban: values.urban,
-        head,
-      });
+      const { created, headName } = await registerHousehold(values);
       message.success(t('registry.household.created'));
       onChoose({
         id: created.id,
         householdNumber: created.householdNumber,
-        headName: head.name,
+        headName,
         regionName: created.regionName,
       });
     } catch (error) {
-      if (!showFieldError(form, error, ['householdNumber', 'regionCode', 'address', ...PERSON_FIELDS]))
-        message.error(errorText(error));
+      if (!showFieldError(form, error, NEW_HOUSEHOLD_FIELDS)) message.error(errorText(error));
     } finally {
       setBusy(false);
     }
@@ -131,42 +121,14 @@ export function WizardHousehold({ onChoose }: { onChoose(h: ChosenHousehold): vo
           ) : null}
         </>
       ) : (
-        <Form<NewValues>
+        <Form<NewHouseholdValues>
           form={form}
           layout="vertical"
           onFinish={register}
-          initialValues={{ urban: false }}
+          initialValues={NEW_HOUSEHOLD_INITIAL}
           style={{ maxWidth: 640 }}
         >
-          <Form.Item
-            name="householdNumber"
-            label={t('registry.household.householdNumber')}
-            rules={[{ required: true, whitespace: true }]}
-          >
-            <Input maxLength={30} />
-          </Form.Item>
-          <Form.Item name="regionCode" label={t('registry.household.village')} rules={[{ required: true }]}>
-            <RegionTreeSelect />
-          </Form.Item>
-          <Form.Item
-            name="address"
-            label={t('registry.household.address')}
-            rules={[{ required: true, whitespace: true }]}
-          >
-            <Input maxLength={200} />
-          </Form.Item>
-          <Form.Item name="urban" label={t('registry.household.urban')}>
-            <Radio.Group
-              options={[
-                { value: false, label: t('registry.household.urbanNo') },
-                { value: true, label: t('registry.household.urbanYes') },
-              ]}
-            />
-          </Form.Item>
-          <Divider titlePlacement="start" plain>
-            {t('registry.household.headSection')}
-          </Divider>
-          <PersonFields relationship={false} />
+          <NewHouseholdFields />
           <Button type="primary" htmlType="submit" loading={busy}>
             {t('intake.wizard.registerAndUse')}
           </Button>
