@@ -40,6 +40,11 @@ const benches = [
     args: quick ? ['--households', '5000', '--records', '1000000'] : [],
   },
   {
+    name: 'batch re-verification of enrolled households',
+    file: 'bench/verification/batch.bench.ts',
+    args: ['--households', quick ? '20000' : '100000'],
+  },
+  {
     name: 'low-income monitoring: full and incremental runs',
     file: 'bench/monitoring/monitoring.bench.ts',
     args: ['--households', quick ? '20000' : '100000'],
@@ -48,6 +53,11 @@ const benches = [
     name: 'alert loop: dispatch and escalation sweeps, dashboard',
     file: 'bench/alerts/loop.bench.ts',
     args: ['--alerts', quick ? '5000' : '50000'],
+  },
+  {
+    name: 'one-door intake: 200 concurrent caseworkers over HTTP',
+    file: 'bench/intake/caseworkers.bench.ts',
+    args: quick ? ['--seconds', '20', '--households', '1000'] : [],
   },
   {
     name: 'enrolment review job',

@@ -32,6 +32,8 @@ function idNumber(birth: string, sequence: string): string {
   return first17 + ('10X98765432'[sum % 11] ?? '');
 }
 
+const RESIDENT_ID = idNumber('19750621', '071');
+
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
@@ -45,7 +47,17 @@ beforeAll(async () => {
       registeredOn: '2020-01-01',
       head: { name, idNumber: idNumber(birth, `05${n}`) },
     });
-  await household(1, '孙秀英', '19520312');
+  await household(1, '孙秀英', '19520317');
+  // Registered in 丰山镇, living in 花园镇: applies where it lives (居住地申办).
+  const fengshan = await apiSession(server.baseUrl, 'fengshan');
+  const fengshanVillages = await fengshan.get<{ code: string }[]>('/api/regions/420921101000/children');
+  await fengshan.post('/api/households', {
+    householdNumber: 'E2E-WIN-RES',
+    regionCode: fengshanVillages[0]?.code,
+    address: '丰山镇丰山村3组',
+    registeredOn: '2019-05-01',
+    head: { name: '冯志刚', idNumber: RESIDENT_ID },
+  });
   // A dibao case moved to its home-visit step, for the phone journey.
   const second = await household(2, '郑建华', '19630918');
   const submitted = await huayuan.post<{ cases: { id: string; version: number }[] }>(
@@ -113,6 +125,39 @@ describe('窗口受理向导（花园镇全科社工，桌面）', () => {
     );
     const mine = apps.items.filter((a) => a.cases.length > 0);
     expect(new Set(mine.map((a) => a.householdId)).size).toBe(mine.length);
+    await context.close();
+  });
+
+  it('居住地申办：户籍在丰山镇、住在花园镇的家庭在花园镇窗口受理，提交前不调取户籍地信息', async () => {
+    const { page, context } = await openSession(browser, server.baseUrl);
+    await login(page, 'huayuan');
+    await page.goto('/intake/new');
+    await page.getByText('居住地申办').first().click();
+    const form = page.getByTestId('residence-lookup');
+    await form.getByLabel('申请人身份证号码').fill(RESIDENT_ID);
+    await form.locator('#regionCode').click();
+    await form.locator('#regionCode').fill('花园社区');
+    await page.locator('.ant-select-tree-title', { hasText: '花园社区居委会' }).first().click();
+    await form.getByLabel('居住证号码').fill('420921-2025-0088');
+    await form.getByRole('button', { name: '查找户籍地登记' }).click();
+    await seeText(page, '户籍地：丰山镇');
+    await screenshot(page, 'G-wizard-residence-desktop-zh');
+    await page.getByTestId('residence-use').click();
+    await page.getByTestId('evaluate').click();
+    await page.getByTestId('pick-dibao').check();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('checklist').getByLabel('居民身份证、户口簿').first().check();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('submit-application').click();
+    await page.getByTestId('application-cases').waitFor({ timeout: 30_000 });
+    await seeText(page, '最低生活保障');
+    const api = await apiSession(server.baseUrl, 'huayuan');
+    const apps = await api.get<{
+      items: { residence: { permitNumber: string } | null; regionCode: string }[];
+    }>('/api/intake/applications?pageSize=100');
+    const taken = apps.items.filter((a) => a.residence?.permitNumber === '420921-2025-0088');
+    expect(taken).toHaveLength(1);
+    expect(taken[0]?.regionCode.startsWith('420921100')).toBe(true);
     await context.close();
   });
 

@@ -13,33 +13,18 @@
  * Prints one table; the database is dropped at the end.
  */
 import os from 'node:os';
-import pg from 'pg';
-import { openPostgres } from '../../packages/server/src/db/database.ts';
-import { migrate } from '../../packages/server/src/db/migrate.ts';
 import type { Actor } from '../../packages/server/src/domains/access/permissions.ts';
 import { listAlerts } from '../../packages/server/src/domains/alerts/alerts.service.ts';
 import { dashboard } from '../../packages/server/src/domains/alerts/dashboard.ts';
 import { sweepAlerts } from '../../packages/server/src/domains/alerts/dispatch.ts';
+import { benchDatabase, log, option, printTable, time } from '../lib/index.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? (args[i + 1] as string) : fallback;
-};
 const alerts = Number(option('alerts', '20000'));
-const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
-const name = `doudi_bench_alerts_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const u = new URL(adminUrl);
-u.pathname = `/${name}`;
-const db = await openPostgres(u.toString(), 4);
+const bench = await benchDatabase('alerts');
+const { db } = bench;
 const rows: [string, string, string][] = [];
 try {
-  await migrate(db);
   log(`inserting ${alerts} raised alerts`);
   await db.query(
     `INSERT INTO monitoring_alert (subject_key, region_code, cause, origin, colour, evidence, summary_zh, first_raised_at)
@@ -53,11 +38,6 @@ try {
        FROM generate_series(1, $1::int) g`,
     [alerts],
   );
-  const time = async <T>(fn: () => Promise<T>) => {
-    const start = performance.now();
-    const result = await fn();
-    return { ms: performance.now() - start, result };
-  };
   const dispatched = await time(() => sweepAlerts(db, '2026-03-02'));
   rows.push([
     'dispatch sweep',
@@ -96,12 +76,9 @@ try {
     rows.push([label, `p50 ${times[10]?.toFixed(0)} ms`, `max ${times.at(-1)?.toFixed(0)} ms`]);
   }
 } finally {
-  await db.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await bench.close();
 }
 console.log(
   `\nalert loop, ${alerts} alerts, PostgreSQL, ${os.cpus().length} cores, load ${os.loadavg()[0]?.toFixed(1)}`,
 );
-console.log('| step | work | rate |\n| --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+printTable(['step', 'work', 'rate'], rows);

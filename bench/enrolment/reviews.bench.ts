@@ -13,38 +13,18 @@
  * Prints one table; the database is dropped at the end.
  */
 import os from 'node:os';
-import pg from 'pg';
-import { openPostgres } from '../../packages/server/src/db/database.ts';
-import { migrate } from '../../packages/server/src/db/migrate.ts';
 import type { Actor } from '../../packages/server/src/domains/access/permissions.ts';
 import { runEnrolmentJob } from '../../packages/server/src/domains/enrolment/enrolment.job.ts';
 import { listEnrolments, listTasks } from '../../packages/server/src/domains/enrolment/enrolment.service.ts';
 import { regions, seedRegions } from '../../packages/server/test/factories.ts';
+import { benchDatabase, log, option, printTable, time } from '../lib/index.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? (args[i + 1] as string) : fallback;
-};
 const households = Number(option('households', '20000'));
-const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
-const name = `doudi_bench_enrolment_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: adminUrl });
-await admin.connect();
-await admin.query(`CREATE DATABASE ${name}`);
-const u = new URL(adminUrl);
-u.pathname = `/${name}`;
-const db = await openPostgres(u.toString(), 4);
+const bench = await benchDatabase('enrolment');
+const { db } = bench;
 const rows: [string, string, string][] = [];
-const time = async <T>(fn: () => Promise<T>) => {
-  const start = performance.now();
-  const result = await fn();
-  return { ms: performance.now() - start, result };
-};
 try {
-  await migrate(db);
   await seedRegions(db);
   log(`inserting ${households} households, ${households * 3} persons, ${households} enrolments`);
   const village = `CASE WHEN g % 2 = 0 THEN '${regions.huayuanVillage}' ELSE '${regions.fengshanVillage}' END`;
@@ -110,14 +90,10 @@ try {
     rows.push([label, `p50 ${times[10]?.toFixed(1)} ms`, `max ${times.at(-1)?.toFixed(1)} ms`]);
   }
 } finally {
-  await db.close();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.end();
+  await bench.close();
 }
 const [l1, l5] = os.loadavg();
 console.log(
   `\nEnrolment job, ${households} enrolled households (load average ${l1?.toFixed(1)} / ${l5?.toFixed(1)})`,
 );
-console.log('| step | time | result |');
-console.log('| --- | --- | --- |');
-for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+printTable(['step', 'time', 'result'], rows);

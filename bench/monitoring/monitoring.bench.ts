@@ -1,6 +1,8 @@
 /**
  * 动态监测 at scale: `npx tsx bench/monitoring/monitoring.bench.ts [--households 100000]
- * [--database NAME] [--batch 2000] [--keep] [--incremental-only]`.
+ * [--database NAME] [--batch 2000] [--keep] [--incremental-only] [--full-only] [--fresh]
+ * [--workers N] [--no-migrate]`. Each run reports its process CPU and its PostgreSQL backends' CPU
+ * (from /proc): on the shared machine CPU-seconds compare, wall-clock does not.
  *
  * On DATABASE_URL's server: seeds N synthetic households (or reuses --database, seeded by an
  * earlier --keep run of this bench), imports the same county's medical claims, deaths and
@@ -30,6 +32,28 @@
  * Alert precision against the synthetic ground truth (100k, after the bench's duplicated claims):
  * 0.51, recall 0.63; the Xiaochang model alone 0.48 / 0.49 (its sample bands are not calibrated);
  * disability certificate and main-earner death triggers 1.0; serious illness 0.69.
+ *
+ * Session 5 (perf7), same machine at load 23–41 (wall-clock meaningless; CPU-seconds compare), one
+ * database of 100,000 households, `--full-only --fresh` (every alert raised; 29,643 both times):
+ *
+ * | code                                         | load | wall    | process CPU | PostgreSQL CPU | CPU per household |
+ * | -------------------------------------------- | ---- | ------- | ----------- | -------------- | ----------------- |
+ * | before (HEAD 13eba70)                         | 23   | 163.8 s | 25.8 s      | 27.1 s         | 529 µs            |
+ * | + detail scored in the batch, 2 workers       | 41   | 233.4 s | 54.9 s      | 29.0 s         | 839 µs            |
+ * | + snapshot pages by primary key, no workers   | 30   | 74.7 s  | 20.3 s      | 8.6 s          | 289 µs            |
+ *
+ *
+ * Incremental after 10,000 new claims (6,753 households touched), `--incremental-only`, load 30–31:
+ * before 28.9 s wall, process CPU 3.8 s, PostgreSQL CPU 2.5 s; after 19.8 s, 2.3 s, 1.1 s (snapshot
+ * rows by primary key; evidence without the traced re-evaluation). 88% of what is left on this
+ * thread is scoring the model for the touched households, whose inputs (the facts snapshot) an
+ * import of source records does not change; see the perf7 report for that choice.
+ *
+ * The snapshot page query hashed the whole subtree for every page (the planner cannot see the
+ * row-level-security bounds): 4 s a page at 100k, a cost that grew with the square of the size.
+ * Worker threads cost ≈60% more CPU per household (each compiles the catalogue; batches cross
+ * threads) and gave nothing back on busy cores, so a run uses them only while a core is idle.
+ * Same alerts, evidence and precision (0.5136 / 0.6233) before and after.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -37,10 +61,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { loadVillagesFromChinaDivision, writeCountyCsv } from '@doudi/synth';
-import pg from 'pg';
 import { loadConfig } from '../../packages/server/src/config.ts';
-import { openPostgres } from '../../packages/server/src/db/database.ts';
-import { migrate } from '../../packages/server/src/db/migrate.ts';
 import { asSystem } from '../../packages/server/src/db/scope.ts';
 import { systemActor } from '../../packages/server/src/demo/demoAccounts.ts';
 import { refreshSnapshot } from '../../packages/server/src/domains/householdFacts/snapshot.repo.ts';
@@ -55,17 +76,18 @@ import { cipherFor } from '../../packages/server/src/domains/registry/personalDa
 import { seedRegistry } from '../../packages/server/src/domains/registry/seed.ts';
 import { hashFile } from '../../packages/server/src/domains/sources/files.ts';
 import { startImport } from '../../packages/server/src/domains/sources/import.service.ts';
+import { followBackends } from '../lib/cpu.ts';
+import { benchDatabase, flag, option, printTable } from '../lib/index.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? (args[i + 1] as string) : fallback;
-};
 const households = Number(option('households', '100000'));
 const batchSize = Number(option('batch', '2000'));
 const existing = option('database', '');
-const keep = args.includes('--keep') || existing !== '';
-const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const keep = flag('keep') || existing !== '';
+/** Only the first full run (profiling): no second run, no incremental import. `--fresh`: alerts
+ *  emptied first, so runs on a reused database compare (all raised, none updated). */
+const fullOnly = flag('full-only');
+/** Worker threads of the full run; default the run's own choice (by size and machine load). */
+const workers = option('workers', '') === '' ? undefined : Number(option('workers', '0'));
 const AS_OF = '2025-06-30';
 const COUNTY = '420921000000';
 const load = () =>
@@ -73,20 +95,18 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
-const name = existing || `doudi_bench_monitoring_${Date.now().toString(36)}`;
-if (!existing) {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-}
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const db = await openPostgres(url.toString(), 6);
+// --no-migrate: a reused database whose applied migrations were edited since (others' work in progress).
+const bench = await benchDatabase('monitoring', {
+  existing,
+  keep,
+  poolSize: 6,
+  migrate: !flag('no-migrate'),
+});
+const { db, name } = bench;
 const dir = await mkdtemp(join(tmpdir(), 'doudi-bench-monitoring-'));
-const table: string[] = [];
+const table: [string, string, string][] = [];
 const row = (what: string, figure: string, note = '') => {
-  table.push(`| ${what} | ${figure} | ${note} |`);
+  table.push([what, figure, note]);
   console.log(`${what}: ${figure} ${note}`);
 };
 const config = loadConfig({ NODE_ENV: 'test' });
@@ -109,16 +129,21 @@ async function importFile(source: string, path: string, fileName: string) {
 async function timedRun(kind: 'full' | 'incremental', sourceImportId: string | null) {
   const actor = { ...MONITORING_SYSTEM, role: 'countyOfficer' as const, regionCode: COUNTY };
   const { row: run } = await createRun(db, actor, { kind, regionCode: COUNTY, asOf: AS_OF, sourceImportId });
+  const backends = followBackends(db);
+  await backends.started;
   const cpu = process.cpuUsage();
   const t0 = performance.now();
-  const outcome = await runMonitoring(db, run.id, { batchSize });
+  const outcome = await runMonitoring(db, run.id, {
+    batchSize,
+    ...(workers === undefined ? {} : { workers }),
+  });
   const seconds = (performance.now() - t0) / 1000;
   const used = process.cpuUsage(cpu);
-  return { outcome, seconds, cpu: (used.user + used.system) / 1e6 };
+  const pgCpu = await backends.stop();
+  return { outcome, seconds, cpu: (used.user + used.system) / 1e6, pg: pgCpu ?? Number.NaN };
 }
 
 try {
-  await migrate(db);
   const villages = await loadVillagesFromChinaDivision('420921');
   const synth = { households, seed: 1, under: '420921', villages, asOf: AS_OF };
   if (!existing) {
@@ -156,28 +181,32 @@ try {
     Object.entries(o.phases)
       .map(([k, v]) => `${k.replace(/Ms$/, '')} ${(v / 1000).toFixed(1)}`)
       .join(' / ');
-  if (!args.includes('--incremental-only')) {
+  if (flag('fresh')) await db.exec('TRUNCATE monitoring_alert_event, monitoring_alert CASCADE');
+  if (!flag('incremental-only')) {
     console.log(`load average before the full run: ${load()}`);
     const full = await timedRun('full', null);
     row(
       'full re-screen',
       `${full.seconds.toFixed(1)} s`,
       `${full.outcome.done.toLocaleString('en-US')} households, ${Math.round(full.outcome.done / full.seconds)}/s, ` +
-        `process CPU ${full.cpu.toFixed(1)} s, ${full.outcome.raised} alerts raised, ${full.outcome.updated} updated; ` +
+        `process CPU ${full.cpu.toFixed(1)} s, PostgreSQL CPU ${full.pg.toFixed(1)} s, ${full.outcome.raised} alerts raised, ${full.outcome.updated} updated; ` +
         `phases (s) ${phases(full.outcome)}; load ${load()}`,
     );
-    const again = await timedRun('full', null);
-    row(
-      'full re-screen again',
-      `${again.seconds.toFixed(1)} s`,
-      `${again.outcome.raised} raised, ${again.outcome.updated} updated (none repeated); CPU ${again.cpu.toFixed(1)} s; load ${load()}`,
-    );
+    if (!fullOnly) {
+      const again = await timedRun('full', null);
+      row(
+        'full re-screen again',
+        `${again.seconds.toFixed(1)} s`,
+        `${again.outcome.raised} raised, ${again.outcome.updated} updated (none repeated); CPU ${again.cpu.toFixed(1)} s, ` +
+          `PostgreSQL CPU ${again.pg.toFixed(1)} s; load ${load()}`,
+      );
+    }
   }
 
   // 10,000 new medical-claim rows: the synthetic claims again under new record numbers, discharged
   // in the last month (so they fall in every trigger's window).
   const claims = join(dir, 'medical-claims.csv');
-  {
+  if (!fullOnly) {
     const lines: string[] = [];
     let header = '';
     for await (const line of createInterface({ input: createReadStream(claims) })) {
@@ -206,7 +235,7 @@ try {
       'incremental run after the import',
       `${inc.seconds.toFixed(2)} s`,
       `${inc.outcome.done.toLocaleString('en-US')} households touched, ${inc.outcome.raised} raised, ${inc.outcome.updated} updated; ` +
-        `CPU ${inc.cpu.toFixed(1)} s; phases (s) ${phases(inc.outcome)}; load ${load()}`,
+        `CPU ${inc.cpu.toFixed(1)} s, PostgreSQL CPU ${inc.pg.toFixed(1)} s; phases (s) ${phases(inc.outcome)}; load ${load()}`,
     );
   }
 
@@ -223,16 +252,8 @@ try {
     row(`  by colour ${colour}`, `${t.precision}`, `${t.alerts} households, recall ${t.recall}`);
 
   console.log(`\ndatabase ${name}; ${households.toLocaleString('en-US')} households; batch ${batchSize}\n`);
-  console.log('| step | figure | notes |');
-  console.log('| --- | ---: | --- |');
-  for (const line of table) console.log(line);
+  printTable(['step', 'figure', 'notes'], table, ['left', 'right', 'left']);
 } finally {
-  await db.close();
   await rm(dir, { recursive: true, force: true });
-  if (!keep) {
-    const cleanup = new pg.Client({ connectionString: adminUrl });
-    await cleanup.connect();
-    await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await cleanup.end();
-  }
+  await bench.close();
 }

@@ -1,7 +1,7 @@
 /**
  * The rules engine on real stored households, one thread, CPU time per phase:
  * `npx tsx bench/screening/engine.bench.ts --database NAME [--households 20000] [--repeats 5]
- * [--region 420921101000] [--per-policy]`.
+ * [--region 420921101000] [--per-policy] [--details]`.
  *
  * Reads N rows of the household facts snapshot of a seeded database (e.g. one kept by
  * screen.bench.ts --keep), then, N households at a time on this thread: decodes the snapshot JSON
@@ -10,10 +10,15 @@
  * repeat warms up and is left out of the minimum and median), so that a change to the engine can
  * be judged on the machine's CPU time rather than its wall clock, which on a shared machine
  * follows the load. `--per-policy` adds each policy evaluated alone (its variables included).
+ * Evaluation leaves out the per-cell details (missing facts, errors), as a screening run does;
+ * `--details` keeps them.
  *
  * 2026-11-22, database doudi_bench_screening_mwsg6w80 (200,000 households), 20,000 households,
  * load average 18–25: evaluate 70–75 µs per household before the shared MissingFactError per
  * path and field, 49–58 after; decoding 17–22 µs; records 4–5 µs.
+ * 2026-11-23, database doudi_bench_screening_mwsnagtf (200,000), 10,000 households, 4 repeats, load
+ * 28–31, alternating: evaluate with details 73.3 / 89.9 and 62.8 / 84.3 µs (min / median), without
+ * 65.9 / 79.2 and 64.9 / 67.5: the median ≈ 10–20% lower, the minimum within the load's noise.
  */
 import { loadavg } from 'node:os';
 import pg from 'pg';
@@ -37,6 +42,7 @@ if (!database) throw new Error('--database NAME (a seeded database with its fact
 const n = Number(option('households', '20000'));
 const repeats = Math.max(2, Number(option('repeats', '5')));
 const region = option('region', '420921101000');
+const details = args.includes('--details');
 const DATE = '2025-07-01';
 const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
 const url = new URL(adminUrl);
@@ -70,7 +76,7 @@ for (let r = 0; r < repeats; r++) {
   phases.records.push(perHousehold(cpuMs(start)));
   const ctx = evaluationContext(catalog, DATE, region);
   start = process.cpuUsage();
-  evaluateRecords(ctx, count, (h) => records[h] as (typeof records)[number]);
+  evaluateRecords(ctx, count, (h) => records[h] as (typeof records)[number], { details });
   phases.evaluate.push(perHousehold(cpuMs(start)));
 }
 
@@ -80,6 +86,7 @@ const summary = (xs: number[]) => {
 };
 console.log(
   `engine on stored households: ${database}, ${count.toLocaleString('en')} households, region ${region}, ` +
+    `${details ? 'with' : 'without'} details, ` +
     `load average ${loadavg()
       .slice(0, 2)
       .map((l) => l.toFixed(1))
@@ -98,7 +105,7 @@ if (args.includes('--per-policy')) {
     const records = facts.map((f) => buildRecords(catalog.facts, f));
     const ctx = evaluationContext(catalog, DATE, region, [policy.id]);
     const start = process.cpuUsage();
-    evaluateRecords(ctx, count, (h) => records[h] as (typeof records)[number]);
+    evaluateRecords(ctx, count, (h) => records[h] as (typeof records)[number], { details });
     rows.push([policy.id, perHousehold(cpuMs(start))]);
   }
   console.log('\n| policy alone (variables included) | CPU µs per household |');

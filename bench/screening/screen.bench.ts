@@ -86,6 +86,34 @@
  * makes most member keys unique; building keys cost more than it saved (+15–20% CPU). Not tried
  * for lack of time: member-variable memo, no-exception missing facts in generated code, partial
  * GIN indexes (rows with findings only).
+ *
+ * Session 5 (2026-11-23, issue 4; eight engineers on the machine, load average 26–42). New
+ * 200,000-household database doudi_bench_screening_mwsnagtf (seeded in 741 s, snapshot built in
+ * 228 s). This machine's PostgreSQL runs with autovacuum off, so household_facts never had
+ * statistics: the planner guessed a page's range at ≈2,000 rows, below the page size, and read
+ * every remaining household of the county with a bitmap scan and sorted it, for every page
+ * (63 µs of backend CPU per household over the first 40,000, more for each later page: quadratic
+ * in the county). With statistics (ANALYZE) the keys came from the index, but the fetch became a
+ * hash join over the whole county, also for every page (5.6 s a page). Now the page's transaction
+ * pins the plan (no bitmap or sequential scans, in-memory sort) and the rows are fetched by a
+ * LATERAL primary-key lookup: 0.2 s a page with or without statistics (EXPLAIN ANALYZE, both
+ * states). Also: a refresh that rebuilt ≥ 5,000 households analyses the snapshot; the workers
+ * build no per-cell details (missing facts) a run never stores; migration 022 drops the
+ * screening_result GIN indexes and the per-row foreign-key check on household (storage alone,
+ * 40,000 rows: 28 → 17 µs of backend CPU per row).
+ *
+ * | whole county, 200,000 households                  | load | total   | process CPU | PostgreSQL CPU | CPU per household |
+ * | ------------------------------------------------- | ---- | ------- | ----------- | -------------- | ----------------- |
+ * | HEAD, first run (no statistics)                   | 42   | 292.9 s | 40.2 s      | 19.1 s         | 296 µs            |
+ * | + ANALYZE, 022, no details (hash join), 2nd run    | 27   | 401.5 s | 33.3 s      | 46.2 s         | 397 µs            |
+ * | + pinned page plan (all of the above), 2nd run     | 26   | 239.5 s | 32.3 s      | 10.4 s         | 213 µs            |
+ * | the same, 3rd run                                  | 16   | 97.2 s  | 30.5 s      | 10.3 s         | 204 µs            |
+ *
+ * Every run found the same 140,173 households / 313,634 pairs. (The first row's workers already
+ * built no details: they load their code when the run starts, after that change was saved.) The
+ * load inflates CPU time too; at 204–213 µs, 1,000,000 households need ≈ 210 CPU-seconds, ≥ 105 s
+ * on two idle cores: still ≈ 1.75× over the 60 s target, the rules engine (≈ 60–75 µs) and decoding
+ * the snapshot (≈ 20 µs) on the workers being the largest part.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -16,49 +16,26 @@
  * Prints p50/p99/max against the 50 ms target, and the records per report.
  */
 import os from 'node:os';
-import pg from 'pg';
 import { buildApp } from '../../packages/server/src/app.ts';
 import { loadConfig } from '../../packages/server/src/config.ts';
-import { openPostgres } from '../../packages/server/src/db/database.ts';
-import { migrate } from '../../packages/server/src/db/migrate.ts';
 import { systemActor } from '../../packages/server/src/demo/demoAccounts.ts';
 import { cipherFor } from '../../packages/server/src/domains/registry/personalData.crypto.ts';
 import { seedRegistry } from '../../packages/server/src/domains/registry/seed.ts';
 import { SOURCES } from '../../packages/server/src/domains/sources/catalogue/index.ts';
 import { createUser } from '../../packages/server/src/domains/users/users.service.ts';
+import { benchDatabase, flag, log, option, percentile, printTable } from '../lib/index.ts';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: string) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? (args[i + 1] as string) : fallback;
-};
 const existing = option('database', '');
 const households = Number(option('households', '50000'));
 const records = Number(option('records', '10000000'));
 const calls = Number(option('calls', '300'));
-const keep = args.includes('--keep') || existing !== '';
-const adminUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+const keep = flag('keep') || existing !== '';
 const AS_OF = '2025-06-30';
 const TARGET_MS = 50;
 const BATCH = 1_000_000;
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-const log = (text: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
-
-let url = existing;
-let created: string | undefined;
-if (!url) {
-  created = `doudi_bench_verification_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${created}`);
-  await admin.end();
-  const u = new URL(adminUrl);
-  u.pathname = `/${created}`;
-  url = u.toString();
-}
-const db = await openPostgres(url, 4);
+const bench = await benchDatabase('verification', { existing, keep });
+const { db, url } = bench;
 const config = {
   ...loadConfig({ NODE_ENV: 'test', DATABASE_URL: url }),
   jobs: false,
@@ -138,7 +115,6 @@ async function loadRecords(): Promise<number> {
 
 try {
   const t0 = performance.now();
-  await migrate(db);
   if (!existing) {
     await seedRegistry(db, cipherFor(config.dataKey), systemActor, { households, seed: 7, under: '420921' });
     log(`seeded ${households} households in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
@@ -223,15 +199,8 @@ try {
     ['load average (1 min) at the end', os.loadavg()[0]?.toFixed(2) ?? '?'],
   );
   await app.close();
-  console.log('| measure | value |\n| --- | --- |');
-  for (const [k, v] of figures) console.log(`| ${k} | ${v} |`);
-  if (keep && created) console.log(`\nkept database: ${url}`);
+  printTable(['measure', 'value'], figures);
+  if (keep && bench.created) console.log(`\nkept database: ${url}`);
 } finally {
-  await db.close();
-  if (created && !keep) {
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE ${created}`);
-    await admin.end();
-  }
+  await bench.close();
 }

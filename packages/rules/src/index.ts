@@ -50,10 +50,13 @@ export {
   evaluateIndicators,
   evaluateIndicatorsBatch,
   INDICATOR_STATUS_CODES,
+  type IndicatorBatchOptions,
   type IndicatorBatchResult,
+  type IndicatorDetail,
   type IndicatorOptions,
   UNKNOWN_ALERT_COLOR,
 } from './indicators/evaluateIndicators.ts';
+export { IndicatorWorkerPool } from './indicators/indicatorPool.ts';
 export { ALERT_COLORS } from './indicators/parseModel.ts';
 export type {
   AlertColor,

@@ -40,6 +40,11 @@ export interface Config {
   jobs: boolean;
   /** Folder of the built web client, served at `/`. */
   webDist: string;
+  /**
+   * Tests only (DOUDI_CLOCK_FILE): a file holding an ISO instant that is "now" for the intake clocks
+   * (steps, notices, enrolment), so browser tests can let a 7-day notice pass. Refused in production.
+   */
+  clockFile?: string | undefined;
 }
 
 function int(value: string | undefined, fallback: number): number {
@@ -57,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = environment === 'production';
   if (production && !env.DOUDI_COOKIE_SECRET) throw new Error('生产环境必须设置 DOUDI_COOKIE_SECRET');
   if (production && !env.DOUDI_DATA_KEY) throw new Error('生产环境必须设置 DOUDI_DATA_KEY');
+  if (production && env.DOUDI_CLOCK_FILE) throw new Error('生产环境不得设置 DOUDI_CLOCK_FILE（仅供测试）');
   return {
     environment,
     databaseUrl: env.DATABASE_URL || undefined,
@@ -79,5 +85,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL || (environment === 'test' ? 'silent' : 'info'),
     jobs: env.DOUDI_JOBS ? env.DOUDI_JOBS === 'true' : true,
     webDist: path.resolve(env.DOUDI_WEB_DIST || path.join(repoRoot, 'packages/web/dist')),
+    clockFile: env.DOUDI_CLOCK_FILE ? path.resolve(env.DOUDI_CLOCK_FILE) : undefined,
   };
 }

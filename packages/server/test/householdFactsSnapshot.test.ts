@@ -14,7 +14,11 @@ import { asActor, asSystem } from '../src/db/scope.ts';
 import { systemActor } from '../src/demo/demoAccounts.ts';
 import type { Actor } from '../src/domains/access/permissions.ts';
 import { assembleHouseholdFacts } from '../src/domains/householdFacts/householdFacts.ts';
-import { readSnapshotPage, refreshSnapshot } from '../src/domains/householdFacts/snapshot.repo.ts';
+import {
+  readSnapshotPage,
+  refreshSnapshot,
+  streamSnapshot,
+} from '../src/domains/householdFacts/snapshot.repo.ts';
 import { snapshotHousehold } from '../src/domains/householdFacts/snapshotFacts.ts';
 import { cipherFor } from '../src/domains/registry/personalData.crypto.ts';
 import { seedRegistry } from '../src/domains/registry/seed.ts';
@@ -185,6 +189,50 @@ describe('household facts snapshot', () => {
         readSnapshotPage(tx, { regionCode: regions.huayuan, after: foreign?.householdId, limit: 10 }),
       ),
     ).rejects.toThrow(/not visible/);
+  }, 60_000);
+
+  it('renews the snapshot statistics after a large rebuild only', async () => {
+    const tuples = async () =>
+      (
+        await t.db.query<{ n: number }>(
+          `SELECT reltuples::int AS n FROM pg_class WHERE oid = 'household_facts'::regclass`,
+        )
+      ).rows[0]?.n;
+    const markAll = () =>
+      asSystem(t.db, (tx) => tx.query('SELECT household_facts_mark(array_agg(id)) FROM household'));
+    // Below the threshold (the default, 5,000): rebuilt, statistics left alone.
+    const before = await tuples();
+    expect(before).not.toBe(HOUSEHOLDS);
+    await markAll();
+    expect(await refreshSnapshot(t.db, county, regions.county)).toBe(HOUSEHOLDS);
+    expect(await tuples()).toBe(before);
+    // At the threshold: ANALYZE as the tables' owner, although the refresh itself ran as doudi_app.
+    await markAll();
+    expect(await refreshSnapshot(t.db, county, regions.county, 40, HOUSEHOLDS)).toBe(HOUSEHOLDS);
+    expect(await tuples()).toBe(HOUSEHOLDS);
+    // Nothing to rebuild: nothing analysed, nothing fails.
+    expect(await refreshSnapshot(t.db, county, regions.county, 40, 0)).toBe(0);
+  }, 60_000);
+
+  it('streams every household once, in page order, in small pages with or without statistics', async () => {
+    const whole = await asActor(t.db, county, undefined, (tx) =>
+      readSnapshotPage(tx, { regionCode: regions.county, limit: 100_000 }),
+    );
+    expect(whole).toHaveLength(HOUSEHOLDS);
+    const streamed = async () => {
+      const rows = [];
+      for await (const page of streamSnapshot(t.db, { scope: county, batchSize: 7 })) rows.push(...page.rows);
+      return rows;
+    };
+    // Statistics from the previous test; then none (a snapshot just built, autovacuum off).
+    expect(await streamed()).toEqual(whole);
+    await t.db.query(`DELETE FROM pg_statistic WHERE starelid = 'household_facts'::regclass`);
+    expect(await streamed()).toEqual(whole);
+    // The scan settings were the page transactions' own: this session plans as before.
+    const setting = await t.db.query<{ b: string; s: string }>(
+      `SELECT current_setting('enable_bitmapscan') AS b, current_setting('enable_seqscan') AS s`,
+    );
+    expect(setting.rows[0]).toEqual({ b: 'on', s: 'on' });
   }, 60_000);
 
   it('screens from the snapshot with the findings of the assembler path, on this thread and on workers', async () => {

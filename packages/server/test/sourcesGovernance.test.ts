@@ -239,7 +239,7 @@ describe('departmental data governance', () => {
 
   it('quality figures per source: match rate, rejected share, disputes, freshness; departments see their own', async () => {
     const quality = (await verify.request('GET', '/api/sources/quality')).json();
-    expect(quality.length).toBe(18);
+    expect(quality.length).toBe(19);
     const bank = quality.find((q: { source: string }) => q.source === 'bankDeposit');
     expect(bank.matchRate).toBeGreaterThan(0.9);
     expect(bank.matchRate).toBeLessThanOrEqual(1);

@@ -317,6 +317,17 @@ export const SOURCE_FILES: { [S in SourceName]: { file: string; columns: Column<
       { header: '其他费用(元)', get: (r) => yuan(r.otherFeesFen) },
     ],
   },
+  schoolStatus: {
+    file: 'school-status.csv',
+    columns: [
+      ...who<Of<'schoolStatus'>>(),
+      { header: '学校名称', get: (r) => r.schoolName },
+      { header: '学段', get: (r) => LABELS.schooling[r.stage] },
+      { header: '变动类型', get: () => '辍学' },
+      { header: '变动日期', get: (r) => r.changeDate },
+      { header: '变动原因', get: (r) => r.reason },
+    ],
+  },
   disabilityCertificate: {
     file: 'disability-certificates.csv',
     columns: [

@@ -118,6 +118,15 @@ export interface EducationSpendingRecord extends RecordBase {
   boardingFen: number;
   otherFeesFen: number;
 }
+/** 学籍变动: a school-age child who is out of school left it (education department). */
+export interface SchoolStatusRecord extends RecordBase {
+  source: 'schoolStatus';
+  schoolName: string;
+  stage: SchoolingStage;
+  changeType: 'dropout';
+  changeDate: string;
+  reason: string;
+}
 export interface DisabilityRecord extends RecordBase {
   source: 'disabilityCertificate';
   certificateNumber: string;
@@ -138,6 +147,7 @@ export type SourceRecord =
   | BankRecord
   | MedicalClaimRecord
   | EducationSpendingRecord
+  | SchoolStatusRecord
   | DisabilityRecord;
 
 export type SourceName = SourceRecord['source'];

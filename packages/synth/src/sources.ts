@@ -10,6 +10,7 @@ import type {
   IncomeByType,
   Person,
   SchoolingStage,
+  SchoolStatusRecord,
   SourceRecord,
 } from './types.ts';
 
@@ -260,6 +261,8 @@ export function makeSourceRecords(
     }
     records.push(...makeMedicalClaims(rng, p, asOf, ctx.assisted, rid));
     if (p.schooling && p.deathDate === null) records.push(educationRecord(ctx, p, p.schooling, rid()));
+    else if (p.deathDate === null && age >= 15 && age <= 17)
+      records.push(schoolLeaving(ctx, p, age, `${household.id}-S${i}`));
   });
 
   const owner = (personId: string) => household.members.find((m) => m.id === personId) as Person;
@@ -325,6 +328,33 @@ export function makeSourceRecords(
     });
   }
   return records;
+}
+
+const LEAVING_REASONS = ['家庭经济困难', '厌学', '外出务工', '照顾患病家人'] as const;
+
+/**
+ * A 15–17-year-old out of school left it some day in the year before `asOf`: derived from the
+ * person's ID number (no random draw, so adding this feed changes no other generated value), with
+ * its own record ids (`<household>-S<member>`) so no other record is renumbered.
+ */
+function schoolLeaving(ctx: SourceContext, p: Person, age: number, recordId: string): SchoolStatusRecord {
+  const digits = [...p.idNumber.slice(0, 17)].reduce((sum, d) => sum + Number(d), 0);
+  const daysAgo = 1 + ((digits * 37) % 360);
+  const changeDate = new Date(Date.parse(`${ctx.asOf}T00:00:00Z`) - daysAgo * 86_400_000)
+    .toISOString()
+    .slice(0, 10);
+  const stage: SchoolingStage = age <= 15 ? 'junior' : digits % 3 === 0 ? 'vocational' : 'senior';
+  return {
+    source: 'schoolStatus',
+    recordId,
+    idNumber: p.idNumber,
+    name: p.name,
+    schoolName: `${ctx.townshipName}${stage === 'junior' ? '初级中学' : stage === 'vocational' ? '职业技术学校' : '高级中学'}`,
+    stage,
+    changeType: 'dropout',
+    changeDate,
+    reason: LEAVING_REASONS[digits % LEAVING_REASONS.length] as string,
+  };
 }
 
 function educationRecord(

@@ -38,6 +38,10 @@ const IntakePage = lazy(() => import('./scenes/intake/IntakePage'));
 const IntakeWizardPage = lazy(() => import('./scenes/intake/IntakeWizardPage'));
 const HomeVisitPage = lazy(() => import('./scenes/intake/HomeVisitPage'));
 const VerificationReportPage = lazy(() => import('./scenes/verification/VerificationReportPage'));
+const DelegatedPage = lazy(() => import('./scenes/delegated/DelegatedPage'));
+const DelegatedResultPage = lazy(() => import('./scenes/delegated/DelegatedResultPage'));
+const EstateReportPage = lazy(() => import('./scenes/delegated/EstateReportPage'));
+const BatchVerificationPage = lazy(() => import('./scenes/verification/BatchVerificationPage'));
 // Public: residents use it without an account.
 const SelfCheckPage = lazy(() => import('./scenes/selfcheck/SelfCheckPage'));
 // Residents: phone sign-in and their mobile portal (issue 6 item 1); notices and enrolment for staff.
@@ -88,6 +92,10 @@ export const router = createBrowserRouter([
             path: 'households/:id/verification',
             element: page(<VerificationReportPage />, 'verification.read'),
           },
+          { path: 'verification/batch', element: page(<BatchVerificationPage />, 'verification.read') },
+          { path: 'delegated', element: page(<DelegatedPage />, 'verification.delegate') },
+          { path: 'delegated/estate/:id', element: page(<EstateReportPage />, 'verification.delegate') },
+          { path: 'delegated/:id', element: page(<DelegatedResultPage />, 'verification.delegate') },
           { path: 'persons/:id', element: page(<PersonDetailPage />, 'registry.read') },
           { path: 'registry/duplicates', element: page(<DuplicatesPage />, 'registry.merge') },
           { path: 'registry/access-log', element: page(<AccessLogPage />, 'personalData.accessLogRead') },

@@ -49,6 +49,18 @@ describe('evaluateBatch', () => {
     expect(statuses.size).toBeGreaterThanOrEqual(3);
   });
 
+  it('without details gives the same statuses and amounts, and no per-cell details', () => {
+    const withDetails = evaluateBatch(catalog, input, DATE, REGION);
+    const without = evaluateBatch(catalog, input, DATE, REGION, { details: false });
+    expect(withDetails.details.size).toBeGreaterThan(0); // the input has missing facts
+    expect(without.details.size).toBe(0);
+    expect(without.statuses).toEqual(withDetails.statuses);
+    expect(without.amountsFen).toEqual(withDetails.amountsFen);
+    // A trace needs the details: asking for both keeps them.
+    const traced = evaluateBatch(catalog, input.slice(0, 20), DATE, REGION, { details: false, trace: true });
+    expect(traced.statuses).toEqual(withDetails.statuses.slice(0, 20 * withDetails.policyIds.length));
+  });
+
   it('fails only the household whose facts are malformed', () => {
     const bad = [{ household: { monthlyIncome: 12.5 }, members: [] }, ...input.slice(0, 2)];
     const batch = evaluateBatch(catalog, bad, DATE, REGION);

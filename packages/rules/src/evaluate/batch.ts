@@ -53,6 +53,12 @@ export interface BatchOptions {
   policies?: readonly string[];
   /** Build a full trace for every household (costly; meant for small batches). */
   trace?: boolean;
+  /**
+   * false: no per-cell details (missing facts, errors, superseding policy), only statuses and
+   * amounts: a screening run stores nothing else, and building them cost every missing cell an
+   * object and an array.
+   */
+  details?: boolean;
 }
 
 export function evaluateBatch(
@@ -100,6 +106,7 @@ function evaluateLoop(
   const amountsFen = new Float64Array(size).fill(Number.NaN);
   const details = new Map<number, BatchDetail>();
   const traces: PolicyTrace[][] | undefined = options.trace ? [] : undefined;
+  const withDetails = options.details !== false || traces !== undefined;
   for (let h = 0; h < householdCount; h++) {
     let records: HouseholdRecords;
     try {
@@ -120,6 +127,7 @@ function evaluateLoop(
         const slot = h * policyCount + p;
         statuses[slot] = code;
         if (decided.amountFen !== null) amountsFen[slot] = decided.amountFen;
+        if (!withDetails) continue;
         const missing = decided.missing;
         const hasMissing =
           missing !== undefined && (Array.isArray(missing) ? missing.length : missing.size) > 0;
@@ -130,7 +138,8 @@ function evaluateLoop(
           });
         }
       }
-      if (ctx.supersededBy) supersede(ctx, statuses, amountsFen, details, h * policyCount);
+      if (ctx.supersededBy)
+        supersede(ctx, statuses, amountsFen, withDetails ? details : undefined, h * policyCount);
       continue;
     }
     const householdTraces: PolicyTrace[] = [];
@@ -168,7 +177,7 @@ function supersede(
   ctx: EvaluationContext,
   statuses: Uint8Array,
   amountsFen: Float64Array,
-  details: Map<number, BatchDetail>,
+  details: Map<number, BatchDetail> | undefined,
   base: number,
 ): void {
   const by = supersededBy(
@@ -180,7 +189,7 @@ function supersede(
     if (q < 0) continue;
     statuses[base + p] = CODE_OF.ineligible;
     amountsFen[base + p] = Number.NaN;
-    details.set(base + p, { supersededBy: (ctx.policies[q] as (typeof ctx.policies)[number]).id });
+    details?.set(base + p, { supersededBy: (ctx.policies[q] as (typeof ctx.policies)[number]).id });
   }
 }
 

@@ -47,13 +47,18 @@ parentPort?.on('message', (request: WorkerRequest) => {
       const started = performance.now();
       const households = decode(request.items, request.date);
       const decoded = performance.now();
-      result = evaluateRecords(ctx, households.length, (h) =>
-        buildRecords(catalog.facts, households[h] as HouseholdFacts),
+      result = evaluateRecords(
+        ctx,
+        households.length,
+        (h) => buildRecords(catalog.facts, households[h] as HouseholdFacts),
+        { details: request.details !== false },
       );
       result.timing = { decodeMs: decoded - started, evaluateMs: performance.now() - decoded };
     } else {
       const columns = request.columns as ColumnarHouseholds;
-      result = evaluateRecords(ctx, columns.count, columnarRecords(catalog.facts, columns));
+      result = evaluateRecords(ctx, columns.count, columnarRecords(catalog.facts, columns), {
+        details: request.details !== false,
+      });
     }
     // Cloning the details back costs the main thread time; a screening run never reads them.
     if (request.details === false) result.details = new Map();

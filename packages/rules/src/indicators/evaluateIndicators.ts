@@ -11,7 +11,7 @@ import { withLazyVariables } from '../evaluate/lazyVariables.ts';
 import { ALERT_COLORS, type AlertColor } from './parseModel.ts';
 import { renderIndicatorZh } from './renderIndicatorZh.ts';
 import { newSink, type ScoreSink, scoreModel } from './score.ts';
-import type { CompiledIndicatorModel, IndicatorResult } from './types.ts';
+import type { CompiledIndicatorModel, FiredItem, GroupScore, IndicatorResult } from './types.ts';
 
 interface ResolvedBand {
   alertColor: AlertColor;
@@ -190,6 +190,14 @@ function setRoot(engine: EvaluationContext, records: HouseholdRecords): void {
 export const UNKNOWN_ALERT_COLOR = 255;
 export const INDICATOR_STATUS_CODES = ['scored', 'incomplete', 'error'] as const;
 
+/** What a caseworker reads for one scored household: the band, the groups and the fired items. */
+export interface IndicatorDetail {
+  score: number;
+  bandLabel: string;
+  groups: GroupScore[];
+  fired: FiredItem[];
+}
+
 export interface IndicatorBatchResult {
   modelIds: string[];
   householdCount: number;
@@ -198,6 +206,17 @@ export interface IndicatorBatchResult {
   alertColors: Uint8Array;
   /** Index into `INDICATOR_STATUS_CODES`. */
   statuses: Uint8Array;
+  /** By slot, for the households whose certain colour is one of `detailColours` (that model's). */
+  details: Map<number, IndicatorDetail>;
+}
+
+export interface IndicatorBatchOptions extends IndicatorOptions {
+  /**
+   * Per model id, the colours whose households also get their detail (groups, fired items): they
+   * are scored a second time with a collecting sink on the same records (variables already
+   * computed), the same `scoreModel` as the traced path, so the evidence is the traced path's.
+   */
+  detailColours?: Readonly<Record<string, readonly AlertColor[]>>;
 }
 
 /** Scores many households with the models, without trace; variables are computed on first read. */
@@ -206,7 +225,7 @@ export function evaluateIndicatorsBatch(
   households: readonly HouseholdFacts[],
   date: string,
   regionCode: string,
-  options: IndicatorOptions = {},
+  options: IndicatorBatchOptions = {},
 ): IndicatorBatchResult {
   const ctx = indicatorContext(catalog, date, regionCode, options.models);
   const engine = ctx.engine;
@@ -217,6 +236,12 @@ export function evaluateIndicatorsBatch(
   const statuses = new Uint8Array(size);
   const sink = newSink(false);
   const budget = catalog.limits.iterationBudget;
+  const details = new Map<number, IndicatorDetail>();
+  // Per model, colour code → wanted; undefined when no detail is asked for that model.
+  const wanted = ctx.models.map((model) => {
+    const colours = options.detailColours?.[model.id];
+    return colours && colours.length > 0 ? ALERT_COLORS.map((c) => colours.includes(c)) : undefined;
+  });
   withLazyVariables(engine, () => {
     for (let h = 0; h < households.length; h++) {
       let records: HouseholdRecords | undefined;
@@ -245,10 +270,22 @@ export function evaluateIndicatorsBatch(
         scores[slot] = sink.score;
         const low = bandIndex(bands, sink.lower);
         const certain = sink.missing === undefined || low === bandIndex(bands, sink.upper);
-        alertColors[slot] = certain
+        const colour = certain
           ? ALERT_COLORS.indexOf((bands[low] as ResolvedBand).alertColor)
           : UNKNOWN_ALERT_COLOR;
+        alertColors[slot] = colour;
         statuses[slot] = sink.missing === undefined ? 0 : 1;
+        if (certain && wanted[m]?.[colour]) {
+          const full = newSink(true);
+          scoreModel(ctx.models[m] as CompiledIndicatorModel, engine.scope, budget, full);
+          if (full.error === undefined)
+            details.set(slot, {
+              score: full.score,
+              bandLabel: (bands[low] as ResolvedBand).label,
+              groups: full.groups,
+              fired: full.fired,
+            });
+        }
       }
     }
   });
@@ -258,5 +295,6 @@ export function evaluateIndicatorsBatch(
     scores,
     alertColors,
     statuses,
+    details,
   };
 }

@@ -4,6 +4,7 @@ import type { CatalogSources } from '../catalog/types.ts';
 import { RuleLoadError } from '../errors.ts';
 import { evaluate } from '../evaluate/evaluate.ts';
 import { evaluateIndicators, evaluateIndicatorsBatch, UNKNOWN_ALERT_COLOR } from './evaluateIndicators.ts';
+import { IndicatorWorkerPool } from './indicatorPool.ts';
 import { ALERT_COLORS } from './parseModel.ts';
 
 const facts = {
@@ -276,16 +277,64 @@ describe('indicator models: evaluation', () => {
         ],
       ),
     );
-    const batch = evaluateIndicatorsBatch(catalog, households, D, R);
+    const batch = evaluateIndicatorsBatch(catalog, households, D, R, {
+      detailColours: { risk: ['red', 'yellow'] },
+    });
     expect(batch.modelIds).toEqual(['risk']);
+    let detailed = 0;
     households.forEach((h, i) => {
       const [one] = evaluateIndicators(catalog, h, D, R);
       expect(batch.scores[i]).toBe(one?.score);
       expect(batch.alertColors[i]).toBe(
         one?.alertColor ? ALERT_COLORS.indexOf(one.alertColor) : UNKNOWN_ALERT_COLOR,
       );
+      // The detail (what an alert's evidence shows) is the traced path's, for the colours asked.
+      const detail = batch.details.get(i);
+      if (one?.alertColor === 'red' || one?.alertColor === 'yellow') {
+        detailed += 1;
+        expect(detail).toEqual({
+          score: one.score,
+          bandLabel: one.bandLabel,
+          groups: one.groups,
+          fired: one.fired,
+        });
+      } else expect(detail).toBeUndefined();
     });
+    expect(detailed).toBeGreaterThan(20);
+    // Without detailColours, no second scoring.
+    expect(evaluateIndicatorsBatch(catalog, households, D, R).details.size).toBe(0);
   });
+
+  it('on worker threads: the same scores, colours and details, in input order', async () => {
+    const households = Array.from({ length: 700 }, (_, i) =>
+      home({ income: (i * 7919) % 120000, vehicles: i % 5 === 0 ? 1 : 0 }, [
+        { age: 20 + (i % 70), ill: i % 4 === 0 },
+        ...(i % 2 ? [{ age: 70, ill: i % 11 === 0 ? null : true }] : []),
+      ]),
+    );
+    households[3] = home({ income: 'lots' }, []); // malformed: that household only fails
+    const options = { detailColours: { risk: ['red', 'yellow'] as const } };
+    const local = evaluateIndicatorsBatch(catalog, households, D, R, options);
+    const pool = new IndicatorWorkerPool(sources() as CatalogSources, {
+      size: 2,
+      decoder: new URL('../evaluate/jsonDecoder.fixture.ts', import.meta.url),
+    });
+    try {
+      const items = households.map((h) => JSON.stringify(h));
+      const pooled = await pool.evaluateItems(items, D, R, options);
+      expect(pooled.householdCount).toBe(700);
+      expect([...pooled.scores]).toEqual([...local.scores]);
+      expect([...pooled.alertColors]).toEqual([...local.alertColors]);
+      expect([...pooled.statuses]).toEqual([...local.statuses]);
+      expect(pooled.statuses[3]).toBe(2);
+      expect(pooled.details.size).toBeGreaterThan(50);
+      expect(pooled.details).toEqual(local.details);
+      expect((await pool.evaluateItems([], D, R, options)).householdCount).toBe(0);
+      expect(pool.busyMs).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 
   it('a malformed household fails that household only', () => {
     const batch = evaluateIndicatorsBatch(catalog, [home({ income: 'lots' }, []), home({}, [])], D, R);

@@ -3,13 +3,16 @@ import { buildApp } from '../app.ts';
 import { seedDemo } from '../demo/demoAccounts.ts';
 import { JobRunner } from '../jobs/queue.ts';
 import { openRuntime } from '../runtime.ts';
+import { fileClock } from './fileClock.ts';
 
 export async function serve(options: { port?: string; host?: string; demo?: boolean }): Promise<number> {
   const { config, db } = await openRuntime();
   if (options.port) config.port = Number(options.port);
   if (options.host) config.host = options.host;
   const jobs = new JobRunner(db, config, console);
-  const app = await buildApp(db, config, config.jobs ? { jobs } : {});
+  // Tests only: DOUDI_CLOCK_FILE moves the intake clocks (see fileClock.ts; refused in production).
+  const clock = config.clockFile ? fileClock(config.clockFile) : undefined;
+  const app = await buildApp(db, config, { ...(config.jobs ? { jobs } : {}), ...(clock ? { clock } : {}) });
   if (options.demo && config.environment !== 'production') {
     const seeded = await seedDemo(db, config);
     app.log.info(seeded, '演示数据已就绪');

@@ -11,6 +11,7 @@ import { importRegions } from '../domains/regions/regionImport.ts';
 import { findRegion } from '../domains/regions/regions.repo.ts';
 import { findUserByUsername } from '../domains/users/users.repo.ts';
 import { createUser } from '../domains/users/users.service.ts';
+import { linkDemoResident } from './demoResident.ts';
 
 export const DEMO_COUNTY = '420921';
 export const DEMO_PASSWORD = 'Doudi2026demo';
@@ -112,6 +113,8 @@ export const systemActor: Actor = {
 export interface DemoSeedResult {
   regionsImported: number;
   accountsCreated: string[];
+  /** The demo resident was linked to the demo household just now (false when already linked). */
+  residentLinked: boolean;
 }
 
 export async function seedDemo(db: Database, config: Config): Promise<DemoSeedResult> {
@@ -130,5 +133,6 @@ export async function seedDemo(db: Database, config: Config): Promise<DemoSeedRe
     });
     accountsCreated.push(account.username);
   }
-  return { regionsImported, accountsCreated };
+  const residentLinked = await linkDemoResident(db, config);
+  return { regionsImported, accountsCreated, residentLinked };
 }

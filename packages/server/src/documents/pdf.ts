@@ -18,7 +18,13 @@ import { AppError } from '../http/errors.ts';
 
 export type DocumentBlock =
   | { kind: 'heading'; text: string }
-  | { kind: 'paragraph'; text: string; tone?: 'normal' | 'muted' | 'warning' }
+  | {
+      kind: 'paragraph';
+      text: string;
+      tone?: 'normal' | 'muted' | 'warning';
+      /** Default left; right for the issuer and date under a letter. */
+      align?: 'left' | 'right' | 'center';
+    }
   | { kind: 'fields'; items: readonly (readonly [string, string])[] }
   | {
       kind: 'table';
@@ -141,7 +147,7 @@ function writeBlock(doc: PDFKit.PDFDocument, block: DocumentBlock): void {
       doc
         .fontSize(BODY_SIZE)
         .fillColor(COLOURS[block.tone ?? 'normal'])
-        .text(block.text, { width, lineGap: 2 });
+        .text(block.text, { width, lineGap: 2, align: block.align ?? 'left' });
       doc.fillColor(COLOURS.normal).moveDown(0.3);
       break;
     case 'fields':

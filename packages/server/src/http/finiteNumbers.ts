@@ -10,23 +10,33 @@ import type { FastifyInstance } from 'fastify';
 import { errors } from './errors.ts';
 
 /** Depth-first search for the first non-finite number; returns its dotted path, or null. */
-export function findNonFinite(value: unknown, path = '', depth = 0): string | null {
+export function findNonFinite(
+  value: unknown,
+  path = '',
+  depth = 0,
+  seen: WeakSet<object> = new WeakSet(),
+): string | null {
   if (typeof value === 'number') return Number.isFinite(value) ? null : path || '(value)';
   // Validated input is never this deep; stop rather than recurse without bound on hostile input.
-  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  if (value === null || typeof value !== 'object' || depth > 64 || seen.has(value)) return null;
+  seen.add(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findNonFinite(value[i], `${path}[${i}]`, depth + 1);
+      const hit = findNonFinite(value[i], `${path}[${i}]`, depth + 1, seen);
       if (hit) return hit;
     }
     return null;
   }
-  if (Buffer.isBuffer(value)) return null;
+  // Only parsed JSON and query values: plain objects and arrays. An upload's body holds streams whose
+  // object graph reaches the socket and the server (walking it pinned the CPU on real HTTP).
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return null;
   for (const key of Object.keys(value)) {
     const hit = findNonFinite(
       (value as Record<string, unknown>)[key],
       path ? `${path}.${key}` : key,
       depth + 1,
+      seen,
     );
     if (hit) return hit;
   }

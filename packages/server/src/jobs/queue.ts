@@ -17,6 +17,7 @@ import { monitoringJobs } from '../domains/monitoring/monitoring.jobs.ts';
 import { today } from '../domains/registry/registry.model.ts';
 import { recountSummary } from '../domains/registry/summary.repo.ts';
 import { runScreening } from '../domains/screening/screening.run.ts';
+import { batchJobs } from '../domains/verification/batch.jobs.ts';
 
 export interface JobLogger {
   info(object: object, message: string): void;
@@ -110,6 +111,7 @@ export const jobs: JobDefinition[] = [
     },
   },
   ...monitoringJobs,
+  ...batchJobs,
 ];
 
 function pgliteAdapter(db: Database) {

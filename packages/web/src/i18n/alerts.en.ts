@@ -9,6 +9,21 @@ export const alertsEn: typeof alertsZh = {
   dashboard: 'Alert dashboard',
   sweep: 'Dispatch and escalate now',
   swept: '{{dispatched}} dispatched, {{escalated}} escalated',
+  sweptHandling:
+    '{{handleYellow}} due soon, {{handleEscalated}} escalated for handling, {{reminders}} reminders',
+  handleDue: { green: 'Within the handling limit', yellow: 'Due soon', red: 'Handling overdue' },
+  handleUsed: '{{used}} of {{total}} working days used',
+  handleEscalated: 'Handling escalated {{level}}×',
+  reminders: {
+    title: 'My reminders',
+    empty: 'No reminders',
+    kind: {
+      acceptEscalated: 'Not accepted: escalated',
+      handleDueSoon: 'Due soon',
+      handleEscalated: 'Overdue: escalated',
+    },
+    open: 'Open',
+  },
   filters: { all: 'All', mine: 'My queue', overdue: 'Overdue only', status: 'Status', colour: 'Colour' },
   columns: {
     colour: 'Colour',
@@ -215,6 +230,8 @@ export const alertsEn: typeof alertsZh = {
       referral: 'Referral',
       screening: 'Policy finds people',
       assistance: 'Assistance',
+      enrolment: 'Enrolled',
+      enrolmentChange: 'Benefit change',
     },
     empty: 'Nothing yet',
   },

@@ -1,4 +1,7 @@
 import { alertsEn } from './alerts.en';
+import { batchEn } from './batch.en';
+import { decisionsEn } from './decisions.en';
+import { delegatedEn } from './delegated.en';
 import { enrolmentEn } from './enrolment.en';
 import { intakeEn } from './intake.en';
 import { monitoringEn } from './monitoring.en';
@@ -312,7 +315,10 @@ export const en: Messages = {
   whatIf: whatIfEn,
   sources: sourcesEn,
   verification: verificationEn,
+  verificationBatch: batchEn,
+  delegated: delegatedEn,
   intake: intakeEn,
+  decisions: decisionsEn,
   resident: residentEn,
   notices: noticesEn,
   enrolment: enrolmentEn,

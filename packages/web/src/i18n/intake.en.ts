@@ -145,6 +145,10 @@ export const intakeEn: typeof intakeZh = {
     awaitingTitle: 'Home visits awaiting my confirmation',
   },
   tabs: {
+    staffRelatives: 'Staff relatives',
+    staffRelativesHint:
+      'Cases where a member is a close relative of assistance staff or a village committee member: registered separately, home visit required.',
+    staffRelativeTag: 'Staff relative',
     mine: 'Workbench',
     department: 'Department inbox',
     county: 'County confirmation',
@@ -156,6 +160,30 @@ export const intakeEn: typeof intakeZh = {
     clearApplication: 'Show all cases',
   },
   wizard: {
+    staffRelative: {
+      question: 'Is a member a close relative of assistance staff or of a village committee member?',
+      memberName: 'Member',
+      staffName: 'Staff or committee member',
+      post: 'Their post',
+      assistanceStaff: 'Assistance staff',
+      villageCommittee: 'Village committee member',
+      relation: 'Relationship',
+    },
+    residence: {
+      mode: 'Apply where they live',
+      hint: 'A household registered in another township whose members live here with a resident permit may apply here (this county takes such applications). Its registry record is not read before the application is submitted.',
+      idNumber: 'Applicant’s ID number',
+      village: 'Village where they live',
+      permitNumber: 'Resident permit number',
+      lookup: 'Find the registration',
+      found: 'Registered in {{township}} {{village}}, household {{number}}',
+      notAllowed: 'This region does not take applications where one lives: apply at the hukou township',
+      registeredHere: 'The household is registered in your region: use “Find a registered household”',
+      use: 'Take the application here',
+      chosen: 'Applying where they live (registered in {{hukou}})',
+      itemsNotice:
+        'Applying where they live: the household is not read or evaluated before submission; pick the items the applicant asks for.',
+    },
     title: 'Window intake',
     open: 'Window intake',
     hint: 'Find or register the household, pick the items with the rules engine’s suggestions, check the documents brought, and submit once: each item becomes a case routed to the office or department that owns it.',

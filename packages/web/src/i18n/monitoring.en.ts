@@ -72,5 +72,7 @@ export const monitoringEn: typeof monitoringZh = {
     trigger_disabilityGradeChanged: 'Disability grade changed',
     trigger_unemploymentRegistration: 'Registered unemployed',
     trigger_educationBurden12m: 'High education spending',
+    trigger_childLeftSchool: 'School-age child left school',
+    trigger_childLeftSchoolEnrolled: 'Child of an assisted household left school',
   } as Record<string, string>,
 };

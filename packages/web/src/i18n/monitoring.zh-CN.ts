@@ -69,5 +69,7 @@ export const monitoringZh = {
     trigger_disabilityGradeChanged: '残疾等级变更',
     trigger_unemploymentRegistration: '登记失业',
     trigger_educationBurden12m: '教育支出较大',
+    trigger_childLeftSchool: '适龄子女辍学、休学',
+    trigger_childLeftSchoolEnrolled: '救助家庭子女辍学、休学',
   } as Record<string, string>,
 };

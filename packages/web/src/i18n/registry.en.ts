@@ -96,6 +96,12 @@ export const registryEn: typeof registryZh = {
     totalBeyondPages: '{{count}} households (pages reach the first {{pages}}; narrow the filters)',
   },
   household: {
+    residenceCases: 'Applications taken where the household lives (handled there; read-only here)',
+    residencePolicy: 'Item',
+    residenceHandledBy: 'Handled in',
+    residenceReceived: 'Received',
+    residenceDue: 'Due',
+    residenceStatus: 'Status',
     detailTitle: 'Household',
     householdNumber: 'Household no.',
     village: 'Village / community',

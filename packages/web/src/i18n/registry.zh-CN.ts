@@ -94,6 +94,12 @@ export const registryZh = {
     totalBeyondPages: '共 {{count}} 户（按页翻阅前 {{pages}} 户，请用条件缩小范围）',
   },
   household: {
+    residenceCases: '在居住地申办的事项（居住地乡镇办理，本处只读）',
+    residencePolicy: '事项',
+    residenceHandledBy: '办理地',
+    residenceReceived: '受理日期',
+    residenceDue: '办结时限',
+    residenceStatus: '状态',
     detailTitle: '家庭详情',
     householdNumber: '户号',
     village: '所在村（社区）',

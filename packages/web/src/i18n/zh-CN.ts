@@ -1,6 +1,9 @@
 /** Simplified Chinese, the platform's first language. en.ts must have the same keys. */
 
 import { alertsZh } from './alerts.zh-CN';
+import { batchZh } from './batch.zh-CN';
+import { decisionsZh } from './decisions.zh-CN';
+import { delegatedZh } from './delegated.zh-CN';
 import { enrolmentZh } from './enrolment.zh-CN';
 import { intakeZh } from './intake.zh-CN';
 import { monitoringZh } from './monitoring.zh-CN';
@@ -289,7 +292,10 @@ export const zhCN = {
   whatIf: whatIfZh,
   sources: sourcesZh,
   verification: verificationZh,
+  verificationBatch: batchZh,
+  delegated: delegatedZh,
   intake: intakeZh,
+  decisions: decisionsZh,
   resident: residentZh,
   notices: noticesZh,
   enrolment: enrolmentZh,

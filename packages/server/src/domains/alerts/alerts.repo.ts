@@ -44,6 +44,10 @@ export interface AlertRow {
   referral_department: string | null;
   handling_note: string | null;
   feedback: string | null;
+  handle_from_on: string | null;
+  handle_due_status: string | null;
+  handle_escalation_level: number;
+  handle_escalated_to: string | null;
 }
 
 const day = (column: string) => `to_char(a.${column}, 'YYYY-MM-DD') AS ${column}`;
@@ -54,7 +58,8 @@ export const ALERT_COLUMNS = `a.id, a.household_id, a.subject_key, a.region_code
   a.outcome, a.close_reason, a.raise_count, a.first_raised_at, a.last_raised_at, a.version, a.closed_at,
   a.request_category, a.request_text, a.raised_by, a.raised_by_name, a.dispatch_rule,
   a.responsible_region_code, ${day('dispatched_on')}, a.accepted_by_name, ${day('accepted_on')},
-  a.referral_department, a.handling_note, a.feedback`;
+  a.referral_department, a.handling_note, a.feedback, ${day('handle_from_on')}, a.handle_due_status,
+  a.handle_escalation_level, a.handle_escalated_to`;
 export const ALERT_FROM = `monitoring_alert a
   LEFT JOIN region r ON r.code = a.region_code
   LEFT JOIN household h ON h.id = a.household_id

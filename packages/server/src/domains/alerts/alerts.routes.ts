@@ -5,12 +5,20 @@ import { actorOf } from '../../http/session.ts';
 import { authorize, Permission } from '../access/permissions.ts';
 import { Paged } from '../registry/registry.schemas.ts';
 import { actOnAlert } from './actions.service.ts';
-import { ActionBody, AlertEvent, AlertQuery, RaiseBody, RaiseResult } from './alerts.schemas.ts';
+import {
+  ActionBody,
+  AlertEvent,
+  AlertQuery,
+  AlertReminder,
+  RaiseBody,
+  RaiseResult,
+} from './alerts.schemas.ts';
 import { type AlertDeps, getAlert, listAlerts, myRequests, raiseRequest, todayOf } from './alerts.service.ts';
 import { DashboardQuery, DashboardResult, dashboard, dashboardWorkbook } from './dashboard.ts';
 import { sweepAlerts } from './dispatch.ts';
 import { dispatchRules } from './dispatchRules.ts';
 import { alertPortrait, Portrait } from './portrait.ts';
+import { listAlertReminders } from './reminders.ts';
 import { householdTimeline, Timeline } from './timeline.ts';
 
 const ById = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -126,9 +134,17 @@ export const alertRoutes =
       {
         schema: {
           tags: ['alerts'],
-          summary: '立即派单并对超时未接单的预警逐级上报（后台任务每小时也会执行）',
+          summary:
+            '立即派单，对超时未接单、超期未办结的预警逐级上报并发出提醒，办理到时限80%标黄（后台任务每小时也会执行）',
           response: {
-            200: Type.Object({ dispatched: Type.Integer(), escalated: Type.Integer() }),
+            200: Type.Object({
+              dispatched: Type.Integer(),
+              escalated: Type.Integer(),
+              handleYellow: Type.Integer(),
+              handleEscalated: Type.Integer(),
+              reminders: Type.Integer(),
+              delivered: Type.Integer(),
+            }),
             ...errorResponses,
           },
         },
@@ -137,6 +153,19 @@ export const alertRoutes =
         authorize(actorOf(request), Permission.monitoringRun);
         return sweepAlerts(deps.db, todayOf(deps));
       },
+    );
+
+    app.get(
+      '/api/alerts/reminders',
+      {
+        schema: {
+          tags: ['alerts'],
+          summary: '我的预警提醒：上报督办、办理即将到期（站内提醒，最新在前）',
+          querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }) }),
+          response: { 200: Type.Array(AlertReminder), ...errorResponses },
+        },
+      },
+      async (request) => listAlertReminders(deps, actorOf(request), request.query.limit, request.id),
     );
 
     app.get(

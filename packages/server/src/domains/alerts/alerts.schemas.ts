@@ -80,6 +80,15 @@ export const Alert = Type.Object(
     handleDueOn: Nullable(IsoDate),
     overdue: Type.Boolean(),
     escalationLevel: Type.Integer(),
+    /** The handling clock after acceptance: green, yellow (80% of the working days used), red (overdue). */
+    handleDueStatus: Nullable(
+      Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red')]),
+    ),
+    handleFromOn: Nullable(IsoDate),
+    handleWorkingDays: Nullable(Type.Integer()),
+    handleUsedWorkingDays: Nullable(Type.Integer()),
+    handleEscalationLevel: Type.Integer(),
+    handleEscalatedTo: Nullable(Type.String()),
     acceptedByName: Nullable(Type.String()),
     acceptedOn: Nullable(IsoDate),
     handling: Nullable(Type.String()),
@@ -124,6 +133,21 @@ export const RaiseResult = Type.Object({
   /** true: the same request again (same key) or an open request for this household got one more report. */
   replayed: Type.Boolean(),
   merged: Type.Boolean(),
+});
+
+export const AlertReminder = Type.Object({
+  id: Type.String(),
+  alertId: Type.String(),
+  kind: Type.Union([
+    Type.Literal('acceptEscalated'),
+    Type.Literal('handleDueSoon'),
+    Type.Literal('handleEscalated'),
+  ]),
+  message: Type.String(),
+  dueOn: Nullable(IsoDate),
+  regionCode: Type.String(),
+  department: Nullable(Type.String()),
+  createdAt: Type.String(),
 });
 
 export const alertSchemas = [Alert, AlertDetail];

@@ -1,6 +1,8 @@
 /** Database rows → API shapes, with what the signed-in user may do next. */
 import type { Actor } from '../access/permissions.ts';
+import { loadTriggers } from '../monitoring/triggers.ts';
 import type { AlertRow, EventRow } from './alerts.repo.ts';
+import { handleClock } from './handling.ts';
 import { type Action, mayClose, mayHandle, statusZh } from './loop.ts';
 
 const NEXT: Record<string, Action> = {
@@ -22,10 +24,23 @@ export const categoryZh: Record<string, string> = {
   other: '其他困难',
 };
 
+let triggerLabels: Map<string, string> | undefined;
+/** The release trigger file's labels (a trigger removed since keeps its id as the label). */
+function triggerLabel(id: string): string {
+  if (!triggerLabels) {
+    try {
+      triggerLabels = new Map(loadTriggers().triggers.map((t) => [t.id, t.label]));
+    } catch {
+      triggerLabels = new Map();
+    }
+  }
+  return triggerLabels.get(id) ?? id;
+}
+
 export function causeZh(cause: string, category: string | null): string {
   if (cause === 'request') return `点单：${categoryZh[category ?? 'other'] ?? category}`;
   if (cause.startsWith('indicator:')) return `指标模型：${cause.slice(10)}`;
-  if (cause.startsWith('trigger:')) return `事件触发：${cause.slice(8)}`;
+  if (cause.startsWith('trigger:')) return `事件触发：${triggerLabel(cause.slice(8))}`;
   return cause;
 }
 
@@ -38,6 +53,7 @@ export function isOverdue(row: Pick<AlertRow, 'status' | 'accept_due_on' | 'hand
 
 export function alertView(row: AlertRow, today: string, actor?: Actor) {
   const next = NEXT[row.status];
+  const clock = handleClock(row, today);
   const allowed: string[] = [];
   if (actor && next && (next === 'close' ? mayClose(actor) : mayHandle(actor, row))) allowed.push(next);
   return {
@@ -67,6 +83,12 @@ export function alertView(row: AlertRow, today: string, actor?: Actor) {
     handleDueOn: row.handle_due_on,
     overdue: isOverdue(row, today),
     escalationLevel: row.escalation_level,
+    handleDueStatus: clock?.dueStatus ?? null,
+    handleFromOn: clock?.fromOn ?? null,
+    handleWorkingDays: clock?.workingDays ?? null,
+    handleUsedWorkingDays: clock?.usedWorkingDays ?? null,
+    handleEscalationLevel: row.handle_escalation_level ?? 0,
+    handleEscalatedTo: row.handle_escalated_to ?? null,
     acceptedByName: row.accepted_by_name,
     acceptedOn: row.accepted_on,
     handling: row.handling,

@@ -4,6 +4,8 @@
  * escalates every dispatched alert whose accept limit has passed one level up the region tree, with
  * a new limit, so that a department that never accepts is seen by the township, then the county.
  * Each step is an event and an audit row; a repeat on the same day finds nothing left to do.
+ * Every escalation writes reminders (reminders.ts) to the escalated-to office and the lead
+ * department; then the handling clocks are swept (handling.ts) and pending reminders delivered.
  */
 import type { Database, Queryable } from '../../db/database.ts';
 import { asSystem } from '../../db/scope.ts';
@@ -11,7 +13,15 @@ import { appendAudit } from '../audit/audit.repo.ts';
 import { calendarFor } from '../intake/calendar.ts';
 import * as repo from './alerts.repo.ts';
 import { dispatchRules, ruleFor } from './dispatchRules.ts';
+import { sweepHandling } from './handling.ts';
 import { escalateTo } from './loop.ts';
+import {
+  type AlertReminderSender,
+  deliverAlertReminders,
+  escalationReminders,
+  inAppAlertSender,
+  insertReminders,
+} from './reminders.ts';
 
 export interface Who {
   id: string;
@@ -72,8 +82,24 @@ const BATCH = 500;
 export async function sweepAlerts(
   db: Database,
   today: string,
-): Promise<{ dispatched: number; escalated: number }> {
-  const totals = { dispatched: 0, escalated: 0 };
+  senders: AlertReminderSender[] = [inAppAlertSender],
+): Promise<{
+  dispatched: number;
+  escalated: number;
+  handleYellow: number;
+  handleEscalated: number;
+  reminders: number;
+  delivered: number;
+}> {
+  const totals = {
+    dispatched: 0,
+    escalated: 0,
+    handleYellow: 0,
+    handleEscalated: 0,
+    reminders: 0,
+    delivered: 0,
+  };
+  const channels = senders.map((s) => s.channel);
   const rules = dispatchRules();
   for (;;) {
     const n = await asSystem(db, async (tx) => {
@@ -130,7 +156,7 @@ export async function sweepAlerts(
     const n = await asSystem(db, async (tx) => {
       const rows = (
         await tx.query<repo.AlertRow>(
-          `SELECT id, cause, request_category, region_code, escalation_level, lead_department,
+          `SELECT id, cause, request_category, region_code, escalation_level, lead_department, summary_zh,
                   responsible_region_code, to_char(accept_due_on, 'YYYY-MM-DD') AS accept_due_on
              FROM monitoring_alert WHERE status = 'dispatched' AND accept_due_on < $1::date
             ORDER BY accept_due_on, id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
@@ -152,6 +178,13 @@ export async function sweepAlerts(
           lead: row.lead_department,
         };
       });
+      const summaries = new Map(rows.map((r) => [r.id, r.summary_zh]));
+      totals.reminders += await insertReminders(
+        tx,
+        changes.flatMap((c) =>
+          escalationReminders('acceptEscalated', { ...c, summary: summaries.get(c.id) ?? '' }, channels),
+        ),
+      );
       const batch = JSON.stringify(changes);
       await tx.query(
         `UPDATE monitoring_alert a
@@ -179,5 +212,10 @@ export async function sweepAlerts(
     totals.escalated += n;
     if (n < BATCH) break;
   }
+  const handling = await sweepHandling(db, today, channels);
+  totals.handleYellow = handling.yellow;
+  totals.handleEscalated = handling.escalated;
+  totals.reminders += handling.reminders;
+  totals.delivered = (await deliverAlertReminders(db, senders)).delivered;
   return totals;
 }

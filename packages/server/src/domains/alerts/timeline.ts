@@ -1,8 +1,8 @@
 /**
  * 一人一条救助链: everything that happened to one household, in time order: alerts and each step of
  * them, applications and their cases (a case owned by a department is a referral), screening runs
- * that found policies for it, and the assistance periods it has received (categories with their
- * monthly amounts). Read under row-level security: a township sees its own households only.
+ * that found policies for it, the assistance periods it has received (categories with their
+ * monthly amounts), and its enrolments with every increase, cut, phase-out and stop (timelineEnrolment.ts). Read under row-level security: a township sees its own households only.
  */
 import { Type } from 'typebox';
 import { asActor } from '../../db/scope.ts';
@@ -12,13 +12,22 @@ import { findHousehold } from '../intake/intake.repo.ts';
 import type { AlertDeps } from './alerts.service.ts';
 import { causeZh } from './alerts.views.ts';
 import { statusZh } from './loop.ts';
+import { enrolmentEntries } from './timelineEnrolment.ts';
 
 export const TimelineEntry = Type.Object({
   at: Type.String(),
   kind: Type.Union(
-    ['alert', 'alertStep', 'application', 'case', 'referral', 'screening', 'assistance'].map((k) =>
-      Type.Literal(k),
-    ),
+    [
+      'alert',
+      'alertStep',
+      'application',
+      'case',
+      'referral',
+      'screening',
+      'assistance',
+      'enrolment',
+      'enrolmentChange',
+    ].map((k) => Type.Literal(k)),
   ),
   titleZh: Type.String(),
   status: Type.Union([Type.String(), Type.Null()]),
@@ -109,7 +118,11 @@ export async function householdTimeline(
       entries.push({
         at: iso(s.at),
         kind: 'alertStep',
-        titleZh: `${actionZh[s.action] ?? s.action}（${s.actor_name}）${note}`.slice(0, 300),
+        titleZh:
+          `${s.action === 'escalate' && s.detail?.kind === 'handling' ? '超期未办结上报' : (actionZh[s.action] ?? s.action)}（${s.actor_name}）${note}`.slice(
+            0,
+            300,
+          ),
         status: null,
         refId: s.alert_id,
       });
@@ -187,6 +200,8 @@ export async function householdTimeline(
         status: p.valid_to ? '已结束' : '享受中',
         refId: p.id,
       });
+
+    entries.push(...(await enrolmentEntries(tx, householdId)));
 
     entries.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
     return { householdId, householdNumber: household.household_number, entries };

@@ -10,6 +10,7 @@ import { asSystem } from '../../db/scope.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { closeCategory } from './enrolment.repo.ts';
 import { LegalGrounds } from './enrolment.rules.ts';
+import { runEnrolmentStopHooks } from './enrolmentHooks.ts';
 
 export const REVIEW_LEAD_DAYS = 30;
 
@@ -40,23 +41,39 @@ export async function runEnrolmentJob(db: Database, options: { today: string }) 
       household_id: string;
       category: string;
       region_code: string;
+      policy_id: string;
+      case_id: string | null;
+      starts_on: string;
       until: string;
     }>(
       `UPDATE enrolment SET status = 'stopped', ended_on = phase_out_until + 1, phase_out_until = NULL,
               end_reason = '渐退期满', version = version + 1, updated_at = now()
         WHERE status = 'phaseOut' AND phase_out_until < $1::date
-       RETURNING id, household_id, category, region_code, to_char(ended_on, 'YYYY-MM-DD') AS until`,
+       RETURNING id, household_id, category, region_code, policy_id, case_id,
+                 to_char(starts_on, 'YYYY-MM-DD') AS starts_on, to_char(ended_on, 'YYYY-MM-DD') AS until`,
       [today],
     );
     for (const e of ended.rows) {
       await closeCategory(tx, e.household_id, e.category, e.until, '渐退期满');
-      await tx.query(
+      const task = await tx.query<{ id: string }>(
         `INSERT INTO enrolment_task (enrolment_id, region_code, kind, trigger, trigger_key, status, due_on,
            legal_ground, effective_on, requested_by, requested_by_name, decided_by, decided_by_name, decided_at)
          VALUES ($1, $2, 'stop', 'phaseOutEnd', 'phaseOutEnd', 'done', $3, $4, $3, 'system', '系统', 'system', '系统', now())
-         ON CONFLICT DO NOTHING`,
+         ON CONFLICT DO NOTHING RETURNING id`,
         [e.id, e.region_code, e.until, LegalGrounds.phaseOutEnd],
       );
+      const taskId = task.rows[0]?.id;
+      if (taskId)
+        await runEnrolmentStopHooks({
+          tx,
+          actor: { displayName: '系统', role: 'system' },
+          today,
+          enrolment: e,
+          taskId,
+          reason: '渐退期满',
+          legalGround: LegalGrounds.phaseOutEnd,
+          effectiveOn: e.until,
+        });
     }
     for (const [kind, rows] of [
       ['review', reviews.rows],

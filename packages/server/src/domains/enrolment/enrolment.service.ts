@@ -13,6 +13,7 @@ import { type IntakeDeps, todayOf } from '../intake/applications.service.ts';
 import { calendarFor } from '../intake/calendar.ts';
 import * as repo from './enrolment.repo.ts';
 import { addMonths, firstOfNextMonth, type LegalGroundId, LegalGrounds } from './enrolment.rules.ts';
+import { runEnrolmentStopHooks } from './enrolmentHooks.ts';
 
 export const ChangeKinds = ['increase', 'cut', 'stop', 'phaseOut'] as const;
 export type ChangeKind = (typeof ChangeKinds)[number];
@@ -251,6 +252,7 @@ export async function decideTask(
         'the task changed',
       );
     let set: Parameters<typeof repo.updateEnrolment>[3] = {};
+    let stopped = false;
     const effective = t.effective_on ?? firstOfNextMonth(today);
     if (review) {
       // The next review counts from the later of today and the date it was due.
@@ -264,6 +266,7 @@ export async function decideTask(
       } else if (t.kind === 'stop') {
         set = { status: 'stopped', ended_on: effective, end_reason: t.reason, phase_out_until: null };
         await repo.closeCategory(tx, e.household_id, e.category, effective, t.reason ?? '停发');
+        stopped = true;
       } else if (t.kind === 'phaseOut') {
         set = {
           status: 'phaseOut',
@@ -280,6 +283,17 @@ export async function decideTask(
         '在册记录刚刚已被修改，请刷新后重试',
         'the enrolment changed',
       );
+    if (stopped)
+      await runEnrolmentStopHooks({
+        tx,
+        actor,
+        today,
+        enrolment: e,
+        taskId,
+        reason: t.reason ?? '停发',
+        legalGround: t.legal_ground ?? '',
+        effectiveOn: effective,
+      });
     await appendAudit(tx, {
       action: `enrolment.task.${status}`,
       entityType: 'enrolment',

@@ -16,6 +16,12 @@ import { assertOwnHousehold } from '../residents/ownHousehold.ts';
 import { calendarFor, chinaDate } from './calendar.ts';
 import * as repo from './intake.repo.ts';
 import { applicationView, caseView, policyRefs } from './intake.views.ts';
+import {
+  checkResidence,
+  householdRegionAnyScope,
+  RESIDENCE_EXTENSION_REASON,
+  type Residence,
+} from './residence.ts';
 import { DEPARTMENT_BY_NAME, processTemplates, templateForPolicy } from './templates.ts';
 
 export interface IntakeDeps {
@@ -40,6 +46,10 @@ export interface SubmitBody {
   authorisation?: { agentName: string; relationship: string; document: string; signedOn: string } | undefined;
   items: { policyId: string; documents?: string[] | undefined }[];
   note?: string | undefined;
+  /** Apply where you live (居住地申办): the residence village and the resident permit. */
+  residence?: Residence | undefined;
+  /** 近亲属备案: a member is a close relative of assistance staff or a village committee member. */
+  staffRelative?: repo.StaffRelative | undefined;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -95,13 +105,30 @@ export async function submitApplication(
   const requestHash = sha256(JSON.stringify(body));
 
   return asActor(deps.db, actor, requestId, async (tx) => {
-    const household = await repo.findHousehold(tx, body.householdId);
-    if (!household) throw errors.notFound('该户');
+    let household: { id: string; region_code: string } | undefined;
+    // Where the application is received and handled: the household's village, or where it lives.
+    let handledIn: string;
+    if (body.residence) {
+      // The residence township cannot read the household until the application exists (migration 024).
+      const registered = await householdRegionAnyScope(tx, body.householdId);
+      if (!registered) throw errors.notFound('该户');
+      await checkResidence(tx, actor, body.residence, registered, today);
+      household = { id: body.householdId, region_code: registered };
+      handledIn = body.residence.regionCode;
+    } else {
+      household = await repo.findHousehold(tx, body.householdId);
+      if (!household) throw errors.notFound('该户');
+      handledIn = household.region_code;
+    }
     // A resident online applies for their own household only, not any household of the village.
     await assertOwnHousehold(tx, actor, household.id);
     const inserted = await repo.insertApplication(tx, {
       household_id: household.id,
-      region_code: household.region_code,
+      region_code: handledIn,
+      residence: body.residence
+        ? { permitNumber: body.residence.permitNumber, hukouRegionCode: household.region_code }
+        : null,
+      staff_relative: body.staffRelative ?? null,
       channel: body.channel,
       authorisation: body.authorisation ?? null,
       note: body.note ?? null,
@@ -131,7 +158,7 @@ export async function submitApplication(
         true,
       );
     }
-    const calendar = calendarFor(household.region_code);
+    const calendar = calendarFor(handledIn);
     const cases = [];
     for (const [i, { item, template, department }] of items.entries()) {
       const first = template.steps[0];
@@ -140,7 +167,7 @@ export async function submitApplication(
         application_id: inserted.id,
         item_no: i + 1,
         household_id: household.id,
-        region_code: household.region_code,
+        region_code: handledIn,
         policy_id: item.policyId,
         template_id: template.id,
         department,
@@ -150,7 +177,16 @@ export async function submitApplication(
         step_due_on: calendar.addWorkingDays(today, first.workingDays),
         step_working_days: first.workingDays,
         received_on: today,
-        case_due_on: calendar.addWorkingDays(today, template.totalWorkingDays),
+        // Hukou and residence split: the longer time limit, with the split recorded as its reason.
+        case_due_on: calendar.addWorkingDays(
+          today,
+          body.residence && template.extendedWorkingDays
+            ? template.extendedWorkingDays
+            : template.totalWorkingDays,
+        ),
+        extended_reason: body.residence && template.extendedWorkingDays ? RESIDENCE_EXTENSION_REASON : null,
+        // Registered separately (备案): the county's list is the cases carrying this flag.
+        flags: body.staffRelative ? ['staffRelative'] : [],
       });
       await repo.recordDocuments(tx, row.id, row.region_code, first.id, today, item.documents ?? []);
       await repo.insertEvent(tx, {
@@ -172,11 +208,13 @@ export async function submitApplication(
       action: 'intake.submit',
       entityType: 'intake_application',
       entityId: inserted.id,
-      regionCode: household.region_code,
+      regionCode: handledIn,
       actorRole: actor.role,
       after: {
         householdId: household.id,
         channel: body.channel,
+        residence: inserted.residence,
+        staffRelative: inserted.staff_relative,
         authorisation: body.authorisation ?? null,
         cases: cases.map((c) => ({
           id: c.id,

@@ -4,7 +4,6 @@
  * (two officers at once: the first wins, the second gets 409), lets `decide` apply the template,
  * then writes the new state, the event with its legal ground, and the audit entry together.
  */
-import type { Queryable } from '../../db/database.ts';
 import { asActor } from '../../db/scope.ts';
 import { errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
@@ -12,6 +11,7 @@ import { appendAudit } from '../audit/audit.repo.ts';
 import { type IntakeDeps, todayOf } from './applications.service.ts';
 import { calendarFor } from './calendar.ts';
 import { runAfterHooks, runBeforeHooks } from './caseHooks.ts';
+import { type CaseWithTimeline, findCaseWithTimeline } from './caseTimeline.repo.ts';
 import * as repo from './intake.repo.ts';
 import { caseView, eventView, templateOf } from './intake.views.ts';
 import { stepOf } from './templates.ts';
@@ -23,9 +23,8 @@ function departmentGuard(actor: Actor, row: repo.CaseRow) {
     throw errors.notFound('该案件');
 }
 
-async function caseDetail(tx: Queryable, row: repo.CaseRow, today: string) {
+function caseDetail({ row, events, documents }: CaseWithTimeline, today: string) {
   const t = templateOf(row);
-  const [events, documents] = await Promise.all([repo.eventsOf(tx, row.id), repo.documentsOf(tx, row.id)]);
   return {
     ...caseView(row, today, documents),
     documents: documents.map((d) => ({
@@ -49,10 +48,10 @@ export async function getCase(deps: IntakeDeps, actor: Actor | undefined, id: st
   authorize(actor, Permission.intakeRead);
   const today = todayOf(deps);
   return asActor(deps.db, actor, requestId, async (tx) => {
-    const row = await repo.findCase(tx, id);
-    if (!row) throw errors.notFound('该案件');
-    departmentGuard(actor, row);
-    return caseDetail(tx, row, today);
+    const found = await findCaseWithTimeline(tx, id, { events: true });
+    if (!found) throw errors.notFound('该案件');
+    departmentGuard(actor, found.row);
+    return caseDetail(found, today);
   });
 }
 
@@ -102,8 +101,9 @@ export async function transition(
   authorize(actor, Permission.intakeHandle);
   const today = todayOf(deps);
   return asActor(deps.db, actor, requestId, async (tx) => {
-    const row = await repo.findCase(tx, id, true);
-    if (!row) throw errors.notFound('该案件');
+    const locked = await findCaseWithTimeline(tx, id, { forUpdate: true });
+    if (!locked) throw errors.notFound('该案件');
+    const { row, documents: recorded } = locked;
     departmentGuard(actor, row);
     if (row.version !== body.version)
       throw errors.conflict(
@@ -115,7 +115,6 @@ export async function transition(
     for (const d of body.documents ?? [])
       if (!t.documents[d])
         throw errors.validation('documents', `材料“${d}”不属于该事项`, `unknown document ${d}`);
-    const recorded = await repo.documentsOf(tx, id);
     const have = new Set([...recorded.map((d) => d.document_id), ...(body.documents ?? [])]);
     const fromStep = row.current_step as string;
     const decision: Decision = decide(
@@ -226,6 +225,11 @@ export async function transition(
       actor_name: actor.displayName,
       actor_role: actor.role,
     });
+    const updated = (await repo.findCase(tx, id)) as repo.CaseRow;
+    // The hooks first, the audit entry last: appending takes the audit chain's head row until commit,
+    // and every writer in the system queues on it, so nothing slow (a hook rendering a PDF: ≈80 ms of
+    // CPU, seconds under load) may run after it. Same transaction: all or nothing, as before.
+    await runAfterHooks({ tx, actor, today, before: row, input: body, decision, after: updated });
     await appendAudit(tx, {
       action: `intake.case.${action}`,
       entityType: 'intake_case',
@@ -235,15 +239,14 @@ export async function transition(
       before: { status: row.status, step: fromStep, version: row.version },
       after: { ...set, toStep, legalGround: decision.legalGround, ...detail, closed_at: undefined },
     });
-    const updated = (await repo.findCase(tx, id)) as repo.CaseRow;
-    await runAfterHooks({ tx, actor, today, before: row, input: body, decision, after: updated });
     return {
       result: decision.kind,
       missingDocuments:
         decision.kind === 'returned'
           ? decision.missing.map((d) => ({ id: d.id, name: d.zh, nameEn: d.en }))
           : [],
-      case: await caseDetail(tx, updated, today),
+      // Read after the hooks, which may record on the case too.
+      case: caseDetail((await findCaseWithTimeline(tx, id, { events: true })) as CaseWithTimeline, today),
     };
   });
 }

@@ -1,12 +1,23 @@
 /** SQL of the intake domain; every query runs in the caller's scoped transaction (row-level security). */
 import type { Queryable } from '../../db/database.ts';
 
+export interface StaffRelative {
+  memberName: string;
+  staffName: string;
+  post: 'assistanceStaff' | 'villageCommittee';
+  relation: string;
+}
+
 export interface ApplicationRow {
   id: string;
   household_id: string;
   region_code: string;
   channel: string;
   authorisation: Record<string, unknown> | null;
+  /** Apply where you live: the permit and where the household is registered; region_code is the residence. */
+  residence: { permitNumber: string; hukouRegionCode: string } | null;
+  /** 近亲属备案: a member is a close relative of assistance staff or a village committee member. */
+  staff_relative: StaffRelative | null;
   note: string | null;
   received_on: string;
   submitted_by: string;
@@ -50,13 +61,13 @@ export interface CaseRow {
 }
 
 const DATE_COLUMNS = `to_char(received_on, 'YYYY-MM-DD') AS received_on`;
-const CASE_COLUMNS = `c.id, c.application_id, c.item_no, c.household_id, c.region_code, c.policy_id, c.template_id,
+export const CASE_COLUMNS = `c.id, c.application_id, c.item_no, c.household_id, c.region_code, c.policy_id, c.template_id,
   c.department, c.status, c.current_step, c.step_round, c.step_office,
   to_char(c.step_started_on, 'YYYY-MM-DD') AS step_started_on, to_char(c.step_due_on, 'YYYY-MM-DD') AS step_due_on,
   c.step_working_days, c.due_status, to_char(c.received_on, 'YYYY-MM-DD') AS received_on,
   to_char(c.case_due_on, 'YYYY-MM-DD') AS case_due_on, c.extended_reason, c.flags, c.completed_steps,
   c.outcome_reason, c.version, c.created_at, c.updated_at, c.closed_at`;
-const APPLICATION_COLUMNS = `id, household_id, region_code, channel, authorisation, note, ${DATE_COLUMNS}, submitted_by,
+const APPLICATION_COLUMNS = `id, household_id, region_code, channel, authorisation, residence, staff_relative, note, ${DATE_COLUMNS}, submitted_by,
   submitted_by_name, submitted_by_role, owner_id, owner_name, idempotency_key, request_hash, version, created_at`;
 
 export async function findHousehold(tx: Queryable, id: string) {
@@ -74,8 +85,9 @@ export async function insertApplication(
 ): Promise<ApplicationRow | undefined> {
   const r = await tx.query<ApplicationRow>(
     `INSERT INTO intake_application (household_id, region_code, channel, authorisation, note, received_on,
-       submitted_by, submitted_by_name, submitted_by_role, owner_id, owner_name, idempotency_key, request_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+       submitted_by, submitted_by_name, submitted_by_role, owner_id, owner_name, idempotency_key, request_hash,
+       residence, staff_relative)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
      ON CONFLICT (submitted_by, idempotency_key) DO NOTHING
      RETURNING ${APPLICATION_COLUMNS}`,
     [
@@ -92,6 +104,8 @@ export async function insertApplication(
       a.owner_name,
       a.idempotency_key,
       a.request_hash,
+      a.residence === null ? null : JSON.stringify(a.residence),
+      a.staff_relative === null ? null : JSON.stringify(a.staff_relative),
     ],
   );
   return r.rows[0];
@@ -147,12 +161,14 @@ export async function insertCase(
     | 'step_working_days'
     | 'received_on'
     | 'case_due_on'
-  >,
+  > &
+    Partial<Pick<CaseRow, 'extended_reason' | 'flags'>>,
 ): Promise<CaseRow> {
   const r = await tx.query<CaseRow>(
     `INSERT INTO intake_case AS c (application_id, item_no, household_id, region_code, policy_id, template_id, department,
-       current_step, step_office, step_started_on, step_due_on, step_working_days, received_on, case_due_on)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING ${CASE_COLUMNS}`,
+       current_step, step_office, step_started_on, step_due_on, step_working_days, received_on, case_due_on,
+       extended_reason, flags)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING ${CASE_COLUMNS}`,
     [
       c.application_id,
       c.item_no,
@@ -168,6 +184,8 @@ export async function insertCase(
       c.step_working_days,
       c.received_on,
       c.case_due_on,
+      c.extended_reason ?? null,
+      c.flags ?? [],
     ],
   );
   return r.rows[0] as CaseRow;
@@ -196,6 +214,8 @@ export interface CaseFilter {
   dueStatus?: string | undefined;
   regionCode?: string | undefined;
   dueBefore?: string | undefined;
+  /** Only cases carrying this flag (staffRelative: the county's 近亲属备案 list). */
+  flag?: string | undefined;
 }
 
 export async function listCases(tx: Queryable, f: CaseFilter, limit: number, offset: number) {
@@ -205,6 +225,7 @@ export async function listCases(tx: Queryable, f: CaseFilter, limit: number, off
         AND ($3::text IS NULL OR c.department = $3) AND ($4::text IS NULL OR c.due_status = $4)
         AND ($5::text IS NULL OR (c.region_code ~>=~ rpad($5, 12, '0') AND c.region_code ~<=~ rpad($5, 12, '9')))
         AND ($6::date IS NULL OR c.step_due_on < $6)
+        AND ($9::text IS NULL OR $9 = ANY (c.flags))
       ORDER BY c.step_due_on NULLS LAST, c.created_at, c.id LIMIT $7 OFFSET $8`,
     [
       f.status ?? null,
@@ -215,6 +236,7 @@ export async function listCases(tx: Queryable, f: CaseFilter, limit: number, off
       f.dueBefore ?? null,
       limit,
       offset,
+      f.flag ?? null,
     ],
   );
   return { rows: r.rows, total: r.rows[0]?.total ?? 0 };

@@ -38,6 +38,33 @@ export const SubmitApplicationBody = Type.Object(
       { minItems: 1, maxItems: 10 },
     ),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
+    staffRelative: Type.Optional(
+      Type.Object(
+        {
+          memberName: Text(50),
+          staffName: Text(50),
+          post: Type.Union([Type.Literal('assistanceStaff'), Type.Literal('villageCommittee')]),
+          relation: Text(20),
+        },
+        {
+          additionalProperties: false,
+          description:
+            '近亲属备案：申请家庭成员是社会救助经办人员（assistanceStaff）或村（居）民委员会成员（villageCommittee）的近亲属',
+        },
+      ),
+    ),
+    residence: Type.Optional(
+      Type.Object(
+        {
+          regionCode: Type.String({ pattern: '^[0-9]{12}$' }),
+          permitNumber: Type.String({ minLength: 1, maxLength: 30 }),
+        },
+        {
+          additionalProperties: false,
+          description: '居住地申办：申请人居住的村（社区，须在本辖区）和居住证号码；本地须开展居住地申办',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -81,6 +108,11 @@ export const CaseQuery = Type.Object(
       Type.Union([Type.Literal('green'), Type.Literal('yellow'), Type.Literal('red')]),
     ),
     regionCode: Type.Optional(Type.String({ pattern: '^[0-9]{2,12}$' })),
+    flag: Type.Optional(
+      Type.Union([Type.Literal('staffRelative'), Type.Literal('spotCheck')], {
+        description: '只列带此标记的案件：staffRelative 为近亲属备案',
+      }),
+    ),
     ...pageFields(100),
   },
   { additionalProperties: false },
@@ -187,6 +219,13 @@ export const IntakeApplication = Type.Object(
     regionCode: Type.String(),
     channel: Type.String(),
     authorisation: Nullable(Type.Record(Type.String(), Type.Unknown())),
+    staffRelative: Nullable(Type.Record(Type.String(), Type.String(), { description: '近亲属备案' })),
+    residence: Nullable(
+      Type.Object(
+        { permitNumber: Type.String(), hukouRegionCode: Type.String() },
+        { description: '居住地申办：居住证号码和户籍所在地；regionCode 为居住地' },
+      ),
+    ),
     note: Nullable(Type.String()),
     receivedOn: Type.String(),
     submittedBy: Type.String(),

@@ -129,6 +129,8 @@ export function applicationView(a: ApplicationRow, cases: ReturnType<typeof case
     regionCode: a.region_code,
     channel: a.channel,
     authorisation: a.authorisation,
+    residence: a.residence,
+    staffRelative: a.staff_relative as Record<string, string> | null,
     note: a.note,
     receivedOn: a.received_on,
     submittedBy: a.submitted_by_name,

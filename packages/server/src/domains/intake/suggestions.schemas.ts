@@ -41,6 +41,13 @@ export const SuggestionsBody = Type.Object(
   {
     householdId: Type.String({ format: 'uuid' }),
     declared: Type.Optional(DeclaredFacts),
+    residenceRegionCode: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{12}$',
+        description:
+          '居住地申办：申请人居住的村（社区）。提交前不调取户籍地登记的家庭信息，只列出可申请的事项和材料',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

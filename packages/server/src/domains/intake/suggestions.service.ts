@@ -20,6 +20,7 @@ import { policyLedger } from '../rules/lint.ts';
 import { receives } from '../screening/screening.run.ts';
 import { type IntakeDeps, todayOf } from './applications.service.ts';
 import { policyRefs } from './intake.views.ts';
+import { checkResidencePlace, householdRegionAnyScope } from './residence.ts';
 import { processTemplates, templateForPolicy } from './templates.ts';
 import { requiredDocuments } from './transitions.ts';
 
@@ -30,9 +31,13 @@ const ORDER: Record<string, number> = { eligible: 0, needsInformation: 1, error:
 export const SUGGESTION_NOTICE =
   '以下为规则引擎根据登记信息和本次申报测算的提示，仅供受理参考，是否符合以调查核对和审核确认为准。';
 
+export const RESIDENCE_NOTICE =
+  '居住地申办：提交申请前不调取户籍地登记的家庭信息，以下列出可申请的事项和须提交的材料；受理后按程序调查核对。';
+
 export interface SuggestionsInput {
   householdId: string;
   declared?: Record<string, number | boolean | undefined> | undefined;
+  residenceRegionCode?: string | undefined;
 }
 
 export async function suggestItems(
@@ -53,6 +58,63 @@ export async function suggestItems(
   }
 
   return asActor(deps.db, actor, requestId, async (tx) => {
+    if (body.residenceRegionCode) {
+      // Apply where you live: the township cannot read the household before the application exists.
+      const registered = await householdRegionAnyScope(tx, body.householdId);
+      if (!registered) throw errors.notFound('该户');
+      await checkResidencePlace(
+        tx,
+        actor,
+        body.residenceRegionCode,
+        registered,
+        today,
+        'residenceRegionCode',
+      );
+      const active = await activeCatalog(tx, today);
+      const ledger = policyLedger(active.sources);
+      const templates = processTemplates();
+      const items = [];
+      for (const policy of active.catalog.policies) {
+        const ref = policyRefs().get(policy.id);
+        const entry = ledger.get(policy.id) ?? {};
+        if (!ref || HIDDEN_CATEGORIES.has(String(entry.category ?? ''))) continue;
+        const template = templateForPolicy(templates, ref);
+        const first = template.steps[0];
+        const documents = first
+          ? requiredDocuments(template, first, { policyId: policy.id, flags: [] }).filter(
+              (d) => d.from === 'applicant',
+            )
+          : [];
+        items.push({
+          policyId: policy.id,
+          name: policy.name.zh,
+          nameEn: policy.name.en,
+          department: typeof entry.department === 'string' ? entry.department : '',
+          status: 'needsInformation',
+          suggested: false,
+          receiving: false,
+          openCaseId: null,
+          amountFen: null,
+          amountUnit: null,
+          missingFacts: [],
+          traceZh: RESIDENCE_NOTICE,
+          templateId: template.id,
+          templateName: template.name.zh,
+          templateNameEn: template.name.en,
+          documents: documents.map((d) => ({ id: d.id, name: d.zh, nameEn: d.en, from: d.from })),
+        });
+      }
+      items.sort((a, b) => a.policyId.localeCompare(b.policyId));
+      return {
+        date: today,
+        householdId: body.householdId,
+        regionCode: body.residenceRegionCode,
+        catalogVersion: active.version,
+        economySource: 'none',
+        notice: RESIDENCE_NOTICE,
+        items,
+      };
+    }
     const assembled = await householdFactsFor(tx, body.householdId, today);
     if (!assembled) throw errors.notFound('该户');
     const active = await activeCatalog(tx, today);

@@ -20,7 +20,7 @@ import {
   outcomesFromAlerts,
   scoreHouseholds,
 } from './calibration.ts';
-import { loadTriggers, triggersVersion } from './triggers.ts';
+import { triggersOf, triggersVersion } from './triggers.ts';
 
 export interface CalibrationBody {
   modelId?: string;
@@ -65,10 +65,10 @@ export async function calibrate(
   const villages = [...new Set(body.villages)];
   for (const v of villages) if (!isWithin(v, actor.regionCode)) throw errors.outOfScope(`样本村${v}`);
   checkSettings(body.settings);
-  const triggers = loadTriggers();
+  const active = await activeCatalog(db, asOf);
+  const triggers = triggersOf(active);
   const modelId = body.modelId ?? triggers.models[0]?.model ?? 'xiaochang';
   const raise = triggers.models.find((m) => m.model === modelId)?.raise ?? ['red', 'yellow'];
-  const active = await activeCatalog(db, asOf);
   const model = active.catalog.indicators?.find((m) => m.id === modelId);
   if (!model)
     throw errors.validation('modelId', `指标模型${modelId}不存在`, `unknown indicator model ${modelId}`);

@@ -5,11 +5,12 @@
  */
 import {
   ALERT_COLORS,
+  type AlertColor,
   type CompiledCatalog,
   type CompiledIndicatorModel,
-  evaluateIndicators,
   evaluateIndicatorsBatch,
-  type HouseholdFacts,
+  type IndicatorBatchResult,
+  type IndicatorWorkerPool,
   type TriggerSet,
 } from '@doudi/rules';
 import type { Database } from '../../db/database.ts';
@@ -32,6 +33,8 @@ export interface Context {
   triggers: TriggerSet;
   sources: string[];
   asOf: string;
+  /** Worker threads for the models (full runs of a large region); undefined: this thread. */
+  pool?: IndicatorWorkerPool;
 }
 
 function topItems(fired: { label: string; points: number }[]): string {
@@ -42,9 +45,18 @@ function topItems(fired: { label: string; points: number }[]): string {
     .join('、');
 }
 
-/** Scores one batch with the models; drafts for the households whose colour raises an alert. */
-export function indicatorDrafts(ctx: Context, rows: readonly SnapshotRow[], counts: Record<string, number>) {
-  const drafts: repo.AlertDraft[] = [];
+/** A township's households of a batch and their scores (parameters differ by township). */
+export interface Scored {
+  group: SnapshotRow[];
+  batch: IndicatorBatchResult;
+}
+
+/**
+ * Scores one batch with the models, one request per township: on the worker pool when the run has
+ * one (a full re-screen; the snapshot JSON is decoded there), else on this thread. Households whose
+ * colour raises an alert are scored again with their groups and fired items (the evidence).
+ */
+export function scoreRows(ctx: Context, rows: readonly SnapshotRow[]): Promise<Scored[]> {
   const byTownship = new Map<string, SnapshotRow[]>();
   for (const row of rows) {
     const key = townshipOf(row.region_code);
@@ -52,22 +64,43 @@ export function indicatorDrafts(ctx: Context, rows: readonly SnapshotRow[], coun
     if (list) list.push(row);
     else byTownship.set(key, [row]);
   }
+  const options = {
+    models: ctx.models.map((m) => m.model.id),
+    detailColours: Object.fromEntries(ctx.models.map((m) => [m.model.id, m.raise as AlertColor[]])),
+  };
+  const pool = ctx.pool;
+  return Promise.all(
+    [...byTownship].map(async ([township, group]) => ({
+      group,
+      batch: pool
+        ? await pool.evaluateItems(group.map(snapshotItem), ctx.asOf, township, options)
+        : evaluateIndicatorsBatch(
+            ctx.catalog,
+            decodeHouseholds(group.map(snapshotItem), ctx.asOf),
+            ctx.asOf,
+            township,
+            options,
+          ),
+    })),
+  );
+}
+
+/** Drafts for the scored households whose colour raises an alert; colours counted. */
+export function indicatorDrafts(ctx: Context, scored: readonly Scored[], counts: Record<string, number>) {
+  const drafts: repo.AlertDraft[] = [];
   const ids = ctx.models.map((m) => m.model.id);
-  for (const [township, group] of byTownship) {
-    const facts: HouseholdFacts[] = decodeHouseholds(group.map(snapshotItem), ctx.asOf);
-    const batch = evaluateIndicatorsBatch(ctx.catalog, facts, ctx.asOf, township, { models: ids });
+  for (const { group, batch } of scored) {
     for (let h = 0; h < group.length; h++) {
       for (let m = 0; m < ids.length; m++) {
         const slot = h * ids.length + m;
         const colour = ALERT_COLORS[batch.alertColors[slot] as number] ?? 'unknown';
         counts[colour] = (counts[colour] ?? 0) + 1;
         const { model, raise } = ctx.models[m] as Context['models'][number];
-        if (!raise.includes(colour)) continue;
-        // Only raised households are scored again with their trace: the evidence a caseworker reads.
-        const [result] = evaluateIndicators(ctx.catalog, facts[h] as HouseholdFacts, ctx.asOf, township, {
-          models: [model.id],
-        });
-        if (!result || result.alertColor === null || result.alertColor === 'none') continue;
+        if (!raise.includes(colour) || colour === 'none') continue;
+        // Raised households were scored a second time with their groups and fired items: the
+        // evidence a caseworker reads (the traced path's, without the Chinese trace).
+        const result = batch.details.get(slot);
+        if (!result) continue;
         const row = group[h] as SnapshotRow;
         const score = Math.round(result.score * 100) / 100;
         const evidence = [
@@ -96,11 +129,11 @@ export function indicatorDrafts(ctx: Context, rows: readonly SnapshotRow[], coun
           subjectKey: row.household_id,
           regionCode: row.region_code,
           cause: `indicator:${model.id}`,
-          colour: result.alertColor,
+          colour: colour as repo.AlertDraft['colour'],
           score,
           modelVersion: model.version,
           evidence: trimEvidence(evidence),
-          summaryZh: `${model.name.zh}人均得分${score}，${result.bandLabel ?? ''}；主要因素：${topItems(result.fired)}`,
+          summaryZh: `${model.name.zh}人均得分${score}，${result.bandLabel}；主要因素：${topItems(result.fired)}`,
         });
       }
     }

@@ -15,7 +15,7 @@ import { checkDate, today } from '../registry/registry.model.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import * as repo from './monitoring.repo.ts';
 import { runMonitoring } from './monitoring.run.ts';
-import { loadTriggers, parseTriggers, triggersVersion } from './triggers.ts';
+import { parseTriggers, triggersOf, triggersVersion } from './triggers.ts';
 
 export interface MonitoringDeps {
   db: Database;
@@ -48,10 +48,10 @@ export function runView(r: repo.RunRow) {
   };
 }
 
-/** The trigger file, or a clear refusal naming the file, line and column of its mistake. */
-function triggersOrRefuse() {
+/** The trigger file in force, or a clear refusal naming the file, line and column of its mistake. */
+function triggersOrRefuse(active: { triggers?: Record<string, string> }) {
   try {
-    return loadTriggers();
+    return triggersOf(active);
   } catch (error) {
     if (!(error instanceof RuleLoadError)) throw error;
     throw errors.conflict(
@@ -70,7 +70,7 @@ export async function createRun(
   requestId?: string,
 ) {
   const active = await activeCatalog(db, input.asOf);
-  const triggers = triggersOrRefuse();
+  const triggers = triggersOrRefuse(active);
   const modelIds = triggers.models.map((m) => m.model);
   const missing = modelIds.filter((id) => !active.catalog.indicators?.some((m) => m.id === id));
   if (missing.length > 0)

@@ -39,6 +39,19 @@ export function sourceFieldTypes(): TriggerFieldTypes {
 }
 
 const TYPES = sourceFieldTypes();
+
+/** Per source, its enum fields' Chinese labels: a summary may write {stageZh} for the code in {stage}. */
+const ENUM_LABELS = new Map(
+  SOURCES.map((s) => [s.id, s.fields.filter((f) => f.type === 'enum' && f.values)] as const),
+);
+function withLabels(source: string, data: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...data };
+  for (const f of ENUM_LABELS.get(source) ?? []) {
+    const v = data[f.name];
+    if (typeof v === 'string' && f.values && Object.hasOwn(f.values, v)) out[`${f.name}Zh`] = f.values[v];
+  }
+  return out;
+}
 const cache = new Map<string, TriggerSet & { sha256: string }>();
 
 /** Parses a trigger text (a draft, or the file); RuleLoadError with file:line:column when wrong. */
@@ -56,6 +69,16 @@ export function loadTriggers(dir = catalogDir()): TriggerSet & { sha256: string 
   const file = path.join(dir, TRIGGER_FILE);
   if (!existsSync(file)) throw new Error(`trigger file not found: ${file}`);
   return parseTriggers(readFileSync(file, 'utf8'));
+}
+
+/**
+ * The trigger file in force with a catalogue: the published version (policy administration) when
+ * one is, else the release's file. Runs record its version, so a newly published trigger file
+ * applies to the next run, never to one under way.
+ */
+export function triggersOf(active: { triggers?: Record<string, string> }): TriggerSet & { sha256: string } {
+  const text = active.triggers?.[TRIGGER_FILE];
+  return text === undefined ? loadTriggers() : parseTriggers(text);
 }
 
 /** The version string a run stores: the file's own version and the first 12 hex of its SHA-256. */
@@ -179,7 +202,7 @@ export function applyTriggers(
       date: last.date,
       sum: window.sum,
       count: window.count,
-      record: { ...last.record.data, age: last.age },
+      record: { ...withLabels(last.record.source, last.record.data), age: last.age },
     });
     out.drafts.push({
       householdId: subject.householdId,

@@ -11,7 +11,7 @@ const IsoDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const FileName = Type.String({
   minLength: 6,
   maxLength: 220,
-  pattern: '^(parameters|variables|policies|indicators)/[A-Za-z0-9_/.]+\\.yaml$',
+  pattern: '^(parameters|variables|policies|indicators|triggers)/[A-Za-z0-9_/.]+\\.yaml$',
   description: 'catalogue file relative to catalog/, e.g. parameters/dibaoStandardRural.yaml',
 });
 const Text = Type.String({ maxLength: MAX_FILE_CHARS });
@@ -208,6 +208,7 @@ export const policiesRoutes =
                 Type.Literal('variables'),
                 Type.Literal('policies'),
                 Type.Literal('indicators'),
+                Type.Literal('triggers'),
               ]),
               body: Type.String(),
               sha256: Type.String(),

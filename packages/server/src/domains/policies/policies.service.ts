@@ -21,6 +21,7 @@ import { asActor } from '../../db/scope.ts';
 import { errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
+import { TRIGGER_FILE } from '../monitoring/triggers.ts';
 import { activeCatalog, sha256Hex } from '../rules/activeCatalog.ts';
 import * as repo from './policies.repo.ts';
 import { baselineText, buildHead, type Head, headText } from './policyCheck.ts';
@@ -36,7 +37,7 @@ export function requireEditableFile(file: string): void {
   if (!EDITABLE_FILE.test(file))
     throw errors.validation(
       'file',
-      '只能编辑 parameters/、variables/、policies/、indicators/ 下已有的文件',
+      '只能编辑 parameters/、variables/、policies/、indicators/ 下已有的文件和 triggers/triggers.yaml',
       'not an editable file',
     );
 }
@@ -59,6 +60,7 @@ export async function listLedger(db: Database, actor: Actor | undefined, date?: 
       ...Object.keys(active.sources.parameters),
       ...Object.keys(active.sources.variables),
       ...Object.keys(active.sources.indicators ?? {}),
+      TRIGGER_FILE,
     ];
     return {
       date: onDate,

@@ -4,9 +4,13 @@
  * file:line:column), and every scenario test runs against it. Publishing is refused unless this
  * passes. Also the line diff shown to the officer (library `diff`).
  */
+
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { CatalogSources } from '@doudi/rules';
+import { type CatalogSources, RuleLoadError } from '@doudi/rules';
 import { structuredPatch } from 'diff';
+import { parseTriggers } from '../monitoring/triggers.ts';
 import { diskCatalog, overlaySources, sha256Hex } from '../rules/activeCatalog.ts';
 import { catalogDir, readScenarioSources } from '../rules/catalogFiles.ts';
 import { lintCatalog } from '../rules/lint.ts';
@@ -51,6 +55,10 @@ function diskScenarios() {
 export function baselineText(file: string): string | undefined {
   const base = diskCatalog().sources;
   if (file.endsWith('.scenarios.yaml')) return diskScenarios().scenarios[file];
+  if (file.startsWith('triggers/')) {
+    const full = path.join(catalogDir(), file);
+    return existsSync(full) ? readFileSync(full, 'utf8') : undefined;
+  }
   for (const kind of ['parameters', 'variables', 'policies', 'indicators'] as const)
     if (file.startsWith(`${kind}/`)) return base[kind]?.[file];
   return undefined;
@@ -118,6 +126,8 @@ export function checkCatalog(
     for (const [file, text] of changes) if (file.endsWith('.scenarios.yaml')) scenarioTexts[file] = text;
     const lint = lintCatalog(sources, region, date);
     problems.push(...lint.problems);
+    for (const [file, text] of changes)
+      if (file.startsWith('triggers/')) problems.push(...triggerProblems(file, text, lint.catalog));
     if (lint.catalog) {
       try {
         const outcomes = runScenarios(lint.catalog, parseScenarios(scenarioTexts, head.fixtures));
@@ -143,6 +153,36 @@ export function checkCatalog(
     scenarios: { total, passed: total - failures.length, failures },
     tookMs: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * A trigger file (monitoring, issue 7): parsed and type-checked against the source catalogue, each
+ * mistake located file:line:column, and every indicator model it names must exist in the catalogue
+ * that would be in force.
+ */
+export function triggerProblems(
+  file: string,
+  text: string,
+  catalog: { indicators?: readonly { id: string }[] } | undefined,
+): Located[] {
+  try {
+    const set = parseTriggers(text, file);
+    const known = new Set((catalog?.indicators ?? []).map((m) => m.id));
+    return catalog
+      ? set.models
+          .filter((m) => !known.has(m.model))
+          .map((m) => ({
+            file,
+            line: 1,
+            column: 1,
+            code: 'unknown_model',
+            message: `触发规则文件引用的指标模型 ${m.model} 不存在`,
+          }))
+      : [];
+  } catch (error) {
+    if (!(error instanceof RuleLoadError)) throw error;
+    return [{ file, line: error.line, column: error.column, code: error.code, message: error.summary }];
+  }
 }
 
 /**

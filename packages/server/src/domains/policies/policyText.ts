@@ -16,12 +16,12 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /**
  * Files a draft may replace: parameters (any depth), variables, policies and indicator models
- * (their scenarios go with them).
+ * (their scenarios go with them), and the monitoring trigger file (triggers/triggers.yaml).
  */
 export const EDITABLE_FILE =
-  /^(parameters\/[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)?|variables\/[A-Za-z0-9_]+|policies\/[A-Za-z0-9_]+|indicators\/[A-Za-z0-9_]+)\.yaml$/;
+  /^(parameters\/[A-Za-z0-9_]+(\/[A-Za-z0-9_]+)?|variables\/[A-Za-z0-9_]+|policies\/[A-Za-z0-9_]+|indicators\/[A-Za-z0-9_]+|triggers\/triggers)\.yaml$/;
 
-export type FileKind = 'parameters' | 'variables' | 'policies' | 'indicators';
+export type FileKind = 'parameters' | 'variables' | 'policies' | 'indicators' | 'triggers';
 
 export function fileKind(file: string): FileKind {
   return file.slice(0, file.indexOf('/')) as FileKind;

@@ -33,6 +33,11 @@ export interface ActiveCatalog extends LoadedCatalog {
   version: string;
   /** Published versions that replace baseline files (empty for the baseline itself). */
   overlays: CatalogOverlay[];
+  /**
+   * Published monitoring trigger files in force (triggers/triggers.yaml → text); empty when the
+   * release's file applies. Not compiled here: domains/monitoring/triggers.ts `triggersOf()`.
+   */
+  triggers: Record<string, string>;
 }
 
 // Indicator models are rules too: they enter the version string and can be overlaid.
@@ -76,7 +81,12 @@ export function diskCatalog(): ActiveCatalog {
   const dir = catalogDir();
   if (diskCache?.dir !== dir) {
     const loaded = loadCatalogFromDir(dir);
-    diskCache = { ...loaded, version: `disk-${sourcesDigest(loaded.sources).slice(0, 12)}`, overlays: [] };
+    diskCache = {
+      ...loaded,
+      version: `disk-${sourcesDigest(loaded.sources).slice(0, 12)}`,
+      overlays: [],
+      triggers: {},
+    };
   }
   return diskCache;
 }
@@ -125,6 +135,7 @@ export async function activeCatalog(db: Queryable, onDate: string): Promise<Acti
     catalog: loadCatalog(sources),
     version,
     overlays,
+    triggers: Object.fromEntries([...bodies].filter(([file]) => file.startsWith('triggers/'))),
   };
   compiled.set(version, entry);
   if (compiled.size > CACHE_SIZE) compiled.delete(compiled.keys().next().value as string);

@@ -938,7 +938,7 @@ export interface paths {
                         "application/json": {
                             entries: {
                                 at: string;
-                                kind: "alert" | "alertStep" | "application" | "case" | "referral" | "screening" | "assistance";
+                                kind: "alert" | "alertStep" | "application" | "case" | "referral" | "screening" | "assistance" | "enrolment" | "enrolmentChange";
                                 refId: string | null;
                                 status: string | null;
                                 titleZh: string;
@@ -1095,6 +1095,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alerts/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的预警提醒：上报督办、办理即将到期（站内提醒，最新在前） */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            alertId: string;
+                            createdAt: string;
+                            department: string | null;
+                            dueOn: string | null;
+                            id: string;
+                            kind: "acceptEscalated" | "handleDueSoon" | "handleEscalated";
+                            message: string;
+                            regionCode: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alerts/sweep": {
         parameters: {
             query?: never;
@@ -1104,7 +1196,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 立即派单并对超时未接单的预警逐级上报（后台任务每小时也会执行） */
+        /** 立即派单，对超时未接单、超期未办结的预警逐级上报并发出提醒，办理到时限80%标黄（后台任务每小时也会执行） */
         post: {
             parameters: {
                 query?: never;
@@ -1121,8 +1213,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            delivered: number;
                             dispatched: number;
                             escalated: number;
+                            handleEscalated: number;
+                            handleYellow: number;
+                            reminders: number;
                         };
                     };
                 };
@@ -1578,6 +1674,42 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载文书（PDF，生成时保存的原件）；每次下载记入审计 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2920,6 +3052,18 @@ export interface paths {
                             policyId: string;
                         }[];
                         note?: string;
+                        /** @description 居住地申办：申请人居住的村（社区，须在本辖区）和居住证号码；本地须开展居住地申办 */
+                        residence?: {
+                            permitNumber: string;
+                            regionCode: string;
+                        };
+                        /** @description 近亲属备案：申请家庭成员是社会救助经办人员（assistanceStaff）或村（居）民委员会成员（villageCommittee）的近亲属 */
+                        staffRelative?: {
+                            memberName: string;
+                            post: "assistanceStaff" | "villageCommittee";
+                            relation: string;
+                            staffName: string;
+                        };
                     };
                 };
             };
@@ -3263,6 +3407,8 @@ export interface paths {
             parameters: {
                 query: {
                     dueStatus?: "green" | "yellow" | "red";
+                    /** @description 只列带此标记的案件：staffRelative 为近亲属备案 */
+                    flag?: "staffRelative" | "spotCheck";
                     office?: "township" | "county" | "department" | "verificationCentre";
                     page: number;
                     pageSize: number;
@@ -3370,6 +3516,92 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["IntakeCaseDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/cases/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 案件的文书（受理、不予受理、决定、不予批准、终止通知书）和决定记录（政策版本、规则依据、核定数字） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            decision: components["schemas"]["CaseDecision"] | null;
+                            documents: components["schemas"]["StatutoryDocument"][];
+                        };
                     };
                 };
                 /** @description Default Response */
@@ -4270,6 +4502,98 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/intake/households/{id}/residence-cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 户籍地查看本辖区家庭在居住地申办的案件进度（只读） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            caseDueOn: string;
+                            caseId: string;
+                            currentStep: string | null;
+                            policyId: string;
+                            receivedOn: string;
+                            regionCode: string;
+                            regionName: string | null;
+                            status: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/intake/overdue": {
         parameters: {
             query?: never;
@@ -4453,6 +4777,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/intake/residence-lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 居住地申办：按身份证号码查找在外地登记的家庭，答复户籍地和本地能否受理（不返回个人信息；留痕） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        idNumber: string;
+                        /** @description 申请人居住的村（社区） */
+                        regionCode: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 本地开展居住地申办（参数 residenceApplication） */
+                            allowed: boolean;
+                            householdId: string;
+                            householdNumber: string;
+                            hukouRegionCode: string;
+                            hukouTownshipName: string | null;
+                            hukouVillageName: string | null;
+                            /** @description 户籍就在本辖区：按户籍地正常受理 */
+                            registeredHere: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/intake/suggestions": {
         parameters: {
             query?: never;
@@ -4507,6 +4930,8 @@ export interface paths {
                         };
                         /** Format: uuid */
                         householdId: string;
+                        /** @description 居住地申办：申请人居住的村（社区）。提交前不调取户籍地登记的家庭信息，只列出可申请的事项和材料 */
+                        residenceRegionCode?: string;
                     };
                 };
             };
@@ -7269,7 +7694,7 @@ export interface paths {
                             draft: components["schemas"]["PolicyDraft"] | null;
                             file: string;
                             inForceToday: number;
-                            kind: "parameters" | "variables" | "policies" | "indicators";
+                            kind: "parameters" | "variables" | "policies" | "indicators" | "triggers";
                             policy: {
                                 amount: {
                                     formula: string;
@@ -8490,6 +8915,123 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resident/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 居民：本户的文书 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatutoryDocument"][];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/resident/documents/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 居民：下载本户的文书（PDF）；每次下载记入审计 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -10745,6 +11287,2049 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/verification/batch/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 批量核对发现的变化（新增车辆、房产、大额存款增加、成员死亡、新任工商职务、新增疑点），辖区内，未处理的在前 */
+        get: {
+            parameters: {
+                query: {
+                    householdId?: string;
+                    kind?: "newVehicle" | "newProperty" | "depositIncrease" | "death" | "newBusiness" | "newFlag";
+                    mine?: boolean;
+                    page: number;
+                    pageSize: number;
+                    runId?: string;
+                    status?: "open" | "acknowledged";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                createdAt: string;
+                                householdId: string;
+                                householdNumber: string | null;
+                                id: string;
+                                kind: string;
+                                note: string | null;
+                                ownerName: string | null;
+                                period: string;
+                                personId: string | null;
+                                reason: string;
+                                reasonEn: string;
+                                regionCode: string;
+                                regionName: string | null;
+                                runId: string;
+                                status: string;
+                            }[];
+                            open: number;
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/batch/changes/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 经办人确认已知悉一项核对变化（可写处理说明；记入审计，重复确认不改变） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: string | null;
+                            createdAt: string;
+                            householdId: string;
+                            householdNumber: string | null;
+                            id: string;
+                            kind: string;
+                            note: string | null;
+                            ownerName: string | null;
+                            period: string;
+                            personId: string | null;
+                            reason: string;
+                            reasonEn: string;
+                            regionCode: string;
+                            regionName: string | null;
+                            runId: string;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/batch/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 批量核对变化的站内提醒（本人作为经办人的及本辖区的） */
+        get: {
+            parameters: {
+                query: {
+                    limit: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            changeId: string;
+                            createdAt: string;
+                            id: string;
+                            message: string;
+                            open: boolean;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/batch/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 批量核对记录与进度（新的在前） */
+        get: {
+            parameters: {
+                query: {
+                    page: number;
+                    pageSize: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                asOf: string;
+                                /** @description 首次核对、只记录基线的户数 */
+                                baselines: number;
+                                changesFound: number;
+                                error: string | null;
+                                finishedAt: string | null;
+                                householdsDone: number;
+                                householdsTotal: number | null;
+                                id: string;
+                                /** @description monthly（每月任务）/ all（全部在册户）/ list（指定名单） */
+                                kind: string;
+                                listSize: number | null;
+                                period: string;
+                                regionCode: string;
+                                startedAt: string;
+                                startedBy: string;
+                                status: string;
+                            }[];
+                            page: number;
+                            pageSize: number;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 发起批量核对：全部在册户，或指定名单（家庭编号或户号，最多10000户）；同一县同时只能有一次进行中的核对（409） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        asOf?: string;
+                        householdIds?: string[];
+                        householdNumbers?: string[];
+                        regionCode?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            /** @description 首次核对、只记录基线的户数 */
+                            baselines: number;
+                            changesFound: number;
+                            error: string | null;
+                            finishedAt: string | null;
+                            householdsDone: number;
+                            householdsTotal: number | null;
+                            id: string;
+                            /** @description monthly（每月任务）/ all（全部在册户）/ list（指定名单） */
+                            kind: string;
+                            listSize: number | null;
+                            period: string;
+                            regionCode: string;
+                            startedAt: string;
+                            startedBy: string;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/batch/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一次批量核对的状态与进度（已核对/总户数、基线户数、发现的变化） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            /** @description 首次核对、只记录基线的户数 */
+                            baselines: number;
+                            changesFound: number;
+                            error: string | null;
+                            finishedAt: string | null;
+                            householdsDone: number;
+                            householdsTotal: number | null;
+                            id: string;
+                            /** @description monthly（每月任务）/ all（全部在册户）/ list（指定名单） */
+                            kind: string;
+                            listSize: number | null;
+                            period: string;
+                            regionCode: string;
+                            startedAt: string;
+                            startedBy: string;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/batch/runs/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 继续一次中断的批量核对（从上次保存的位置继续，不重复、不遗漏） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string;
+                            /** @description 首次核对、只记录基线的户数 */
+                            baselines: number;
+                            changesFound: number;
+                            error: string | null;
+                            finishedAt: string | null;
+                            householdsDone: number;
+                            householdsTotal: number | null;
+                            id: string;
+                            /** @description monthly（每月任务）/ all（全部在册户）/ list（指定名单） */
+                            kind: string;
+                            listSize: number | null;
+                            period: string;
+                            regionCode: string;
+                            startedAt: string;
+                            startedBy: string;
+                            status: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/delegated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 委托核对列表：部门只看到本部门的委托，核对中心看到辖区内全部 */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    status?: "requested" | "completed" | "refused";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string | null;
+                            authorisation: {
+                                fileType: string | null;
+                                reference: string;
+                                signedOn: string;
+                            };
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            department: string;
+                            expired: boolean;
+                            expiresOn: string | null;
+                            id: string;
+                            note: string | null;
+                            purpose: string;
+                            purposeName: {
+                                en: string;
+                                zh: string;
+                            };
+                            reference: string | null;
+                            refusalReason: string | null;
+                            regionCode: string;
+                            requestedAt: string;
+                            requestedByName: string;
+                            status: "requested" | "completed" | "refused";
+                            subjects: {
+                                idNumberMasked: string;
+                                name: string;
+                                relationship: string;
+                            }[];
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 部门提出委托核对：核对对象、用途、申请人授权书（编号和日期必填）；须带 Idempotency-Key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8到100位字母、数字或 ._:-；重试时用同一个值 */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        authorisation: {
+                            /** @description 授权书扫描件（PDF/JPEG/PNG） */
+                            fileBase64?: string;
+                            /** @description 授权书编号 */
+                            reference: string;
+                            /** @description 签署日期 YYYY-MM-DD */
+                            signedOn: string;
+                        };
+                        note?: string;
+                        purpose: string;
+                        reference?: string;
+                        subjects: {
+                            idNumber: string;
+                            name: string;
+                            relationship: "applicant" | "spouse" | "child" | "parent" | "other";
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string | null;
+                            authorisation: {
+                                fileType: string | null;
+                                reference: string;
+                                signedOn: string;
+                            };
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            department: string;
+                            expired: boolean;
+                            expiresOn: string | null;
+                            id: string;
+                            note: string | null;
+                            purpose: string;
+                            purposeName: {
+                                en: string;
+                                zh: string;
+                            };
+                            reference: string | null;
+                            refusalReason: string | null;
+                            regionCode: string;
+                            requestedAt: string;
+                            requestedByName: string;
+                            status: "requested" | "completed" | "refused";
+                            subjects: {
+                                idNumberMasked: string;
+                                name: string;
+                                relationship: string;
+                            }[];
+                        } & {
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/delegated/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一份委托核对（不含结果） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string | null;
+                            authorisation: {
+                                fileType: string | null;
+                                reference: string;
+                                signedOn: string;
+                            };
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            department: string;
+                            expired: boolean;
+                            expiresOn: string | null;
+                            id: string;
+                            note: string | null;
+                            purpose: string;
+                            purposeName: {
+                                en: string;
+                                zh: string;
+                            };
+                            reference: string | null;
+                            refusalReason: string | null;
+                            regionCode: string;
+                            requestedAt: string;
+                            requestedByName: string;
+                            status: "requested" | "completed" | "refused";
+                            subjects: {
+                                idNumberMasked: string;
+                                name: string;
+                                relationship: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/delegated/{id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 委托核对的访问记录（委托部门和核对中心可见） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessedAt: string;
+                            action: string;
+                            actorDepartment: string | null;
+                            actorName: string;
+                            actorRole: string;
+                            id: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/delegated/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 核对中心办结：按用途取截至该日的数据，冻结结果，自今日起计有效期 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        asOf?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string | null;
+                            authorisation: {
+                                fileType: string | null;
+                                reference: string;
+                                signedOn: string;
+                            };
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            department: string;
+                            expired: boolean;
+                            expiresOn: string | null;
+                            id: string;
+                            note: string | null;
+                            purpose: string;
+                            purposeName: {
+                                en: string;
+                                zh: string;
+                            };
+                            reference: string | null;
+                            refusalReason: string | null;
+                            regionCode: string;
+                            requestedAt: string;
+                            requestedByName: string;
+                            status: "requested" | "completed" | "refused";
+                            subjects: {
+                                idNumberMasked: string;
+                                name: string;
+                                relationship: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/delegated/{id}/refuse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 核对中心不予办理，须写明理由 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            asOf: string | null;
+                            authorisation: {
+                                fileType: string | null;
+                                reference: string;
+                                signedOn: string;
+                            };
+                            decidedAt: string | null;
+                            decidedByName: string | null;
+                            department: string;
+                            expired: boolean;
+                            expiresOn: string | null;
+                            id: string;
+                            note: string | null;
+                            purpose: string;
+                            purposeName: {
+                                en: string;
+                                zh: string;
+                            };
+                            reference: string | null;
+                            refusalReason: string | null;
+                            regionCode: string;
+                            requestedAt: string;
+                            requestedByName: string;
+                            status: "requested" | "completed" | "refused";
+                            subjects: {
+                                idNumberMasked: string;
+                                name: string;
+                                relationship: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/delegated/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 核对结果（只含该用途可见的数据，办结时冻结）；过期返回410；每次查看记入访问记录和审计 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            request: {
+                                asOf: string | null;
+                                authorisation: {
+                                    fileType: string | null;
+                                    reference: string;
+                                    signedOn: string;
+                                };
+                                decidedAt: string | null;
+                                decidedByName: string | null;
+                                department: string;
+                                expired: boolean;
+                                expiresOn: string | null;
+                                id: string;
+                                note: string | null;
+                                purpose: string;
+                                purposeName: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                reference: string | null;
+                                refusalReason: string | null;
+                                regionCode: string;
+                                requestedAt: string;
+                                requestedByName: string;
+                                status: "requested" | "completed" | "refused";
+                                subjects: {
+                                    idNumberMasked: string;
+                                    name: string;
+                                    relationship: string;
+                                }[];
+                            };
+                            result: {
+                                asOf: string;
+                                legal: string[];
+                                purpose: string;
+                                purposeName: {
+                                    en: string;
+                                    zh: string;
+                                };
+                                subjects: {
+                                    idNumberMasked: string;
+                                    name: string;
+                                    relationship: string;
+                                    sources: {
+                                        label: string;
+                                        labelEn: string;
+                                        lastAsOf: string | null;
+                                        records: {
+                                            department: string;
+                                            fields: {
+                                                label: string;
+                                                name: string;
+                                                text: string;
+                                                value: string | number | boolean | null;
+                                            }[];
+                                            nameMismatch: boolean;
+                                            seenAsOf: string;
+                                            validFrom: string;
+                                        }[];
+                                        source: string;
+                                    }[];
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/estate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 身后一件事查询列表（核对中心） */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authorisation: {
+                                reference: string;
+                                signedOn: string;
+                            };
+                            deathCertificate: string | null;
+                            deathEvidence: {
+                                date: string;
+                                department: string | null;
+                                kind: string;
+                            }[];
+                            deceased: {
+                                deathDate: string | null;
+                                idNumberMasked: string;
+                                name: string;
+                            };
+                            documentNumber: string;
+                            heir: {
+                                idNumberMasked: string;
+                                kinshipBasis: string | null;
+                                name: string;
+                                notarisedReference: string | null;
+                                relationship: string;
+                            };
+                            id: string;
+                            refusalReason: string | null;
+                            requestedAt: string;
+                            requestedByName: string;
+                            status: "issued" | "refused";
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 身后一件事：继承人经授权查询死者名下各部门登记的财产，按死亡之日出具一份报告；无死亡记录、亲属关系未登记且无公证书时不予出具；须带 Idempotency-Key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description 8到100位字母、数字或 ._:-；重试时用同一个值 */
+                    "idempotency-key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        authorisation: {
+                            /** @description 授权书扫描件（PDF/JPEG/PNG） */
+                            fileBase64?: string;
+                            /** @description 授权书编号 */
+                            reference: string;
+                            /** @description 签署日期 YYYY-MM-DD */
+                            signedOn: string;
+                        };
+                        deathCertificate?: string;
+                        deceased: {
+                            idNumber: string;
+                            name: string;
+                        };
+                        heir: {
+                            idNumber: string;
+                            name: string;
+                            relationship: "spouse" | "child" | "parent" | "sibling" | "grandparent" | "grandchild" | "administrator";
+                        };
+                        notarisedReference?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authorisation: {
+                                reference: string;
+                                signedOn: string;
+                            };
+                            deathCertificate: string | null;
+                            deathEvidence: {
+                                date: string;
+                                department: string | null;
+                                kind: string;
+                            }[];
+                            deceased: {
+                                deathDate: string | null;
+                                idNumberMasked: string;
+                                name: string;
+                            };
+                            documentNumber: string;
+                            heir: {
+                                idNumberMasked: string;
+                                kinshipBasis: string | null;
+                                name: string;
+                                notarisedReference: string | null;
+                                relationship: string;
+                            };
+                            id: string;
+                            refusalReason: string | null;
+                            requestedAt: string;
+                            requestedByName: string;
+                            status: "issued" | "refused";
+                        } & {
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/estate/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 身后一件事查询及其报告；每次查看记入访问记录和审计 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            authorisation: {
+                                reference: string;
+                                signedOn: string;
+                            };
+                            deathCertificate: string | null;
+                            deathEvidence: {
+                                date: string;
+                                department: string | null;
+                                kind: string;
+                            }[];
+                            deceased: {
+                                deathDate: string | null;
+                                idNumberMasked: string;
+                                name: string;
+                            };
+                            documentNumber: string;
+                            heir: {
+                                idNumberMasked: string;
+                                kinshipBasis: string | null;
+                                name: string;
+                                notarisedReference: string | null;
+                                relationship: string;
+                            };
+                            id: string;
+                            refusalReason: string | null;
+                            requestedAt: string;
+                            requestedByName: string;
+                            status: "issued" | "refused";
+                        } & {
+                            report: {
+                                asOf: string;
+                                issuedOn: string;
+                                notes: {
+                                    en: string;
+                                    zh: string;
+                                }[];
+                                sections: {
+                                    items: {
+                                        afterDeath: boolean;
+                                        department: string;
+                                        fields: {
+                                            label: string;
+                                            name: string;
+                                            text: string;
+                                            value: string | number | boolean | null;
+                                        }[];
+                                        label: string;
+                                        labelEn: string;
+                                        seenAsOf: string;
+                                        source: string;
+                                        validFrom: string;
+                                    }[];
+                                    key: string;
+                                    label: string;
+                                    labelEn: string;
+                                    sources: {
+                                        afterDeath: string | null;
+                                        label: string;
+                                        labelEn: string;
+                                        lastAsOf: string | null;
+                                        source: string;
+                                    }[];
+                                    total: number | null;
+                                }[];
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/estate/{id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 身后一件事查询的访问记录 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            accessedAt: string;
+                            action: string;
+                            actorDepartment: string | null;
+                            actorName: string;
+                            actorRole: string;
+                            id: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/verification/estate/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 身后一件事报告（PDF，可打印，内嵌中文字体，身份证号码打码）；每次打印记入访问记录和审计 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/verification/households/{id}/approval": {
         parameters: {
             query?: never;
@@ -11629,6 +14214,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/verification/purposes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 委托核对用途目录：每种用途可见的数据源和字段、结果有效天数、依据（部门只看到本部门可用的） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            departments: string[];
+                            id: string;
+                            legal: string[];
+                            name: {
+                                en: string;
+                                zh: string;
+                            };
+                            sources: {
+                                fields: string[];
+                                label: string;
+                                labelEn: string;
+                                source: string;
+                            }[];
+                            validDays: number;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/what-if/parameters": {
         parameters: {
             query?: never;
@@ -12192,6 +14873,12 @@ export interface components {
             feedback: string | null;
             firstRaisedAt: string;
             handleDueOn: string | null;
+            handleDueStatus: ("green" | "yellow" | "red") | null;
+            handleEscalatedTo: string | null;
+            handleEscalationLevel: number;
+            handleFromOn: string | null;
+            handleUsedWorkingDays: number | null;
+            handleWorkingDays: number | null;
             handling: string | null;
             handlingNote: string | null;
             headName: string | null;
@@ -12236,6 +14923,32 @@ export interface components {
         };
         AssistanceCategory: "dibao" | "tekun" | "nearDibao" | "relapseWatch" | "expenditureHardship" | "otherHardship";
         AttributeKind: "healthCondition" | "disability" | "seriousIllness" | "workCapacity" | "employment" | "schooling" | "careDependency";
+        CaseDecision: {
+            amountFen: number | null;
+            caseId: string;
+            catalogVersion: string;
+            decidedByName: string;
+            decidedOn: string;
+            figures: {
+                label: string;
+                labelEn: string;
+                name: string;
+                unit: string;
+                value: number;
+            }[];
+            figuresAsOf: string | null;
+            id: string;
+            legalGround: string;
+            outcome: "approved" | "refused" | "rejected";
+            policyEffectiveFrom: string | null;
+            policyId: string;
+            policyVersionNo: number | null;
+            reason: string | null;
+            ruleAmountFen: number | null;
+            ruleStatus: string;
+            step: string;
+            traceZh: string | null;
+        };
         Department: "education" | "medicalSecurity" | "housing" | "humanResources" | "health" | "disabledPersons" | "tradeUnion" | "emergency" | "ruralRevitalization" | "charity" | "publicSecurity" | "civilAffairs" | "tax" | "naturalResources" | "marketRegulation" | "housingFund" | "finance" | "utilities";
         Enrolment: {
             caseId: string | null;
@@ -12392,6 +15105,13 @@ export interface components {
             regionCode: string;
             /** @description 同一 Idempotency-Key 的重试：返回第一次提交的申请 */
             replayed: boolean;
+            residence: {
+                hukouRegionCode: string;
+                permitNumber: string;
+            } | null;
+            staffRelative: {
+                [key: string]: string;
+            } | null;
             submittedBy: string;
             version: number;
         };
@@ -13000,6 +15720,19 @@ export interface components {
             openRecords: number;
             shrinkAlertPercent: number;
             unmatched: number;
+        };
+        StatutoryDocument: {
+            addressee: string;
+            byteSize: number;
+            caseId: string | null;
+            id: string;
+            issuedOn: string;
+            issuer: string;
+            kind: "acceptance" | "intakeRefusal" | "confirmation" | "refusal" | "termination";
+            number: string;
+            policyId: string;
+            sha256: string;
+            title: string;
         };
         User: {
             createdAt: string;

@@ -11,7 +11,8 @@ import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { AlertDrawer } from './AlertDrawer';
-import { type Alert, type AlertQuery, COLOUR_TAG, listAlerts, sweep } from './alertsApi';
+import { AlertReminders } from './AlertReminders';
+import { type Alert, type AlertQuery, COLOUR_TAG, DUE_TAG, listAlerts, sweep } from './alertsApi';
 
 const STATUSES = ['raised', 'dispatched', 'accepted', 'handling', 'feedback', 'closed'] as const;
 const COLOURS = ['red', 'yellow', 'blue', 'green'] as const;
@@ -33,6 +34,7 @@ function AlertList() {
   const [status, setStatus] = useState<AlertQuery['status']>();
   const [colour, setColour] = useState<AlertQuery['colour']>();
   const [page, setPage] = useState(1);
+  const [reloadKey, setReloadKey] = useState(0);
   const list = useLoad(
     () =>
       listAlerts({
@@ -50,8 +52,10 @@ function AlertList() {
 
   async function runSweep() {
     try {
-      message.success(t('alerts.swept', await sweep()));
+      const result = await sweep();
+      message.success(`${t('alerts.swept', result)}；${t('alerts.sweptHandling', result)}`);
       list.reload();
+      setReloadKey((k) => k + 1);
     } catch (error) {
       message.error(errorText(error));
     }
@@ -82,6 +86,7 @@ function AlertList() {
         </Space>
       </Space>
       <Typography.Text type="secondary">{t('alerts.hint')}</Typography.Text>
+      <AlertReminders onOpen={(id) => setParams({ alert: id })} reloadKey={reloadKey} />
       <Card size="small">
         <Space wrap>
           <Segmented
@@ -163,7 +168,7 @@ function AlertList() {
               <Typography.Text ellipsis style={{ maxWidth: 260 }}>
                 {a.requestCategory
                   ? `${t(`alerts.category.${a.requestCategory}`)} · ${a.requestText ?? ''}`
-                  : `${a.causeZh} · ${a.summaryZh}`}
+                  : `${t(`monitoring.causes.${a.cause.replace(':', '_')}`, { defaultValue: a.causeZh })} · ${a.summaryZh}`}
               </Typography.Text>
             ),
           },
@@ -178,6 +183,11 @@ function AlertList() {
                 {a.escalationLevel > 0 && a.status !== 'closed' ? (
                   <Tag color="volcano">{t('alerts.escalated', { level: a.escalationLevel })}</Tag>
                 ) : null}
+                {a.handleEscalationLevel > 0 && a.status !== 'closed' ? (
+                  <Tag color="magenta" data-testid="handle-escalated">
+                    {t('alerts.handleEscalated', { level: a.handleEscalationLevel })}
+                  </Tag>
+                ) : null}
               </Space>
             ),
           },
@@ -185,13 +195,24 @@ function AlertList() {
           {
             title: t('alerts.columns.due'),
             key: 'due',
-            width: 140,
+            width: 170,
             render: (_: unknown, a: Alert) =>
-              a.status === 'dispatched'
-                ? t('alerts.acceptBy', { date: a.acceptDueOn })
-                : a.status === 'accepted' || a.status === 'handling'
-                  ? t('alerts.handleBy', { date: a.handleDueOn })
-                  : '—',
+              a.status === 'dispatched' ? (
+                t('alerts.acceptBy', { date: a.acceptDueOn })
+              ) : a.handleDueStatus ? (
+                <Tag
+                  color={DUE_TAG[a.handleDueStatus]}
+                  title={`${t(`alerts.handleDue.${a.handleDueStatus}`)} · ${t('alerts.handleUsed', {
+                    used: a.handleUsedWorkingDays,
+                    total: a.handleWorkingDays,
+                  })}`}
+                  data-testid={`handle-due-${a.handleDueStatus}`}
+                >
+                  {t('alerts.handleBy', { date: a.handleDueOn })}
+                </Tag>
+              ) : (
+                '—'
+              ),
           },
         ]}
       />

@@ -1,4 +1,7 @@
-/** /alerts/households/:id — 一人一条救助链: every alert, step, case, referral, screening and assistance. */
+/**
+ * /alerts/households/:id — 一人一条救助链: every alert, step, case, referral, screening, assistance
+ * period, enrolment and benefit change (increase, cut, phase-out, stop).
+ */
 import { Card, Empty, Tag, Timeline, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
@@ -13,6 +16,8 @@ const COLOUR: Record<string, string> = {
   referral: 'purple',
   screening: 'cyan',
   assistance: 'gold',
+  enrolment: 'green',
+  enrolmentChange: 'orange',
 };
 
 export default function ChainPage() {

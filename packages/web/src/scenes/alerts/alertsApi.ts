@@ -36,6 +36,9 @@ export const act = (id: string, body: ActionBody) =>
 export type MyRequest = Json<'/api/alerts/mine', 'get'>[number];
 export const myRequests = () => call(api.GET('/api/alerts/mine'));
 export const sweep = () => call(api.POST('/api/alerts/sweep'));
+export type AlertReminder = Json<'/api/alerts/reminders', 'get'>[number];
+export const listReminders = (limit: number) =>
+  call(api.GET('/api/alerts/reminders', { params: { query: { limit } } }));
 
 /** The key is made once per form and kept, so a retried tap on a weak signal raises once. */
 export const raiseAlert = (body: RaiseBody, idempotencyKey: string) =>
@@ -52,6 +55,9 @@ export const COLOUR_TAG: Record<string, string> = {
   blue: 'blue',
   green: 'green',
 };
+/** The handling clock after acceptance (green, yellow at 80% of the working days, red overdue). */
+export const DUE_TAG: Record<string, string> = { green: 'green', yellow: 'gold', red: 'red' };
+
 export const COLOUR_HEX: Record<string, string> = {
   red: '#cf1322',
   yellow: '#d4b106',

@@ -20,6 +20,7 @@ import { HouseholdEditDialog } from './HouseholdEditDialog';
 import { getHousehold } from './householdsApi';
 import { MembersTable } from './MembersTable';
 import { AddCategoryDialog, AddMemberDialog } from './RegistryDialogs';
+import { ResidenceCases } from './ResidenceCases';
 
 type Dialog = 'edit' | 'member' | 'category' | null;
 
@@ -170,6 +171,8 @@ export default function HouseholdDetailPage() {
           </Card>
         </Col>
       </Row>
+
+      {can('intake.read') ? <ResidenceCases householdId={household.id} /> : null}
 
       {can('audit.read') ? (
         <Card title={t('registry.household.audit')} size="small">

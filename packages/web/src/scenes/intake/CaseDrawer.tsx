@@ -22,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
+import { DocumentsCard } from './DocumentsCard';
 import { DueTag } from './IntakePage';
 import { getCase, type TransitionRequest, transition } from './intakeApi';
 
@@ -199,6 +200,7 @@ export function CaseDrawer({ id, onClose, onChanged }: { id: string; onClose(): 
             </>
           ) : null}
           {message ? <Alert type={message.type} title={message.text} showIcon /> : null}
+          <DocumentsCard caseId={c.id} version={c.version} />
           <Typography.Title level={5}>{t('intake.drawer.timeline')}</Typography.Title>
           <Timeline
             items={c.events.map((e) => ({

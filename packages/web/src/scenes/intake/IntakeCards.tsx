@@ -51,7 +51,9 @@ export function ApplicationCases({
                   {c.currentStep
                     ? `${en ? c.currentStep.nameEn : c.currentStep.name} · ${t(`intake.office.${c.currentStep.office}`)}`
                     : ''}
-                  {c.department ? ` · ${c.department}` : ''}
+                  {c.department
+                    ? ` · ${t(`alerts.department.${c.department}`, { defaultValue: c.department })}`
+                    : ''}
                 </Typography.Text>
               </Space>
             </List.Item>

@@ -32,16 +32,22 @@ export default function IntakePage() {
   const tabs = [
     { key: 'mine', office: undefined },
     ...(account.role === 'departmentOfficer' ? [{ key: 'department', office: 'department' as const }] : []),
-    ...(account.role === 'countyOfficer' ? [{ key: 'county', office: 'county' as const }] : []),
+    ...(account.role === 'countyOfficer'
+      ? [
+          { key: 'staffRelatives', office: undefined, flag: 'staffRelative' as const },
+          { key: 'county', office: 'county' as const },
+        ]
+      : []),
   ];
   const [tab, setTab] = useState(tabs[tabs.length - 1]?.key ?? 'mine');
   const office = tabs.find((x) => x.key === tab)?.office;
+  const flag = tabs.find((x) => x.key === tab && 'flag' in x) ? ('staffRelative' as const) : undefined;
   const [dueStatus, setDueStatus] = useState<CaseFilters['dueStatus']>();
   const [page, setPage] = useState(1);
   const [opened, setOpened] = useState<string>();
   const cases = useLoad(
-    () => listCases({ dueStatus, office, status: office ? 'open' : undefined, page, pageSize: 20 }),
-    [dueStatus, office, page],
+    () => listCases({ dueStatus, office, flag, status: office ? 'open' : undefined, page, pageSize: 20 }),
+    [dueStatus, office, flag, page],
   );
   const lists = useLoad(() => overdue(), []);
   const en = i18n.language === 'en';
@@ -75,7 +81,9 @@ export default function IntakePage() {
           items={tabs.map((x) => ({ key: x.key, label: t(`intake.tabs.${x.key}`) }))}
         />
       ) : null}
-      {office ? <Typography.Text type="secondary">{t(`intake.tabs.${tab}Hint`)}</Typography.Text> : null}
+      {office || flag ? (
+        <Typography.Text type="secondary">{t(`intake.tabs.${tab}Hint`)}</Typography.Text>
+      ) : null}
       <Card size="small" title={t('intake.overdueTitle')} data-testid="overdue-card">
         {lists.data?.groups.length ? (
           <Space orientation="vertical" size={2}>
@@ -128,6 +136,9 @@ export default function IntakePage() {
                   <Tag color="purple" data-testid="spot-check">
                     {t('intake.tabs.spotCheck')}
                   </Tag>
+                ) : null}
+                {c.flags.includes('staffRelative') ? (
+                  <Tag color="orange">{t('intake.tabs.staffRelativeTag')}</Tag>
                 ) : null}
               </Space>
             ),

@@ -4,7 +4,7 @@
  * submit once: the Idempotency-Key is made per distinct submission and reused on a retry, so a
  * double click or a lost answer never makes two applications. Then the intake page shows its cases.
  */
-import { Alert, Button, Card, Checkbox, Form, Input, Space, Steps, Typography } from 'antd';
+import { Alert, Button, Card, Checkbox, Form, Input, Select, Space, Steps, Switch, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -39,6 +39,8 @@ export default function IntakeWizardPage() {
   const [documents, setDocuments] = useState<Record<string, string[]>>({});
   const [note, setNote] = useState('');
   const [authorisation, setAuthorisation] = useState<Authorisation>({});
+  // 近亲属备案: declared at the window; the case is then registered separately for the county.
+  const [relative, setRelative] = useState<Record<string, string> | undefined>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const attempt = useRef<{ body: string; key: string } | undefined>(undefined);
@@ -53,6 +55,8 @@ export default function IntakeWizardPage() {
       items: items.map((i) => ({ policyId: i.policyId, documents: documents[i.policyId] ?? [] })),
       ...(note.trim() ? { note: note.trim() } : {}),
       ...(grid ? { authorisation } : {}),
+      ...(household.residence ? { residence: household.residence } : {}),
+      ...(relative ? { staffRelative: relative } : {}),
     } as SubmitBody;
     const text = JSON.stringify(body);
     if (attempt.current?.body !== text) attempt.current = { body: text, key: newKey() };
@@ -88,6 +92,7 @@ export default function IntakeWizardPage() {
       content: household ? (
         <WizardItems
           householdId={household.id}
+          residenceRegionCode={household.residence?.regionCode}
           picked={picked}
           onPick={setPicked}
           onSuggestions={setSuggestions}
@@ -148,6 +153,40 @@ export default function IntakeWizardPage() {
               </Form.Item>
               <Form.Item name="signedOn" label={t('intake.wizard.signedOn')} rules={[{ required: true }]}>
                 <Input type="date" />
+              </Form.Item>
+            </Form>
+          ) : null}
+          <Space>
+            <Switch
+              checked={!!relative}
+              onChange={(on) => setRelative(on ? { post: 'villageCommittee' } : undefined)}
+              data-testid="staff-relative"
+            />
+            <Typography.Text>{t('intake.wizard.staffRelative.question')}</Typography.Text>
+          </Space>
+          {relative ? (
+            <Form
+              layout="inline"
+              initialValues={relative}
+              onValuesChange={(_, all) => setRelative(all as Record<string, string>)}
+            >
+              <Form.Item name="memberName" label={t('intake.wizard.staffRelative.memberName')}>
+                <Input maxLength={50} style={{ width: 120 }} />
+              </Form.Item>
+              <Form.Item name="staffName" label={t('intake.wizard.staffRelative.staffName')}>
+                <Input maxLength={50} style={{ width: 120 }} />
+              </Form.Item>
+              <Form.Item name="post" label={t('intake.wizard.staffRelative.post')}>
+                <Select
+                  style={{ width: 180 }}
+                  options={(['assistanceStaff', 'villageCommittee'] as const).map((p) => ({
+                    value: p,
+                    label: t(`intake.wizard.staffRelative.${p}`),
+                  }))}
+                />
+              </Form.Item>
+              <Form.Item name="relation" label={t('intake.wizard.staffRelative.relation')}>
+                <Input maxLength={20} style={{ width: 100 }} />
               </Form.Item>
             </Form>
           ) : null}

@@ -17,12 +17,15 @@ import {
   registerHousehold,
 } from '../households/NewHouseholdFields';
 import { CategoryTags } from '../households/registryLabels';
+import { WizardResidence } from './WizardResidence';
 
 export interface ChosenHousehold {
   id: string;
   householdNumber: string;
   headName: string | null;
   regionName: string;
+  /** Apply where you live (居住地申办): the village of residence and the resident permit. */
+  residence?: { regionCode: string; permitNumber: string };
 }
 
 /** 18 characters ending in a digit or X: an ID number; only digits: a 户号; else a name. */
@@ -36,7 +39,7 @@ function queryOf(text: string) {
 export function WizardHousehold({ onChoose }: { onChoose(h: ChosenHousehold): void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [mode, setMode] = useState<'find' | 'register'>('find');
+  const [mode, setMode] = useState<'find' | 'register' | 'residence'>('find');
   const [rows, setRows] = useState<HouseholdSummary[]>();
   const [busy, setBusy] = useState(false);
   const [form] = Form.useForm<NewHouseholdValues>();
@@ -80,9 +83,12 @@ export function WizardHousehold({ onChoose }: { onChoose(h: ChosenHousehold): vo
         options={[
           { value: 'find', label: t('intake.wizard.find') },
           { value: 'register', label: t('intake.wizard.register') },
+          { value: 'residence', label: t('intake.wizard.residence.mode') },
         ]}
       />
-      {mode === 'find' ? (
+      {mode === 'residence' ? (
+        <WizardResidence onChoose={onChoose} />
+      ) : mode === 'find' ? (
         <>
           <Input.Search
             placeholder={t('intake.wizard.searchPlaceholder')}

@@ -62,11 +62,14 @@ export function money(fen: number | null, unit: string | null, en: boolean) {
 
 export function WizardItems({
   householdId,
+  residenceRegionCode,
   picked,
   onPick,
   onSuggestions,
 }: {
   householdId: string;
+  /** Apply where you live: list the items without evaluating the household (not readable yet). */
+  residenceRegionCode?: string | undefined;
   picked: string[];
   onPick(ids: string[]): void;
   onSuggestions(s: Suggestions): void;
@@ -82,7 +85,11 @@ export function WizardItems({
     setBusy(true);
     setError(undefined);
     try {
-      const r = await suggest(householdId, declaredOf(values));
+      const r = await suggest(
+        householdId,
+        residenceRegionCode ? undefined : declaredOf(values),
+        residenceRegionCode,
+      );
       setResult(r);
       onSuggestions(r);
       if (picked.length === 0) onPick(r.items.filter((i) => i.suggested).map((i) => i.policyId));
@@ -98,49 +105,62 @@ export function WizardItems({
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Card size="small" title={t('intake.wizard.declaredTitle')}>
-        <Form<DeclaredValues>
-          form={form}
-          layout="inline"
-          onFinish={evaluate}
-          initialValues={{ publicEmployee: false, luxuryConsumption: false, recentHousePurchase: false }}
-        >
-          {[...INCOME_FIELDS, 'financialAssets' as const].map((f) => (
-            <Form.Item
-              key={f}
-              name={`${f}Yuan`}
-              label={t(`intake.visit.figure.${f}`)}
-              style={{ marginBottom: 8 }}
-            >
-              <InputNumber
-                min={0}
-                max={f === 'financialAssets' ? 10_000_000_000 : 1_000_000}
-                precision={2}
-                style={{ width: 130 }}
-              />
-            </Form.Item>
-          ))}
-          {COUNTS.map((f) => (
-            <Form.Item key={f} name={f} label={t(`intake.visit.figure.${f}`)} style={{ marginBottom: 8 }}>
-              <InputNumber min={0} max={100} precision={0} style={{ width: 80 }} />
-            </Form.Item>
-          ))}
-          {FLAGS.map((f) => (
-            <Form.Item
-              key={f}
-              name={f}
-              label={t(`intake.wizard.flag.${f}`)}
-              valuePropName="checked"
-              style={{ marginBottom: 8 }}
-            >
-              <Switch size="small" />
-            </Form.Item>
-          ))}
-          <Button type="primary" htmlType="submit" loading={busy} data-testid="evaluate">
-            {t('intake.wizard.evaluate')}
-          </Button>
-        </Form>
-      </Card>
+      {residenceRegionCode ? (
+        <Alert
+          type="info"
+          showIcon
+          title={t('intake.wizard.residence.itemsNotice')}
+          action={
+            <Button type="primary" loading={busy} onClick={() => void evaluate({})} data-testid="evaluate">
+              {t('intake.wizard.evaluate')}
+            </Button>
+          }
+        />
+      ) : (
+        <Card size="small" title={t('intake.wizard.declaredTitle')}>
+          <Form<DeclaredValues>
+            form={form}
+            layout="inline"
+            onFinish={evaluate}
+            initialValues={{ publicEmployee: false, luxuryConsumption: false, recentHousePurchase: false }}
+          >
+            {[...INCOME_FIELDS, 'financialAssets' as const].map((f) => (
+              <Form.Item
+                key={f}
+                name={`${f}Yuan`}
+                label={t(`intake.visit.figure.${f}`)}
+                style={{ marginBottom: 8 }}
+              >
+                <InputNumber
+                  min={0}
+                  max={f === 'financialAssets' ? 10_000_000_000 : 1_000_000}
+                  precision={2}
+                  style={{ width: 130 }}
+                />
+              </Form.Item>
+            ))}
+            {COUNTS.map((f) => (
+              <Form.Item key={f} name={f} label={t(`intake.visit.figure.${f}`)} style={{ marginBottom: 8 }}>
+                <InputNumber min={0} max={100} precision={0} style={{ width: 80 }} />
+              </Form.Item>
+            ))}
+            {FLAGS.map((f) => (
+              <Form.Item
+                key={f}
+                name={f}
+                label={t(`intake.wizard.flag.${f}`)}
+                valuePropName="checked"
+                style={{ marginBottom: 8 }}
+              >
+                <Switch size="small" />
+              </Form.Item>
+            ))}
+            <Button type="primary" htmlType="submit" loading={busy} data-testid="evaluate">
+              {t('intake.wizard.evaluate')}
+            </Button>
+          </Form>
+        </Card>
+      )}
       {error ? <Alert type="error" showIcon title={error} /> : null}
       {result ? (
         <>

@@ -20,6 +20,8 @@ export interface CaseFilters {
   status?: 'open' | 'awaitingApplicant' | 'completed' | 'refused' | 'rejected' | 'withdrawn' | undefined;
   dueStatus?: 'green' | 'yellow' | 'red' | undefined;
   office?: 'township' | 'county' | 'department' | 'verificationCentre' | undefined;
+  /** staffRelative: the county's 近亲属备案 list. */
+  flag?: 'staffRelative' | 'spotCheck' | undefined;
   page: number;
   pageSize: number;
 }
@@ -49,8 +51,12 @@ export type IntakeApplication = components['schemas']['IntakeApplication'];
 export type SubmitBody = Body<'/api/intake/applications', 'post'>;
 export type Declared = Body<'/api/intake/suggestions', 'post'>['declared'];
 
-export const suggest = (householdId: string, declared?: Declared) =>
-  call(api.POST('/api/intake/suggestions', { body: { householdId, declared } }));
+export const suggest = (householdId: string, declared?: Declared, residenceRegionCode?: string) =>
+  call(
+    api.POST('/api/intake/suggestions', {
+      body: { householdId, declared, ...(residenceRegionCode ? { residenceRegionCode } : {}) },
+    }),
+  );
 
 /** The key is made once per wizard and kept, so a retried click or a lost answer submits once. */
 export const submitApplication = (body: SubmitBody, idempotencyKey: string) =>

@@ -11,6 +11,8 @@ import { errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
 import { useAccountState } from '../../auth/AccountContext';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { DocumentList } from '../intake/DocumentsCard';
+import { myDocuments, residentDocumentUrl, type StatutoryDocument } from '../intake/decisionsApi';
 import { ObjectionDialog } from '../notices/ObjectionDialog';
 import { ApplyForm } from './ApplyForm';
 import styles from './resident.module.css';
@@ -18,7 +20,15 @@ import { loadPortal, type PortalCase, yuan } from './residentApi';
 
 const DUE_COLOUR: Record<string, string> = { green: 'green', yellow: 'gold', red: 'red' };
 
-function CaseCard({ c, receivedOn }: { c: PortalCase; receivedOn: string }) {
+function CaseCard({
+  c,
+  receivedOn,
+  documents,
+}: {
+  c: PortalCase;
+  receivedOn: string;
+  documents: readonly StatutoryDocument[];
+}) {
   const { t, i18n } = useTranslation();
   const en = i18n.language === 'en';
   const current = c.steps.findIndex((s) => s.state === 'current');
@@ -73,6 +83,12 @@ function CaseCard({ c, receivedOn }: { c: PortalCase; receivedOn: string }) {
           status: s.state === 'done' ? 'finish' : s.state === 'current' ? 'process' : 'wait',
         }))}
       />
+      {documents.length ? (
+        <>
+          <Typography.Text strong>{t('decisions.documents')}</Typography.Text>
+          <DocumentList documents={documents} urlOf={residentDocumentUrl} />
+        </>
+      ) : null}
     </Card>
   );
 }
@@ -83,6 +99,8 @@ export default function ResidentPortalPage() {
   const [applying, setApplying] = useState(false);
   const [objecting, setObjecting] = useState<string | null>(null);
   const { data, error, loading, reload } = useLoad(() => loadPortal(), []);
+  const docs = useLoad(() => myDocuments(), [data]);
+  const documents = docs.data ?? [];
 
   if (status === 'loading') return <Spin style={{ margin: 48 }} />;
   if (status === 'signedOut' || !account?.permissions.includes('resident.portal'))
@@ -137,11 +155,26 @@ export default function ResidentPortalPage() {
               ) : (
                 <div style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
                   {data.applications.flatMap((a) =>
-                    a.cases.map((c) => <CaseCard key={c.id} c={c} receivedOn={a.receivedOn} />),
+                    a.cases.map((c) => (
+                      <CaseCard
+                        key={c.id}
+                        c={c}
+                        receivedOn={a.receivedOn}
+                        documents={documents.filter((d) => d.caseId === c.id)}
+                      />
+                    )),
                   )}
                 </div>
               )}
             </Card>
+            {documents.some((d) => d.caseId === null) ? (
+              <Card className={styles.section} title={t('decisions.portalDocuments')}>
+                <DocumentList
+                  documents={documents.filter((d) => d.caseId === null)}
+                  urlOf={residentDocumentUrl}
+                />
+              </Card>
+            ) : null}
             {data.enrolments.length ? (
               <Card className={styles.section} title={t('resident.portal.enrolments')}>
                 <List

@@ -18,6 +18,7 @@ import {
   marriage,
   medicalClaim,
 } from './people.ts';
+import { schoolStatus } from './schooling.ts';
 import type { SourceSpec } from './types.ts';
 
 export const SOURCES: readonly SourceSpec[] = [
@@ -39,6 +40,7 @@ export const SOURCES: readonly SourceSpec[] = [
   employment,
   disabilityCertificate,
   utilities,
+  schoolStatus,
 ];
 
 const byId = new Map(SOURCES.map((s) => [s.id, s]));

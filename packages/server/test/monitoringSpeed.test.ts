@@ -1,0 +1,139 @@
+/**
+ * The faster monitoring run (issue 7 benchmarks) changes nothing a caseworker sees: the indicator
+ * alerts are those of the traced, one-household-at-a-time evaluation the run used before (scores,
+ * bands, evidence, summaries, and which households are raised), and the worker-thread path stores
+ * exactly the alerts of this thread's, also when killed mid-way and restarted.
+ */
+import { evaluateIndicators, makeIdNumber } from '@doudi/rules';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asSystem } from '../src/db/scope.ts';
+import {
+  decodeHouseholds,
+  type SnapshotRow,
+  snapshotItem,
+} from '../src/domains/householdFacts/snapshotFacts.ts';
+import { runMonitoring } from '../src/domains/monitoring/monitoring.run.ts';
+import { createRun } from '../src/domains/monitoring/monitoring.service.ts';
+import { loadTriggers, trimEvidence } from '../src/domains/monitoring/triggers.ts';
+import { activeCatalog } from '../src/domains/rules/activeCatalog.ts';
+import { regions } from './factories.ts';
+import { alertState, clearAlerts, county, fullRun, importMonitoringSources } from './monitoringFactories.ts';
+import { AS_OF } from './sourcesFactories.ts';
+import { createTestApp, type TestApp } from './testApp.ts';
+
+/** The indicator alerts as the run built them before (traced evaluation per raised household). */
+async function tracedIndicatorAlerts(t: TestApp) {
+  const { catalog } = await activeCatalog(t.db, AS_OF);
+  const triggers = loadTriggers();
+  const rows = await asSystem(t.db, (tx) =>
+    tx.query<SnapshotRow>(
+      `SELECT household_id, household_number, region_code, urban, members::text AS members,
+              categories::text AS categories, economy::text AS economy FROM household_facts`,
+    ),
+  );
+  const out: Record<string, unknown>[] = [];
+  for (const row of rows.rows) {
+    const [facts] = decodeHouseholds([snapshotItem(row)], AS_OF);
+    const township = `${row.region_code.slice(0, 9)}000`;
+    for (const { model: id, raise } of triggers.models) {
+      const model = catalog.indicators?.find((m) => m.id === id);
+      const [result] = evaluateIndicators(catalog, facts as never, AS_OF, township, { models: [id] });
+      if (!model || !result?.alertColor || !(raise as readonly string[]).includes(result.alertColor))
+        continue;
+      const score = Math.round(result.score * 100) / 100;
+      const top = [...result.fired]
+        .sort((a, b) => b.points - a.points)
+        .slice(0, 4)
+        .map((f) => f.label)
+        .join('、');
+      const evidence = [
+        {
+          kind: 'indicator',
+          model: id,
+          version: model.version,
+          asOf: AS_OF,
+          score,
+          band: result.bandLabel,
+          groups: result.groups.filter((g) => g.score !== 0).map((g) => ({ label: g.label, score: g.score })),
+        },
+        ...result.fired.map((f) => ({
+          kind: 'indicatorItem',
+          group: f.group,
+          item: f.item,
+          label: f.label,
+          points: f.points,
+          ...(f.members ? { members: f.members.length } : {}),
+        })),
+      ];
+      out.push({
+        subject_key: row.household_id,
+        cause: `indicator:${id}`,
+        colour: result.alertColor,
+        score: String(score),
+        summary_zh: `${model.name.zh}人均得分${score}，${result.bandLabel ?? ''}；主要因素：${top}`,
+        evidence: trimEvidence(evidence),
+      });
+    }
+  }
+  return out.sort((a, b) => (`${a.subject_key}|${a.cause}` < `${b.subject_key}|${b.cause}` ? -1 : 1));
+}
+
+describe('monitoring run speed-ups keep the alerts', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    await importMonitoringSources(t, makeIdNumber('420921', '1979-03-04', 991));
+  }, 120_000);
+  afterAll(() => t.drop());
+
+  it('indicator alerts equal the traced one-by-one evaluation: same households, scores, evidence', async () => {
+    await clearAlerts(t);
+    await fullRun(t, { batchSize: 25, workers: 0 });
+    const stored = (await alertState(t))
+      .filter((a) => String(a.cause).startsWith('indicator:'))
+      .map(({ subject_key, cause, colour, score, summary_zh, evidence }) => ({
+        subject_key,
+        cause,
+        colour,
+        score: String(Number(score)),
+        summary_zh,
+        evidence,
+      }));
+    const traced = await tracedIndicatorAlerts(t);
+    expect(traced.length).toBeGreaterThan(5);
+    expect(stored).toEqual(traced);
+  });
+
+  it('worker threads store exactly the alerts of this thread, also when killed and restarted', async () => {
+    await clearAlerts(t);
+    await fullRun(t, { batchSize: 25, workers: 0 });
+    const inThread = await alertState(t);
+    await clearAlerts(t);
+    const pooled = await fullRun(t, { batchSize: 25, workers: 2 });
+    expect(pooled.outcome.phases.workersBusyMs).toBeGreaterThan(0);
+    expect(await alertState(t)).toEqual(inThread);
+
+    await clearAlerts(t);
+    const { row } = await createRun(t.db, county, {
+      kind: 'full',
+      regionCode: regions.county,
+      asOf: AS_OF,
+      sourceImportId: null,
+    });
+    let batches = 0;
+    await expect(
+      runMonitoring(t.db, row.id, {
+        batchSize: 25,
+        workers: 2,
+        onBatch: () => {
+          batches += 1;
+          if (batches === 2) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    const resumed = await runMonitoring(t.db, row.id, { batchSize: 25, workers: 2 });
+    expect(resumed.status).toBe('completed');
+    expect(await alertState(t)).toEqual(inThread);
+  }, 180_000); // three runs each start two workers (a catalogue compile each), slow on a busy machine
+});

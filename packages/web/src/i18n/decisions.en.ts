@@ -1,0 +1,43 @@
+import type { decisionsZh } from './decisions.zh-CN';
+
+/** English texts of documents and decision records; same keys as decisions.zh-CN.ts. */
+export const decisionsEn: typeof decisionsZh = {
+  documents: 'Documents',
+  noDocuments: 'No documents yet (issued and numbered at acceptance, decision and stop)',
+  download: 'Download',
+  downloadLabel: 'Download {{title}}',
+  issuedBy: '{{issuer}} · {{date}}',
+  kind: {
+    acceptance: 'Acceptance notice',
+    intakeRefusal: 'Refusal at intake',
+    confirmation: 'Decision',
+    refusal: 'Refusal with reasons',
+    termination: 'Termination notice',
+  },
+  decision: 'Decision record',
+  outcome: { approved: 'Approved', refused: 'Refused', rejected: 'Rejected at intake' },
+  decidedOn: 'Decided on',
+  decidedBy: 'Decided by',
+  amount: 'Amount',
+  amountValue: '{{amount}} yuan',
+  legalGround: 'Legal ground',
+  reason: 'Reason',
+  policyVersion: 'Policy version',
+  policyVersionValue: 'version {{no}} (in force from {{from}})',
+  baseline: 'release baseline',
+  catalogVersion: 'Rules version',
+  ruleResult: 'Rules engine',
+  ruleStatus: {
+    eligible: 'eligible',
+    ineligible: 'not eligible',
+    needsInformation: 'information missing',
+    error: 'evaluation error',
+    notEvaluated: 'not evaluated',
+  },
+  figures: 'Approved figures ({{date}})',
+  noFigures: 'No approved figures (take-highest not yet approved)',
+  figureName: 'Item',
+  figureValue: 'Approved',
+  trace: 'Rule trace',
+  portalDocuments: 'My documents',
+};

@@ -1,0 +1,159 @@
+/**
+ * 文书 and the decision record of a case: each numbered document with its title, issuer, date and a
+ * download button (accessible name "下载 <title>"), and the decision with the policy version in
+ * force, the rules engine's trace and the approved figures it was taken on. The resident portal
+ * reuses the list for its own documents.
+ */
+import { DownloadOutlined } from '@ant-design/icons';
+import { Button, Card, Descriptions, Empty, List, Table, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useLoad } from '../../api/useLoad';
+import { type CaseDecision, caseDocuments, type StatutoryDocument, staffDocumentUrl } from './decisionsApi';
+
+const yuan = (fen: number) => (fen / 100).toFixed(2);
+
+/** A button (not a link), so it is found by its role; the server answers with an attachment. */
+function download(url: string) {
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = '';
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+export function DocumentList({
+  documents,
+  urlOf,
+}: {
+  documents: readonly StatutoryDocument[];
+  urlOf(id: string): string;
+}) {
+  const { t } = useTranslation();
+  if (documents.length === 0) return <Empty description={t('decisions.noDocuments')} />;
+  return (
+    <List
+      size="small"
+      dataSource={[...documents]}
+      renderItem={(d) => (
+        <List.Item
+          data-testid="document"
+          actions={[
+            <Button
+              key="download"
+              icon={<DownloadOutlined />}
+              onClick={() => download(urlOf(d.id))}
+              aria-label={t('decisions.downloadLabel', { title: d.title })}
+            >
+              {t('decisions.download')}
+            </Button>,
+          ]}
+        >
+          <List.Item.Meta
+            title={
+              <>
+                {d.title} <Tag>{t(`decisions.kind.${d.kind}`)}</Tag>
+              </>
+            }
+            description={
+              <>
+                <div>{d.number}</div>
+                <div>{t('decisions.issuedBy', { issuer: d.issuer, date: d.issuedOn })}</div>
+              </>
+            }
+          />
+        </List.Item>
+      )}
+    />
+  );
+}
+
+function DecisionCard({ d }: { d: CaseDecision }) {
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === 'en';
+  return (
+    <Card size="small" title={t('decisions.decision')} data-testid="decision-card">
+      <Descriptions size="small" column={1} bordered styles={{ label: { width: 130, whiteSpace: 'nowrap' } }}>
+        <Descriptions.Item label={t('decisions.decidedOn')}>
+          <Tag color={d.outcome === 'approved' ? 'green' : 'red'}>{t(`decisions.outcome.${d.outcome}`)}</Tag>
+          {d.decidedOn}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('decisions.decidedBy')}>{d.decidedByName}</Descriptions.Item>
+        {d.amountFen !== null ? (
+          <Descriptions.Item label={t('decisions.amount')}>
+            {t('decisions.amountValue', { amount: yuan(d.amountFen) })}
+          </Descriptions.Item>
+        ) : null}
+        <Descriptions.Item label={t('decisions.legalGround')}>{d.legalGround}</Descriptions.Item>
+        {d.reason ? <Descriptions.Item label={t('decisions.reason')}>{d.reason}</Descriptions.Item> : null}
+        <Descriptions.Item label={t('decisions.policyVersion')}>
+          {d.policyVersionNo
+            ? t('decisions.policyVersionValue', { no: d.policyVersionNo, from: d.policyEffectiveFrom })
+            : t('decisions.baseline')}{' '}
+          <Typography.Text type="secondary">
+            {t('decisions.catalogVersion')} {d.catalogVersion}
+          </Typography.Text>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('decisions.ruleResult')}>
+          {t(`decisions.ruleStatus.${d.ruleStatus}`)}
+          {d.ruleAmountFen !== null
+            ? ` · ${t('decisions.amountValue', { amount: yuan(d.ruleAmountFen) })}`
+            : ''}
+        </Descriptions.Item>
+      </Descriptions>
+      <Typography.Title level={5} style={{ marginTop: 12 }}>
+        {d.figuresAsOf ? t('decisions.figures', { date: d.figuresAsOf }) : t('decisions.noFigures')}
+      </Typography.Title>
+      {d.figures.length ? (
+        <Table
+          size="small"
+          pagination={false}
+          rowKey="name"
+          dataSource={d.figures}
+          columns={[
+            { title: t('decisions.figureName'), render: (_, f) => (en ? f.labelEn : f.label) },
+            {
+              title: t('decisions.figureValue'),
+              align: 'right',
+              render: (_, f) => (f.unit === 'count' ? f.value : yuan(f.value)),
+            },
+          ]}
+        />
+      ) : null}
+      {d.traceZh ? (
+        <>
+          <Typography.Title level={5} style={{ marginTop: 12 }}>
+            {t('decisions.trace')}
+          </Typography.Title>
+          <pre
+            className="trace-text"
+            data-testid="decision-trace"
+            style={{ whiteSpace: 'pre-wrap', margin: 0 }}
+          >
+            {d.traceZh}
+          </pre>
+        </>
+      ) : null}
+    </Card>
+  );
+}
+
+/** For the case drawer; `version` reloads the card after a transition. */
+export function DocumentsCard({ caseId, version }: { caseId: string; version: number }) {
+  const { t } = useTranslation();
+  const loaded = useLoad(() => caseDocuments(caseId), [caseId, version]);
+  const data = loaded.data;
+  return (
+    <>
+      <Card
+        size="small"
+        title={t('decisions.documents')}
+        loading={loaded.loading && !data}
+        data-testid="documents-card"
+      >
+        {data ? <DocumentList documents={data.documents} urlOf={staffDocumentUrl} /> : null}
+      </Card>
+      {data?.decision ? <DecisionCard d={data.decision} /> : null}
+    </>
+  );
+}
