@@ -72,7 +72,7 @@ beforeAll(async () => {
   );
   await upload(
     'bankDeposit',
-    `记录编号,身份证号码,姓名,账户编号,金融机构,存款类型,余额(元),余额日期\nD-1,${p},A1,孝昌农商银行,储蓄存款,86000,2025-06-30\nD-2,${d},A2,中国邮政储蓄银行,储蓄存款,152300.5,2025-06-30\n`,
+    `记录编号,身份证号码,姓名,账户编号,金融机构,资产类型,余额(元),余额日期\nD-1,${p},A1,孝昌农商银行,储蓄存款,86000,2025-06-30\nD-2,${d},A2,中国邮政储蓄银行,储蓄存款,152300.5,2025-06-30\n`,
   );
   await upload(
     'realEstate',
@@ -119,9 +119,11 @@ describe('委托核对（教育局 → 核对中心）', () => {
     await officer.page.goto('/delegated?tab=mine');
     await officer.page.locator('a[href^="/delegated/"]').first().click();
     await officer.page.getByTestId('delegated-result').waitFor();
-    await seeText(officer.page, '花园镇建设路31号', 30_000);
+    // Student aid sees a property's use and area, not where it is; income, not the employer; no deposits.
+    await seeText(officer.page, '成套住宅', 30_000);
     const text = (await officer.page.getByTestId('delegated-result').textContent()) ?? '';
-    expect(text).toContain('孝昌县某建材厂');
+    expect(text).not.toContain('花园镇建设路31号');
+    expect(text).not.toContain('孝昌县某建材厂');
     expect(text).not.toContain('孝昌农商银行');
     expect(text).toContain('查看'); // the access log names this very view
     await screenshot(officer.page, 'delegated-result-desktop-zh', true);

@@ -35,7 +35,8 @@ describe('政策测算', () => {
     await screenshot(page, 'what-if-form-desktop-zh');
     await page.getByTestId('what-if-run').click();
     await page.getByTestId('what-if-result').waitFor({ timeout: 90_000 });
-    expect(await page.getByTestId('what-if-status').textContent()).toMatch(/测算完成：300 户/);
+    // The 300 seeded households and the demo resident's own (XC-DEMO-0001).
+    expect(await page.getByTestId('what-if-status').textContent()).toMatch(/测算完成：301 户/);
     expect(await page.getByTestId('what-if-monthly-change').textContent()).toMatch(/¥[\d,]+\.\d{2}/);
     // The chart is drawn (a canvas) and the township table lists the demo county's townships.
     expect(await page.getByTestId('what-if-chart').locator('canvas').count()).toBeGreaterThan(0);
