@@ -8,6 +8,13 @@ describe('findNonFinite', () => {
     expect(findNonFinite({ a: 1, b: [2, { c: Number.POSITIVE_INFINITY }] })).toBe('b[1].c');
     expect(findNonFinite(Object.assign(Object.create(null), { n: Number.NaN }))).toBe('n');
     expect(findNonFinite({ a: 1, b: ['x', { c: 3 }] })).toBeNull();
+    // The query string parser's objects: made by a constructor whose prototype has no prototype.
+    function Empty() {}
+    Empty.prototype = Object.create(null);
+    const query = Object.assign(new (Empty as unknown as new () => object)(), {
+      page: Number.POSITIVE_INFINITY,
+    });
+    expect(findNonFinite(query)).toBe('page');
   });
 
   it('does not walk streams, class instances or cycles beyond plain data', () => {

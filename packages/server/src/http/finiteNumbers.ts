@@ -27,10 +27,11 @@ export function findNonFinite(
     }
     return null;
   }
-  // Only parsed JSON and query values: plain objects and arrays. An upload's body holds streams whose
-  // object graph reaches the socket and the server (walking it pinned the CPU on real HTTP).
+  // Only parsed JSON and query values: plain objects and arrays. An upload's body is a stream whose
+  // object graph reaches the socket and the server (walking it pinned the CPU on real HTTP). The query
+  // parser makes its objects from a constructor whose prototype has no prototype: data too.
   const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return null;
+  if (proto !== null && proto !== Object.prototype && Object.getPrototypeOf(proto) !== null) return null;
   for (const key of Object.keys(value)) {
     const hit = findNonFinite(
       (value as Record<string, unknown>)[key],
