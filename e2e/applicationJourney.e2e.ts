@@ -1,15 +1,12 @@
 /**
- * Issue 6 browser journeys, on one server (start-up is the expensive part):
- * 1. dibao from a phone to enrolment: the resident signs in by one-time code and applies online → the
+ * Issue 6 browser journey, dibao from a phone to enrolment: the resident signs in by one-time code and applies online → the
  *    花园镇 caseworker accepts at intake → the verification centre reads the report and completes
  *    verification → home visit on a phone by two investigators (their figures reach take-highest,
  *    which the caseworker approves) → township opinion → 7-day public notice (closing early is
  *    refused; the server's test clock, DOUDI_CLOCK_FILE, then moves 8 days on) → county confirmation
  *    → decision notice → enrolment, seen on the enrolment page and the resident's portal → the
  *    confirmation decision PDF downloads from the case and from the portal;
- * 2. one window intake with dibao + compulsory-education aid: the education item is referred to the
- *    education bureau's inbox, handled there, and its feedback shows back on the intake page;
- * 3. emergency temporary aid: paid first (先行救助), and verification is still required afterwards.
+ * (Referral to a department and emergency aid: referralJourney.e2e.ts.)
  * Set-up data a user would not type (the registered households) goes through the API.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +17,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiSession,
-  DEMO_PASSWORD,
   launchBrowser,
   login,
   openSession,
@@ -28,10 +24,19 @@ import {
   type Session,
   screenshot,
   seeText,
+  signedInHeaders,
   startServer,
   type TestServer,
 } from './harness.ts';
-import { act, actAndSeeDone, idNumber, openCase, pdfFrom, windowIntake } from './journeyHelpers.ts';
+import {
+  act,
+  actAndSeeDone,
+  caseOf as caseOfHelper,
+  currentStep as currentStepHelper,
+  openCase,
+  pdfFrom,
+  registerJourneyHousehold,
+} from './journeyHelpers.ts';
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'doudi-e2e-journey-'));
 const SMS_FILE = path.join(scratch, 'sms.log');
@@ -45,17 +50,15 @@ process.env.DOUDI_CLOCK_FILE = CLOCK_FILE;
 
 const RESIDENT_PHONE = '13972008866';
 const DIBAO = '最低生活保障';
-const EDUCATION = '义务教育家庭经济困难学生生活补助';
-const TEMPORARY = '临时救助（支出型）';
+const _EDUCATION = '义务教育家庭经济困难学生生活补助';
+const _TEMPORARY = '临时救助（支出型）';
 const DECISION_TITLE = '最低生活保障审核确认决定书';
 let server: TestServer;
 let browser: Browser;
 type Api = Awaited<ReturnType<typeof apiSession>>;
 let huayuanApi: Api;
-const households: Record<'resident' | 'referral' | 'emergency', { id: string; idNumber: string }> = {
+const households: Record<'resident', { id: string; idNumber: string }> = {
   resident: { id: '', idNumber: '' },
-  referral: { id: '', idNumber: '' },
-  emergency: { id: '', idNumber: '' },
 };
 
 async function codeFor(phone: string): Promise<string> {
@@ -71,68 +74,21 @@ async function codeFor(phone: string): Promise<string> {
   throw new Error('no code was sent');
 }
 
-/** Cookie and CSRF headers of a signed-in user, for the raw requests whose status the test checks. */
-async function authHeaders(username: string): Promise<Record<string, string>> {
-  const csrf = await fetch(`${server.baseUrl}/api/auth/csrf`);
-  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const { token } = (await csrf.json()) as { token: string };
-  const signedIn = await fetch(`${server.baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { cookie: cookies.join('; '), 'x-csrf-token': token, 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  if (!signedIn.ok) throw new Error(`login ${username}: ${signedIn.status}`);
-  cookies.push(...signedIn.headers.getSetCookie().map((c) => c.split(';')[0]));
-  return { cookie: cookies.join('; '), 'x-csrf-token': token };
-}
+const _authHeaders = (username: string) => signedInHeaders(server.baseUrl, username);
 
-/** The application of a household's open or finished case of a policy (for navigating to it). */
-async function caseOf(householdId: string, policyId: string) {
-  const list = await huayuanApi.get<{
-    items: { id: string; applicationId: string; householdId: string; policyId: string }[];
-  }>('/api/intake/cases?pageSize=100');
-  const found = list.items.find((c) => c.householdId === householdId && c.policyId === policyId);
-  if (!found) throw new Error(`no ${policyId} case for ${householdId}`);
-  return found;
-}
-
-async function currentStep(caseId: string): Promise<string | undefined> {
-  const c = await huayuanApi.get<{ currentStep: { id: string } | null }>(`/api/intake/cases/${caseId}`);
-  return c.currentStep?.id;
-}
+const caseOf = (householdId: string, policyId: string) => caseOfHelper(huayuanApi, householdId, policyId);
+const currentStep = (caseId: string) => currentStepHelper(huayuanApi, caseId);
 
 beforeAll(async () => {
   server = await startServer();
   browser = await launchBrowser();
   huayuanApi = await apiSession(server.baseUrl, 'huayuan');
-  const register = async (
-    key: keyof typeof households,
-    n: number,
-    head: { name: string; birth: string; phone?: string },
-    members: { name: string; birth: string; relationshipToHead: string }[] = [],
-  ) => {
-    const headId = idNumber(head.birth, `07${n}`);
-    const created = await huayuanApi.post<{ id: string }>('/api/households', {
-      householdNumber: `E2E-JRN-000${n}`,
-      regionCode: '420921100001',
-      address: `花园镇花园社区友谊路${n}号`,
-      registeredOn: '2020-01-01',
-      head: { name: head.name, idNumber: headId, ...(head.phone ? { phone: head.phone } : {}) },
-      members: members.map((m, i) => ({
-        name: m.name,
-        idNumber: idNumber(m.birth, `09${n + i}`),
-        relationshipToHead: m.relationshipToHead,
-      })),
-    });
-    households[key] = { id: created.id, idNumber: headId };
-  };
-  await register('resident', 1, { name: '罗长根', birth: '19590410', phone: RESIDENT_PHONE }, [
-    { name: '罗秀梅', birth: '19610822', relationshipToHead: 'spouse' },
-  ]);
-  await register('referral', 2, { name: '冯志强', birth: '19800705' }, [
-    { name: '冯小雨', birth: '20150912', relationshipToHead: 'daughter' },
-  ]);
-  await register('emergency', 3, { name: '邱桂芬', birth: '19661203' });
+  households.resident = await registerJourneyHousehold(
+    huayuanApi,
+    1,
+    { name: '罗长根', birth: '19590410', phone: RESIDENT_PHONE },
+    [{ name: '罗秀梅', birth: '19610822', relationshipToHead: 'spouse' }],
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -335,112 +291,5 @@ describe('低保：居民手机申请到纳入保障、下载决定书', () => {
     expect(own.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await screenshot(page, 'J1-resident-documents-phone-zh', true);
     await resident?.context.close();
-  });
-});
-
-describe('一门受理转办：教育救助转教育局，反馈回到受理页', () => {
-  it('窗口一次受理低保和义务教育补助，教育事项到教育局收件箱，办结后反馈可见', async () => {
-    const staff = await openSession(browser, server.baseUrl);
-    await login(staff.page, 'huayuan');
-    const applicationId = await windowIntake(staff.page, '冯志强', ['dibao', 'compulsoryEducationAid']);
-    const cases = staff.page.getByTestId('application-cases');
-    await cases.getByText(DIBAO, { exact: true }).waitFor();
-    await cases.getByText(EDUCATION, { exact: true }).waitFor();
-    // Routed to the department that owns it, named in the reader's language.
-    expect(await cases.locator('.ant-list-item').filter({ hasText: EDUCATION }).textContent()).toContain(
-      '· 教育',
-    );
-    // The window hands the item over with its referral slip (recorded at the wizard).
-    await openCase(staff.page, applicationId, EDUCATION);
-    const drawer = staff.page.getByTestId('case-drawer');
-    if (await drawer.getByLabel('转办单', { exact: true }).count())
-      await actAndSeeDone(staff.page, { documents: ['转办单'] });
-    else await actAndSeeDone(staff.page);
-    const education = await caseOf(households.referral.id, 'compulsoryEducationAid');
-    expect(await currentStep(education.id)).toBe('departmentHandling');
-    await screenshot(staff.page, 'J2-referred-zh');
-
-    const dept = await openSession(browser, server.baseUrl);
-    await login(dept.page, 'education');
-    await dept.page.goto('/intake');
-    await dept.page.getByRole('tab', { name: '部门收件箱' }).waitFor();
-    const inboxRow = dept.page.getByRole('row').filter({ hasText: EDUCATION }).first();
-    await inboxRow.waitFor();
-    await screenshot(dept.page, 'J2-department-inbox-zh');
-    await inboxRow.click();
-    await dept.page.getByTestId('case-drawer').waitFor();
-    await actAndSeeDone(dept.page, { documents: ['部门办理结果'] });
-    // Feedback to the window: the department reports the result back.
-    await dept.page.goto('/intake');
-    await dept.page.getByRole('tab', { name: '部门收件箱' }).waitFor();
-    await dept.page.getByRole('row').filter({ hasText: '结果反馈' }).first().click();
-    await dept.page.getByTestId('case-drawer').waitFor();
-    await actAndSeeDone(dept.page, { documents: ['办理结果反馈记录'] });
-    await dept.context.close();
-
-    // Back at the window: the intake page shows the education item done, its history the feedback.
-    await staff.page.goto(`/intake?application=${applicationId}`);
-    const item = cases.locator('.ant-list-item').filter({ hasText: EDUCATION });
-    await item.getByText('已办结').waitFor();
-    expect(await cases.locator('.ant-list-item').filter({ hasText: DIBAO }).textContent()).toContain(
-      '办理中',
-    );
-    await item.click();
-    const timeline = staff.page.getByTestId('case-drawer');
-    await timeline.getByText(/完成 结果反馈 .*县教育局 刘老师/).waitFor();
-    expect(await timeline.textContent()).toContain('部门办理');
-    await screenshot(staff.page, 'J2-feedback-zh');
-    await staff.context.close();
-  });
-});
-
-describe('临时救助急难型：先行救助，事后仍须核对', () => {
-  it('受理时选急难，先发放，核对仍在后面且不能跳过', async () => {
-    const staff = await openSession(browser, server.baseUrl);
-    await login(staff.page, 'huayuan');
-    const applicationId = await windowIntake(staff.page, '邱桂芬', ['temporaryAid']);
-    await openCase(staff.page, applicationId, TEMPORARY);
-    await actAndSeeDone(staff.page, { outcome: 'emergency' });
-    const aid = await caseOf(households.emergency.id, 'temporaryAid');
-    expect(await currentStep(aid.id)).toBe('emergencyPayment');
-    await openCase(staff.page, applicationId, TEMPORARY);
-    await actAndSeeDone(staff.page, { documents: ['先行救助发放记录'] });
-    expect(await currentStep(aid.id)).toBe('verificationAfter');
-    // Paid, and the checks are still ahead: the step list shows verification after aid as current.
-    const drawer = staff.page.getByTestId('case-drawer');
-    await drawer.locator('.ant-steps-item-process').getByText('事后核对').waitFor();
-    expect(await drawer.locator('.ant-steps-item-finish').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('先行救助')]),
-    );
-    await screenshot(staff.page, 'J3-paid-first-zh');
-
-    // Nothing skips the checks: the supplementary approval cannot be done now.
-    const c = await huayuanApi.get<{ version: number }>(`/api/intake/cases/${aid.id}`);
-    const skipped = await fetch(`${server.baseUrl}/api/intake/cases/${aid.id}/transitions`, {
-      method: 'POST',
-      headers: { ...(await authHeaders('huayuan')), 'content-type': 'application/json' },
-      body: JSON.stringify({
-        version: c.version,
-        step: 'supplementaryApproval',
-        action: 'complete',
-        documents: ['authorisation', 'supplementaryApproval'],
-      }),
-    });
-    expect(skipped.status).toBeGreaterThanOrEqual(400);
-    expect(skipped.status).toBeLessThan(500);
-    expect(await currentStep(aid.id)).toBe('verificationAfter');
-    await staff.context.close();
-
-    // The verification centre completes the check after the aid; the case then goes on to the visit.
-    const centre = await openSession(browser, server.baseUrl);
-    await login(centre.page, 'verify');
-    await openCase(centre.page, applicationId, TEMPORARY);
-    await actAndSeeDone(centre.page, { documents: ['家庭经济状况核对报告'] });
-    expect(await currentStep(aid.id)).toBe('homeVisitAfter');
-    const events =
-      (await centre.page.getByTestId('case-drawer').locator('.ant-timeline').textContent()) ?? '';
-    expect(events.indexOf('先行救助')).toBeGreaterThanOrEqual(0);
-    expect(events.indexOf('事后核对')).toBeGreaterThan(events.indexOf('先行救助'));
-    await centre.context.close();
   });
 });

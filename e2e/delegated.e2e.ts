@@ -8,7 +8,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DEMO_PASSWORD,
   launchBrowser,
   login,
   openSession,
@@ -16,6 +15,7 @@ import {
   seeText,
   startServer,
   type TestServer,
+  uploadSourceCsv,
 } from './harness.ts';
 
 let server: TestServer;
@@ -32,34 +32,9 @@ const parent = { name: '周海涛', idNumber: idNumber('19780412', '051') };
 const deceased = { name: '吴长庚', idNumber: idNumber('19450206', '071') };
 const heir = { name: '吴建华', idNumber: idNumber('19700518', '083') };
 
-/** Uploads one CSV as a department file, as the verification centre (as in verification.e2e.ts). */
-async function upload(source: string, csv: string, asOf = AS_OF) {
-  const base = server.baseUrl;
-  const csrf = await fetch(`${base}/api/auth/csrf`);
-  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const { token } = (await csrf.json()) as { token: string };
-  const signIn = await fetch(`${base}/api/auth/login`, {
-    method: 'POST',
-    headers: { cookie: cookies.join('; '), 'x-csrf-token': token, 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'verify', password: DEMO_PASSWORD }),
-  });
-  cookies.push(...signIn.headers.getSetCookie().map((c) => c.split(';')[0]));
-  const response = await fetch(
-    `${base}/api/sources/${source}/imports?fileName=${source}.csv&asOf=${asOf}&wait=true`,
-    {
-      method: 'POST',
-      headers: {
-        cookie: cookies.join('; '),
-        'x-csrf-token': token,
-        'content-type': 'application/octet-stream',
-      },
-      body: csv,
-    },
-  );
-  const result = (await response.json()) as { status: string; rejected: number };
-  if (!response.ok || result.status !== 'done' || result.rejected !== 0)
-    throw new Error(`${source}: ${JSON.stringify(result)}`);
-}
+/** Uploads one CSV as a department file, as the verification centre. */
+const upload = (source: string, csv: string, asOf = AS_OF) =>
+  uploadSourceCsv(server.baseUrl, 'verify', source, csv, asOf);
 
 beforeAll(async () => {
   server = await startServer();

@@ -279,3 +279,43 @@ export async function apiSession(baseUrl: string, username: string, password = D
 export async function seeText(page: Page, text: string | RegExp, timeout = 15_000): Promise<void> {
   await page.getByText(text).first().waitFor({ state: 'visible', timeout });
 }
+
+/** Cookie and CSRF headers of a signed-in user, for raw requests whose status or body a test checks. */
+export async function signedInHeaders(
+  baseUrl: string,
+  username: string,
+  password = DEMO_PASSWORD,
+): Promise<Record<string, string>> {
+  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
+  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
+  const { token } = (await csrf.json()) as { token: string };
+  const signedIn = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { cookie: cookies.join('; '), 'x-csrf-token': token, 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!signedIn.ok) throw new Error(`login ${username}: ${signedIn.status}`);
+  cookies.push(...signedIn.headers.getSetCookie().map((c) => c.split(';')[0]));
+  return { cookie: cookies.join('; '), 'x-csrf-token': token };
+}
+
+/** Uploads one CSV as a department file (the browser upload posts the same raw body); throws unless every row loaded. */
+export async function uploadSourceCsv(
+  baseUrl: string,
+  username: string,
+  source: string,
+  csv: string,
+  asOf: string,
+): Promise<void> {
+  const response = await fetch(
+    `${baseUrl}/api/sources/${source}/imports?fileName=${source}.csv&asOf=${asOf}&wait=true`,
+    {
+      method: 'POST',
+      headers: { ...(await signedInHeaders(baseUrl, username)), 'content-type': 'application/octet-stream' },
+      body: csv,
+    },
+  );
+  const result = (await response.json()) as { status: string; rejected: number };
+  if (!response.ok || result.status !== 'done' || result.rejected !== 0)
+    throw new Error(`${source}: ${JSON.stringify(result)}`);
+}

@@ -73,3 +73,47 @@ export async function pdfFrom(page: Page, click: () => Promise<void>): Promise<B
   await click();
   return result;
 }
+
+/** The API session shape of harness.ts apiSession. */
+export interface JourneyApi {
+  get<T>(url: string): Promise<T>;
+  post<T>(url: string, body?: unknown, headers?: Record<string, string>): Promise<T>;
+}
+
+/** Registers a household of 花园社区 for a journey (set-up data a user would not type); returns its id and head's ID number. */
+export async function registerJourneyHousehold(
+  api: JourneyApi,
+  n: number,
+  head: { name: string; birth: string; phone?: string },
+  members: { name: string; birth: string; relationshipToHead: string }[] = [],
+): Promise<{ id: string; idNumber: string }> {
+  const headId = idNumber(head.birth, `07${n}`);
+  const created = await api.post<{ id: string }>('/api/households', {
+    householdNumber: `E2E-JRN-000${n}`,
+    regionCode: '420921100001',
+    address: `花园镇花园社区友谊路${n}号`,
+    registeredOn: '2020-01-01',
+    head: { name: head.name, idNumber: headId, ...(head.phone ? { phone: head.phone } : {}) },
+    members: members.map((m, i) => ({
+      name: m.name,
+      idNumber: idNumber(m.birth, `09${n + i}`),
+      relationshipToHead: m.relationshipToHead,
+    })),
+  });
+  return { id: created.id, idNumber: headId };
+}
+
+/** A household's case of a policy, open or finished (for navigating to it). */
+export async function caseOf(api: JourneyApi, householdId: string, policyId: string) {
+  const list = await api.get<{
+    items: { id: string; applicationId: string; householdId: string; policyId: string }[];
+  }>('/api/intake/cases?pageSize=100');
+  const found = list.items.find((c) => c.householdId === householdId && c.policyId === policyId);
+  if (!found) throw new Error(`no ${policyId} case for ${householdId}`);
+  return found;
+}
+
+export async function currentStep(api: JourneyApi, caseId: string): Promise<string | undefined> {
+  const c = await api.get<{ currentStep: { id: string } | null }>(`/api/intake/cases/${caseId}`);
+  return c.currentStep?.id;
+}

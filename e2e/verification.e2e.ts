@@ -9,7 +9,6 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   apiSession,
-  DEMO_PASSWORD,
   launchBrowser,
   login,
   openSession,
@@ -19,6 +18,7 @@ import {
   seeText,
   startServer,
   type TestServer,
+  uploadSourceCsv,
 } from './harness.ts';
 
 let server: TestServer;
@@ -32,34 +32,6 @@ function idNumber(birth: string, sequence: string): string {
   const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
   const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * (weights[i] ?? 0), 0);
   return first17 + ('10X98765432'[sum % 11] ?? '');
-}
-
-/** Uploads one CSV as a department file (the browser upload posts the same raw body). */
-async function uploadCsv(baseUrl: string, username: string, source: string, csv: string) {
-  const csrf = await fetch(`${baseUrl}/api/auth/csrf`);
-  const cookies = csrf.headers.getSetCookie().map((c) => c.split(';')[0]);
-  const { token } = (await csrf.json()) as { token: string };
-  const loginResponse = await fetch(`${baseUrl}/api/auth/login`, {
-    method: 'POST',
-    headers: { cookie: cookies.join('; '), 'x-csrf-token': token, 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  cookies.push(...loginResponse.headers.getSetCookie().map((c) => c.split(';')[0]));
-  const response = await fetch(
-    `${baseUrl}/api/sources/${source}/imports?fileName=${source}.csv&asOf=${AS_OF}&wait=true`,
-    {
-      method: 'POST',
-      headers: {
-        cookie: cookies.join('; '),
-        'x-csrf-token': token,
-        'content-type': 'application/octet-stream',
-      },
-      body: csv,
-    },
-  );
-  const result = (await response.json()) as { status: string; rejected: number };
-  if (!response.ok || result.status !== 'done' || result.rejected !== 0)
-    throw new Error(`${source}: ${JSON.stringify(result)}`);
 }
 
 beforeAll(async () => {
@@ -98,7 +70,7 @@ beforeAll(async () => {
       `记录编号,身份证号码,姓名,所得年度,扣缴义务人,工资薪金收入(元),已缴税额(元)\nT-1,${s},2024,孝感某厂,48000,0\n`,
     ],
   ];
-  for (const [source, csv] of files) await uploadCsv(server.baseUrl, 'verify', source, csv);
+  for (const [source, csv] of files) await uploadSourceCsv(server.baseUrl, 'verify', source, csv, AS_OF);
 });
 
 afterAll(async () => {
