@@ -1,9 +1,13 @@
 /**
  * 监测预警 in the browser: a grid worker on a phone reports a family in difficulty (点单); the 花园镇
  * caseworker finds it on the alert list, accepts it, visits, reports back and closes it in the
- * drawer; the portrait shows seven dimensions on a radar; the county sees the dashboard and
+ * drawer; the portrait shows seven dimensions on a radar; the county sees the dashboard (with two
+ * alerts left unhandled past their time limit and escalated: 超期上报 by township and level) and
  * downloads it as Excel. Pictures in Chinese and English, desktop and phone.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -20,6 +24,12 @@ import {
 
 let server: TestServer;
 let browser: Browser;
+
+// The server's test clock (cli/fileClock.ts): empty = real time, until the dashboard test moves it on
+// so that accepted alerts run past their handling limit. The server child inherits process.env.
+const CLOCK_FILE = path.join(mkdtempSync(path.join(tmpdir(), 'doudi-e2e-alerts-')), 'clock');
+writeFileSync(CLOCK_FILE, '');
+process.env.DOUDI_CLOCK_FILE = CLOCK_FILE;
 
 /** GB 11643 check character (as in intake.e2e.ts): a valid ID number of the county. */
 function idNumber(birth: string, sequence: string): string {
@@ -109,11 +119,53 @@ describe('监测预警：点单 → 派单 → 接单 → 办结', () => {
   });
 
   it('县民政看预警看板并导出 Excel；英文界面', async () => {
+    // Two more families reported and accepted by 花园镇, then left: the clock moves on past the
+    // handling limit and the sweep escalates (甲 twice, to the township then the county; 乙 once).
+    const huayuan = await apiSession(server.baseUrl, 'huayuan');
+    const grid = await apiSession(server.baseUrl, 'grid');
+    const county = await apiSession(server.baseUrl, 'county');
+    const accept = async (id: string) => {
+      const { alert } = await huayuan.get<{ alert: { version: number } }>(`/api/alerts/${id}`);
+      await huayuan.post(`/api/alerts/${id}/actions`, { action: 'accept', version: alert.version });
+    };
+    const late: string[] = [];
+    for (const [n, name] of [
+      ['2', '吴桂兰'],
+      ['3', '钱志刚'],
+    ] as const) {
+      const household = await huayuan.post<{ id: string }>('/api/households', {
+        householdNumber: `E2E-AL-000${n}`,
+        regionCode: '420921100001',
+        address: `花园镇花园社区新街${n}号`,
+        registeredOn: '2019-05-01',
+        head: { name, idNumber: idNumber('19600512', `03${n}`) },
+      });
+      const raised = await grid.post<{ alert: { id: string } }>(
+        '/api/alerts',
+        {
+          householdId: household.id,
+          category: 'income',
+          description: '家中主要劳动力外出务工受伤，收入中断',
+        },
+        { 'idempotency-key': `e2e-alerts-late-${n}-${Date.now()}` },
+      );
+      late.push(raised.alert.id);
+    }
+    await accept(late[0] as string);
+    const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+    writeFileSync(CLOCK_FILE, day(40));
+    await county.post('/api/alerts/sweep');
+    await accept(late[1] as string);
+    writeFileSync(CLOCK_FILE, day(80));
+    await county.post('/api/alerts/sweep');
+
     const { page, context } = await openSession(browser, server.baseUrl);
     await login(page, 'county');
     await page.goto('/alerts/dashboard');
     await page.getByTestId('monthly-trend').waitFor();
+    await page.getByTestId('handling-escalations').waitFor();
     await seeText(page, '超时未接单');
+    await seeText(page, '超期上报（按乡镇、上报级数）');
     await screenshot(page, 'E-alert-dashboard-desktop-zh', true);
     const xlsx = await page.request.get('/api/alerts/dashboard.xlsx');
     expect(xlsx.status()).toBe(200);
@@ -123,7 +175,9 @@ describe('监测预警：点单 → 派单 → 接单 → 办结', () => {
     await page.evaluate(() => localStorage.setItem('doudi.language', 'en'));
     await page.reload();
     await seeText(page, 'Alert dashboard');
+    await seeText(page, 'Overdue handling escalated (by township and level)');
     await screenshot(page, 'E-alert-dashboard-desktop-en', true);
+    writeFileSync(CLOCK_FILE, '');
     await page.goto('/alerts');
     await page.getByTestId('alert-view').getByText('All').click();
     await seeText(page, 'Closed');

@@ -28,6 +28,7 @@ function idNumber(birth: string, sequence: string): string {
   const sum = [...first17].reduce((total, digit, i) => total + Number(digit) * (weights[i] ?? 0), 0);
   return first17 + ('10X98765432'[sum % 11] ?? '');
 }
+const SCAN = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n');
 const parent = { name: '周海涛', idNumber: idNumber('19780412', '051') };
 const deceased = { name: '吴长庚', idNumber: idNumber('19450206', '071') };
 const heir = { name: '吴建华', idNumber: idNumber('19700518', '083') };
@@ -77,6 +78,11 @@ describe('委托核对（教育局 → 核对中心）', () => {
     await officer.page.getByTestId('subject-name-0').fill(parent.name);
     await officer.page.getByTestId('subject-id-0').fill(parent.idNumber);
     await officer.page.getByTestId('delegated-auth-ref').fill('JY-SQ-2025-031');
+    await officer.page.locator('[data-testid="delegated-form"] input[type=file]').setInputFiles({
+      name: '授权书.pdf',
+      mimeType: 'application/pdf',
+      buffer: SCAN,
+    });
     await screenshot(officer.page, 'delegated-new-desktop-zh', true);
     await officer.page.getByTestId('delegated-submit').click();
     await seeText(officer.page, '已提交，等待核对中心办理');
@@ -100,7 +106,18 @@ describe('委托核对（教育局 → 核对中心）', () => {
     expect(text).not.toContain('花园镇建设路31号');
     expect(text).not.toContain('孝昌县某建材厂');
     expect(text).not.toContain('孝昌农商银行');
-    expect(text).toContain('查看'); // the access log names this very view
+    // The access log names this very view (it reloads once the result has been read).
+    await expect
+      .poll(async () => (await officer.page.getByTestId('delegated-result').textContent()) ?? '')
+      .toContain('查看');
+    // The signed authorisation's scan: downloaded as filed, and the download is in the access log.
+    const scanHref = await officer.page.getByTestId('authorisation-scan').getAttribute('href');
+    const scan = await officer.page.request.get(scanHref ?? '');
+    expect(scan.status()).toBe(200);
+    expect(scan.headers()['content-type']).toBe('application/pdf');
+    expect((await scan.body()).equals(SCAN)).toBe(true);
+    await officer.page.reload();
+    await seeText(officer.page, '下载授权书扫描件');
     await screenshot(officer.page, 'delegated-result-desktop-zh', true);
     await officer.context.close();
 
@@ -110,6 +127,11 @@ describe('委托核对（教育局 → 核对中心）', () => {
     await en.page.goto('/delegated?tab=mine');
     await en.page.locator('a[href^="/delegated/"]').first().click();
     await seeText(en.page, 'Only the sources and fields');
+    // The record lines are in English too (the server sends both languages): no Chinese label or code.
+    await seeText(en.page, 'Use: residential flat');
+    const english = (await en.page.getByTestId('delegated-result').textContent()) ?? '';
+    expect(english).not.toContain('成套住宅');
+    expect(english).not.toContain('用途');
     await screenshot(en.page, 'delegated-result-desktop-en', true);
     await en.context.close();
     await centre.context.close();

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { runDoudi, templateDatabase } from './templateDatabase.ts';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 // Screenshots go to docs/screenshots only when asked (DOUDI_SCREENSHOTS=docs), so a test run
@@ -38,14 +39,20 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A fresh database on the PostgreSQL server, when the suite runs against one. */
-async function serverDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+/**
+ * A fresh database on the PostgreSQL server, when the suite runs against one: a clone of the
+ * template that already holds the migrations and the demo county (templateDatabase.ts).
+ */
+async function serverDatabase(
+  env: NodeJS.ProcessEnv,
+): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const adminUrl = process.env.TEST_DATABASE_URL;
   if (process.env.DOUDI_TEST_ON_SERVER !== '1' || !adminUrl) return undefined;
+  const template = await templateDatabase(adminUrl, env);
   const name = `doudi_e2e_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
@@ -70,30 +77,6 @@ export interface ServerOptions {
   seedHouseholds?: number;
 }
 
-/** Runs one doudi command to completion against the test database (PGlite allows one process at a time). */
-function runDoudi(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['packages/server/bin/doudi.mjs', ...args], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`doudi ${args.join(' ')} 失败（退出码 ${code}）：\n${output}`)),
-    );
-  });
-}
-
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const webDist = process.env.DOUDI_WEB_DIST || path.join(REPO_ROOT, 'packages/web/dist');
   if (!existsSync(path.join(webDist, 'index.html'))) {
@@ -101,8 +84,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   }
   const port = await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'doudi-e2e-'));
-  const database = await serverDatabase();
-  const env = {
+  const baseEnv = {
     ...process.env,
     DOUDI_DATA_DIR: dataDir,
     DOUDI_JOBS: 'false',
@@ -112,8 +94,9 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     // One browser journey loads pages and assets from one address far faster than a person: a whole
     // application's path took more than the production limit (1,200 requests a minute) and got 429.
     DOUDI_API_RATE_LIMIT: process.env.DOUDI_API_RATE_LIMIT ?? '20000',
-    ...(database ? { DATABASE_URL: database.url } : {}),
   };
+  const database = await serverDatabase(baseEnv);
+  const env = { ...baseEnv, ...(database ? { DATABASE_URL: database.url } : {}) };
   if (options.seedHouseholds) {
     try {
       // The registry seed needs the demo county's regions first.

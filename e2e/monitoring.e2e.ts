@@ -50,6 +50,8 @@ describe('动态监测', () => {
     const result = page.getByTestId('calibration-result');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.textContent()).toContain('样本户数');
+    // The back-test beside Xiaochang's own 58.8% (687 alerts, 404 families helped).
+    expect(await page.getByTestId('calibration-overall').textContent()).toMatch(/回测总体.+58\.8%/);
     await screenshot(page, 'monitoring-calibration-desktop-zh', true);
     await context.close();
   }, 240_000);

@@ -31,6 +31,31 @@
  * | working tree 03:15 (decisions hook), 100 × 30   | 21.9  | 2.9 / 7.1   | 14.2 + 3.8 = 18.0                  |
  * | working tree 03:34, audit after hooks, 100 × 30 | 18.7  | 4.3 / 7.1   | 10.9 + 3.7 = 14.6 (load 16)        |
  *
+ *
+ * Session 6, 2026-11-23, 200 × 60, think 1 s, on a quiet machine (load 1–3 before each run; the
+ * load generator shares the two cores):
+ *
+ * | tree                                                  | req/s | p50 / p99 ms  | CPU ms/request: Node + PostgreSQL | load generator CPU |
+ * | ----------------------------------------------------- | ----- | ------------- | --------------------------------- | ------------------ |
+ * | HEAD 0480857 (session start)                          | 99.7  | 1232 / 2229   | 9.5 + 3.4 = 12.9 (Node saturated) | 9.9 s              |
+ * | + font parsed once, 3 round trips, serializers, 送达  | 186.8 | 303 / 888     | 3.8 + 3.5 = 7.3                   | 15.1 s             |
+ * | the same over the Unix socket (host=/var/run/postgresql) | 193.6 | 268 / 791  | 3.7 + 3.4 = 7.0                   | 15.3 s             |
+ * | + load generator over node:http (TCP again)           | 231.8 | 95 / 540      | 3.1 + 3.0 = 6.1                   | 8.0 s              |
+ * | + prepared statements (this tree)                     | 252.5 | 32 / 411      | 3.1 + 2.1 = 5.2                   | 8.4 s              |
+ * | this tree, --think 3000                               | 85.0  | 8 / 63        | 4.7 + 2.5 = 7.1                   | 5.7 s              |
+ *
+ * With think 1 s the loop is closed: every gain in latency comes back as more requests (252/s, more
+ * than one a second per caseworker, as some actions are two requests), and the machine is at about
+ * 1.45 of its 2 cores; the tail is queueing in bursts, spread over every operation. At think 3 s
+ * (still an action every 3 s per person) p99 is 63 ms.
+ *
+ * Twice the throughput (closed loop: shorter answers, more requests), but the machine is now
+ * saturated (Node 44 + PostgreSQL 40 + load generator 15 CPU-s in 62 s on 2 cores), so p99 is
+ * queueing. Main-thread profile: pg's socket writes 30% (writev on loopback TCP does the receiving
+ * side's work too), issueDocument 23% (about 12 ms a PDF with the seal block). Next: render PDFs
+ * on first download from the immutable content instead of in the transition (but a served
+ * document is printed at least once, so that moves the cost rather than saving it).
+ *
  * Every run: nothing lost or duplicated (all checks ok), each retried key one application.
  * In the working tree, 46% of the server's main thread went to renderPdf: the decisions hook renders
  * the acceptance notice (≈77 ms CPU each, fonts parsed anew per document) inside the transition's

@@ -19,6 +19,9 @@
  * 2026-11-23, database doudi_bench_screening_mwsnagtf (200,000), 10,000 households, 4 repeats, load
  * 28–31, alternating: evaluate with details 73.3 / 89.9 and 62.8 / 84.3 µs (min / median), without
  * 65.9 / 79.2 and 64.9 / 67.5: the median ≈ 10–20% lower, the minimum within the load's noise.
+ * 2026-11-23, database doudi_bench_screening_mwsu7rqc (200,000), 10,000 households, load 25–27,
+ * without details: HEAD 53.7 / 57.5, lenient forms (cel/compile.ts, evaluate/decideStatus.ts)
+ * 33.0 / 37.3. (A run decodes with `householdRecords`, 16 µs here against 21 for decode + records.)
  */
 import { loadavg } from 'node:os';
 import pg from 'pg';

@@ -114,8 +114,21 @@
  * load inflates CPU time too; at 204–213 µs, 1,000,000 households need ≈ 210 CPU-seconds, ≥ 105 s
  * on two idle cores: still ≈ 1.75× over the 60 s target, the rules engine (≈ 60–75 µs) and decoding
  * the snapshot (≈ 20 µs) on the workers being the largest part.
+ *
+ * Session 6 (2026-11-23, load 17–25, last run 9; database doudi_bench_screening_mwsu7rqc, 200,000, same draw).
+ * HEAD run from a copy of HEAD, alternating with the tree; 2nd and later runs of the county:
+ * | code                                                     | total     | process CPU | PostgreSQL | per household |
+ * | -------------------------------------------------------- | --------- | ----------- | ---------- | ------------- |
+ * | HEAD (two runs)                                          | 105–172 s | 27.1–28.7 s | 10.0 s     | 186–194 µs    |
+ * | lenient forms: missing facts as a value, not a throw     | 97 s      | 25.8 s      | 8.6 s      | 172 µs        |
+ * | + records straight from the snapshot, 027 (no run FK)    | 41–86 s   | 24.0–25.1 s | 8.1–10.4 s | 166–175 µs    |
+ * Same 140,173 households / 313,634 pairs in every run. One thread, 10,000 households: evaluating
+ * 53.7 → 33.0 µs (min), snapshot → records 21 → 16 µs (JSON.parse ≈ 7); the run FK cost 10–13 µs
+ * of backend CPU per stored row. Where the ≈ 125 µs of process CPU goes now (by thread): main 18,
+ * workers 74, V8 helper threads (GC, optimising compiler) 32, real work: with --single-threaded the total
+ * is the same. 1,000,000 households at ≈ 170 µs ≈ 170 CPU-s: ≥ 85 s on two idle cores, target 60 s.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { generateCounty, type Household, loadVillagesFromChinaDivision } from '@doudi/synth';
 import pg from 'pg';
@@ -131,6 +144,7 @@ import { cipherFor } from '../../packages/server/src/domains/registry/personalDa
 import { seedRegistry } from '../../packages/server/src/domains/registry/seed.ts';
 import * as repo from '../../packages/server/src/domains/screening/screening.repo.ts';
 import { runScreening } from '../../packages/server/src/domains/screening/screening.run.ts';
+import { backendCpu } from '../lib/cpu.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -162,25 +176,22 @@ url.pathname = `/${name}`;
 const db = await openPostgres(url.toString(), 6);
 const rows: [string, string][] = [];
 /**
- * CPU seconds (user+sys) of this database's PostgreSQL backends, by pid, from /proc (the server runs
- * on this machine): the other half of "the 2 cores". Background processes (WAL writer,
- * checkpointer) are not counted. Undefined where /proc cannot be read.
+ * CPU seconds of this process's threads by name (/proc/self/task): the main thread, the rules
+ * workers, V8's helper threads (concurrent marking, compiling), libuv's pool. Threads end with the
+ * run, so the bench samples while it runs and keeps each thread's last reading.
  */
-async function backendCpu(): Promise<Map<number, number> | undefined> {
-  const pids = await db.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
-  );
-  const out = new Map<number, number>();
+const threadSeconds = new Map<string, number>();
+function sampleThreads(): void {
   try {
-    for (const { pid } of pids.rows) {
-      // Fields after the command name in parentheses: state is the first, utime the 12th, stime the 13th.
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      threadSeconds.set(`${name}#${tid}`, (Number(fields[11]) + Number(fields[12])) / 100);
     }
   } catch {
-    return undefined;
+    // No /proc: the table leaves the row out.
   }
-  return out;
 }
 const count = async (table: string) =>
   (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]?.n ?? 0;
@@ -260,11 +271,14 @@ try {
   );
 
   let peak = process.memoryUsage.rss();
+  sampleThreads();
+  const threadsBefore = new Map(threadSeconds);
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss()); // rss() alone: memoryUsage() walks the heap
+    sampleThreads();
   }, 200);
   const cpuStart = process.cpuUsage();
-  const pgStart = await backendCpu();
+  const pgStart = await backendCpu(db);
   let next = total / 10;
   const outcome = await runScreening(db, run.id, {
     workers,
@@ -278,7 +292,15 @@ try {
   });
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpuStart);
-  const pgEnd = await backendCpu();
+  sampleThreads();
+  // Node names no threads on Linux ("node" all): the busiest ones, main thread first.
+  const mainKey = [...threadSeconds.keys()].find((k) => k.endsWith(`#${process.pid}`));
+  const used = (key: string) => (threadSeconds.get(key) ?? 0) - (threadsBefore.get(key) ?? 0);
+  const busiest = [...threadSeconds.keys()]
+    .filter((k) => k !== mainKey)
+    .map((k): [string, number] => [k, used(k)])
+    .sort((a, b) => b[1] - a[1]);
+  const pgEnd = await backendCpu(db);
   let pgSeconds: number | undefined;
   if (pgStart && pgEnd) {
     pgSeconds = 0;
@@ -310,12 +332,22 @@ try {
       `${(phases.readWaitMs / 1000).toFixed(1)} / ${(phases.evaluateMs / 1000).toFixed(1)} / ${(phases.writeWaitMs / 1000).toFixed(1)} s`,
     ],
     [
-      'inside the workers, summed: decoding snapshot rows / evaluating (busy, wall)',
+      'inside the workers, summed: decoding apart / evaluating, decoding included since 2026-11-23 (busy, wall)',
       `${(phases.workerDecodeMs / 1000).toFixed(1)} / ${(phases.workerEvaluateMs / 1000).toFixed(1)} s`,
     ],
     [`workers / batch`, `${workers} / ${batchSize.toLocaleString('en')}`],
     // process.cpuUsage counts every thread of the process: the main thread and the workers.
     ['process CPU, main thread + workers (user+sys)', `${((cpu.user + cpu.system) / 1e6).toFixed(1)} s`],
+    [
+      '  by thread: main / busiest others (workers) / all the rest (V8 helpers, libuv), s',
+      `${mainKey ? used(mainKey).toFixed(1) : '?'} / ${busiest
+        .slice(0, workers)
+        .map(([, s]) => s.toFixed(1))
+        .join(' + ')} / ${busiest
+        .slice(workers)
+        .reduce((sum, [, s]) => sum + s, 0)
+        .toFixed(1)}`,
+    ],
     [
       "PostgreSQL CPU, this database's backends (user+sys)",
       pgSeconds === undefined ? 'n/a' : `${pgSeconds.toFixed(1)} s`,

@@ -13,6 +13,29 @@
  * the CPU seconds spent: this process (process.cpuUsage) and the database's backends for this
  * database (utime + stime from /proc/<pid>/stat, when the server runs on this machine), and rows
  * per CPU second, which stays put when the load moves.
+ *
+ * 2026-11-23, 200,000 rows, 5,000 households, load average 17–29 on 2 cores (six helpers and the
+ * lead running at once: wall times mean little, CPU seconds are the figure to compare):
+ *
+ * | build | run | node CPU | PG CPU | rows per CPU-s |
+ * | --- | --- | ---: | ---: | ---: |
+ * | before (JSON batch, JS compare) | first import | 8.7 s | 9.1 s | 11,223 |
+ * | before | newer snapshot, same rows | 7.8 s | 8.3 s | 12,414 |
+ * | COPY + INSERT … ON CONFLICT, line reader, no FKs (025) | first import | 3.7 s | 5.4 s | 21,909 |
+ * | same | newer snapshot, same rows | 4.0 s | 8.5 s | 15,984 |
+ *
+ * The same day at 1,000,000 rows (load 10–24): first import 238 s wall (4,197 rows/s), 24.8 s node +
+ * 31.7 s PostgreSQL CPU = 17,715 rows per CPU-s, peak RSS 411 MB; newer snapshot 181 s, 22.7 + 48.6 s
+ * = 14,028 rows per CPU-s, 383 MB. At 200,000 rows with load 9: 11,505 rows/s wall.
+ *
+ * Where PostgreSQL's time goes (50,000 rows, backend CPU): COPY into the temporary table 3.8 µs a
+ * row; INSERT into source_record 14 µs (21 with the foreign keys migration 025 dropped); the
+ * unchanged path's seen_as_of update 18 µs, because most of those updates cannot stay on their
+ * page (HOT) and write all six indexes again: the next thing to change (see the report of issue 5).
+ *
+ * On a quiet machine (load 2, 2026-11-23 06:50), 200,000 rows: first import 8.7 s = 23,110 rows/s
+ * (3.9 s node + 5.1 s PostgreSQL CPU, 22,088 rows per CPU-s, 408 MB); newer snapshot 11.6 s =
+ * 17,198 rows/s (3.9 + 8.3 s, 435 MB). The 50,000 rows/s target is missed by about 2.2×.
  */
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

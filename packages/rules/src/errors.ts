@@ -105,8 +105,16 @@ export class InvalidFactError extends Error {
  */
 export function combineErrors(first: unknown, second: unknown): unknown {
   if (first instanceof MissingFactError && second instanceof MissingFactError) {
-    const merged = new Set([...first.facts, ...second.facts]);
-    return merged.size === first.facts.length ? first : new MissingFactError([...merged]);
+    // Nothing is allocated when the second adds no fact (the usual case: the same fact missing
+    // on both sides, or the very same shared error); the lists are a few names long.
+    if (first === second) return first;
+    let extra: string[] | undefined;
+    for (const fact of second.facts) {
+      if (first.facts.includes(fact) || extra?.includes(fact)) continue;
+      extra ??= [];
+      extra.push(fact);
+    }
+    return extra === undefined ? first : new MissingFactError([...first.facts, ...extra]);
   }
   if (second instanceof MissingFactError) return second;
   return first;

@@ -9,12 +9,12 @@ export type {
   CompiledVariable,
   ConditionExplanation,
 } from './catalog/types.ts';
-export { type Compiled, CompileError, compileAst, type Scope } from './cel/compile.ts';
+export { type Compiled, CompileError, compileAst, lenientForm, type Scope } from './cel/compile.ts';
 export { type CelDeclarations, createCelEnvironment } from './cel/environment.ts';
 export { inlineSource, type PreparedExpression, prepareExpression } from './cel/expression.ts';
 export { FUNCTION_OVERLOADS } from './cel/functions.ts';
 export { DEFAULT_LIMITS, type ExpressionLimits } from './cel/limits.ts';
-export { FactRecord } from './cel/runtime.ts';
+export { FactRecord, MISSING } from './cel/runtime.ts';
 export {
   CelEvaluationError,
   InvalidFactError,
@@ -30,11 +30,12 @@ export {
   batchOutcome,
   concatBatchResults,
   evaluateBatch,
+  evaluateRecords,
   STATUS_CODES,
 } from './evaluate/batch.ts';
-export type { ConditionOutcome, PolicyStatus } from './evaluate/engine.ts';
+export { type ConditionOutcome, evaluationContext, type PolicyStatus } from './evaluate/engine.ts';
 export { type EvaluateOptions, evaluate, type PolicyResult } from './evaluate/evaluate.ts';
-export type { HouseholdFacts } from './evaluate/facts.ts';
+export { buildRecords, type HouseholdFacts, type HouseholdRecords, setFact } from './evaluate/facts.ts';
 export { formatValueZh, renderTraceZh } from './evaluate/renderTraceZh.ts';
 export type {
   ConditionTrace,

@@ -50,6 +50,7 @@ import { whatIfRoutes } from './domains/whatIf/whatIf.routes.ts';
 import { installErrorHandler } from './http/errorHandler.ts';
 import { installFiniteNumberCheck } from './http/finiteNumbers.ts';
 import { ErrorResponse } from './http/schemas.ts';
+import { buildSerializerFactory } from './http/serializers.ts';
 import { installSession } from './http/session.ts';
 
 export interface AppState {
@@ -81,6 +82,7 @@ export async function buildApp(
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildSerializer: buildSerializerFactory } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   const state: AppState = { closing: false };
 
@@ -178,7 +180,7 @@ export async function buildApp(
   await app.register(intakeRoutes({ db, clock: services.clock }));
   await app.register(residenceRoutes({ db, cipher: registry.cipher, clock: services.clock }));
   await registerResidentServices(app, { db, clock: services.clock, config, cipher: registry.cipher });
-  await registerDecisionServices(app, { db, clock: services.clock });
+  await registerDecisionServices(app, { db, clock: services.clock, cipher: registry.cipher });
   await app.register(homeVisitRoutes({ db, clock: services.clock }));
   await app.register(intakeSuggestionRoutes({ db, clock: services.clock }));
   await app.register(alertRoutes({ db, clock: services.clock }));

@@ -4,6 +4,7 @@
  * township → county) at most once a day, reminders through the outbox to the escalated-to office and
  * the department (each sees only theirs), a failing sender retried, hostile queries refused.
  */
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepAlerts } from '../src/domains/alerts/dispatch.ts';
 import { inAppAlertSender } from '../src/domains/alerts/reminders.ts';
@@ -157,6 +158,29 @@ describe('alerts: handling deadlines, escalation and reminders', () => {
       `SELECT count(*)::text AS n FROM audit_log WHERE action = 'alert.escalate.handling.batch'`,
     );
     expect(Number(audit.rows[0]?.n)).toBe(2);
+
+    // The dashboard's 超期上报 figure: the alert under its township at level 2, still open; the
+    // township sees it too, the other township does not; the Excel sheet says the same.
+    const board = (await county.request('GET', '/api/alerts/dashboard')).json();
+    expect(board.handleEscalated).toBe(1);
+    expect(board.handlingEscalations).toEqual([
+      { key: regions.huayuan, nameZh: '花园镇', level: 2, count: 1, open: 1 },
+    ]);
+    expect((await huayuan.request('GET', '/api/alerts/dashboard')).json().handlingEscalations).toHaveLength(
+      1,
+    );
+    expect((await fengshan.request('GET', '/api/alerts/dashboard')).json().handlingEscalations).toEqual([]);
+    const x = await county.request('GET', '/api/alerts/dashboard.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(x.rawPayload as unknown as ArrayBuffer);
+    expect(workbook.getWorksheet('超期上报')?.getRow(2).values).toEqual([
+      undefined,
+      regions.huayuan,
+      '花园镇',
+      '上报二级',
+      1,
+      1,
+    ]);
   });
 
   it('a handled alert is no longer escalated; a failing sender leaves its reminders pending', async () => {

@@ -192,6 +192,8 @@ describe('alerts: input, portrait and dashboard', () => {
       expect.arrayContaining(['civilAffairs', 'medicalSecurity']),
     );
     expect(body.outcomes.map((r: { key: string }) => r.key)).toContain('notNeeded');
+    // Nothing overdue yet here (alertsHandling.test.ts escalates one): the figure is there, empty.
+    expect(body).toMatchObject({ handleEscalated: 0, handlingEscalations: [] });
     expect(body.monthly).toHaveLength(3);
     expect(body.monthly.at(-1)).toMatchObject({ month: '2026-03' });
     expect(body.monthly.at(-1).raised).toBe(body.total);
@@ -209,6 +211,7 @@ describe('alerts: input, portrait and dashboard', () => {
       '按牵头部门',
       '按乡镇',
       '办结结果',
+      '超期上报',
       '月度趋势',
     ]);
     expect(workbook.getWorksheet('总览')?.getCell('B4').value).toBe(body.total);

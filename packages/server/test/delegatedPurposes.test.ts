@@ -1,5 +1,7 @@
 /** The purpose catalogue (catalog/verification/purposes.yaml) loads, and bad files fail with a location. */
 import { describe, expect, it } from 'vitest';
+import { SOURCES } from '../src/domains/sources/catalogue/index.ts';
+import { FIELD_EN, formatField, VALUE_EN } from '../src/domains/verification/delegatedFields.ts';
 import { parsePurposes, purposes } from '../src/domains/verification/delegatedPurposes.ts';
 
 const one = (sources: string, extra = '') => `purposes:
@@ -13,6 +15,27 @@ ${sources}
 ${extra}`;
 
 describe('delegated verification purposes', () => {
+  it('has the English of every field and code of the source catalogue (results are shown in both)', () => {
+    const missing: string[] = [];
+    for (const source of SOURCES)
+      for (const field of source.fields) {
+        if (['recordId', 'idNumber', 'name'].includes(field.name)) continue;
+        if (!FIELD_EN[field.name]) missing.push(`${source.id}.${field.name}`);
+        if (field.type === 'enum')
+          for (const code of Object.keys(field.values ?? {}))
+            if (!VALUE_EN[field.name]?.[code]) missing.push(`${source.id}.${field.name}=${code}`);
+      }
+    expect(missing).toEqual([]);
+    expect(formatField('vehicle', 'disabilityVehicle', true)).toMatchObject({ text: '是', textEn: 'yes' });
+    expect(formatField('medicalClaim', 'inpatient', false)).toMatchObject({
+      textEn: 'outpatient (chronic or special illness)',
+    });
+    expect(formatField('realEstate', 'areaCentiM2', 8050)).toMatchObject({
+      text: '80.5',
+      labelEn: 'Floor area (m²)',
+    });
+  });
+
   it('loads the catalogue: housing sees property, income and vehicles but never deposits', () => {
     const housing = purposes().get('publicRentalHousing');
     expect(Object.keys(housing?.sources ?? {})).toEqual(['realEstate', 'tax', 'socialInsurance', 'vehicle']);

@@ -65,6 +65,11 @@ describe('after-death estate inquiry (身后一件事)', () => {
     expect(section('deposits').items[0].fields.map((f: { text: string }) => f.text)).toContain(
       '孝昌农商银行',
     );
+    // Both languages side by side: the English page shows no Chinese label or amount.
+    const balance = section('deposits').items[0].fields.find(
+      (f: { name: string }) => f.name === 'balanceFen',
+    );
+    expect(balance).toMatchObject({ label: '余额', labelEn: 'Balance', text: '10万元', textEn: '¥100,000' });
     expect(section('property').items).toHaveLength(2);
     expect(section('vehicles').items).toHaveLength(1); // the disability vehicle is still the estate's
     expect(
@@ -94,6 +99,7 @@ describe('after-death estate inquiry (身后一件事)', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.json().status).toBe('refused');
     expect(response.json().refusalReason).toContain('没有该人员的死亡记录');
+    expect(response.json().refusalReasonEn).toMatch(/^No death of this person is on record/);
     const read = (await w.verify.request('GET', `/api/verification/estate/${response.json().id}`)).json();
     expect(read.report).toBeNull();
     expect(

@@ -61,5 +61,5 @@ export async function importMonitoringSources(t: TestApp, stranger: string) {
   expect((await upload(t, verify, 'medicalClaim', claims, { fileName: 'extra.csv' })).json().status).toBe(
     'done',
   );
-  return { verify, officer };
+  return { verify, officer, dir };
 }

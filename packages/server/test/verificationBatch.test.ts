@@ -270,4 +270,58 @@ describe('batch re-verification (批量核对)', () => {
     );
     expect(runs.rows[0]?.n).toBe(1);
   });
+
+  it('the monthly job keeps the newest summaries of each household and deletes older ones, audited', async () => {
+    // Twelve more completed runs (copies of the newest summary: nothing changes) push each
+    // household past the 12 kept (catalog/parameters/batchSummaryKeepRuns.yaml).
+    for (let i = 0; i < 12; i += 1) {
+      const run = await t.db.query<{ id: string }>(
+        `INSERT INTO verification_batch_run (region_code, kind, as_of, period, status, households_total,
+           households_done, started_by, started_by_name, finished_at)
+         VALUES ($1, 'all', $2, '2025-07', 'completed', 2, 2, 'test', '测试', now()) RETURNING id`,
+        [regions.county, JULY],
+      );
+      await t.db.query(
+        `INSERT INTO verification_batch_summary (run_id, household_id, region_code, summary)
+         SELECT DISTINCT ON (household_id) $1::uuid, household_id, region_code, summary
+           FROM verification_batch_summary ORDER BY household_id, seq DESC`,
+        [run.rows[0]?.id],
+      );
+    }
+    const counts = async () =>
+      (
+        await t.db.query<{ household_id: string; n: number; newest: string }>(
+          `SELECT household_id, count(*)::int AS n, max(seq)::text AS newest FROM verification_batch_summary
+            GROUP BY household_id ORDER BY household_id`,
+        )
+      ).rows;
+    const before = await counts();
+    expect(before.every((c) => c.n > 12)).toBe(true);
+    const changes = await changeState(t);
+    const job = jobs.find((j) => j.name === 'verification-batch-monthly');
+    const log = { info: () => undefined, error: () => undefined };
+    const august = (await job?.run(t.db, log, { asOf: '2025-08-31' })) as {
+      runs: string[];
+      pruned: Record<string, number>;
+    };
+    expect(august.runs).toHaveLength(1);
+    const after = await counts();
+    expect(after.map((c) => c.n)).toEqual([12, 12]);
+    // The August run's own summaries are the newest and are kept.
+    const own = await t.db.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM verification_batch_summary WHERE run_id = $1',
+      [august.runs[0]],
+    );
+    expect(own.rows[0]?.n).toBe(2);
+    const deleted = before.reduce((sum, c) => sum + c.n + 1 - 12, 0);
+    expect(august.pruned).toEqual({ [regions.county.slice(0, 6)]: deleted });
+    const audit = await t.db.query<{ after: { deleted: number; keep: number } }>(
+      "SELECT after FROM audit_log WHERE action = 'verification.batch.prune' ORDER BY seq DESC LIMIT 1",
+    );
+    expect(audit.rows[0]?.after).toMatchObject({ deleted, keep: 12 });
+    // Changes found and their acknowledgements are not touched; a repeat deletes nothing.
+    expect(await changeState(t)).toEqual(changes);
+    const again = (await job?.run(t.db, log, { asOf: '2025-08-31' })) as { pruned: object } | undefined;
+    expect(again?.pruned).toEqual({});
+  });
 });

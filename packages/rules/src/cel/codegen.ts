@@ -64,8 +64,14 @@ export class Generator {
    *   false for the fast form, which has no try/catch of its own: any throw in it (an error, a
    *   missing fact, a non-boolean where a boolean is needed: `$bail()`) makes the caller run the
    *   exact form instead. See `compileAst`.
+   * @param lenient (with exact false) the lenient form: like the fast form, but a missing fact is
+   *   the value `$M` (runtime.ts `MISSING`), carried through the operators instead of thrown, so
+   *   a household that lacks a fact costs no exception and no second run. See `compileAst`.
    */
-  constructor(readonly exact = true) {}
+  constructor(
+    readonly exact = true,
+    readonly lenient = false,
+  ) {}
 
   /** Statements of the block being generated. */
   lines: string[] = [];
@@ -168,6 +174,27 @@ export class Generator {
   localView(local: string): RecordView {
     this.localViews.add(local);
     return { value: local, isRecord: `${local}r` };
+  }
+
+  /**
+   * Lenient form: `compute`'s code runs only when none of `atoms` is the missing-fact marker;
+   * otherwise the result is the marker. Only temporaries can hold it (literals, constants, roots
+   * and macro locals never do: a list holding it is itself the marker). Other forms: `compute()`.
+   */
+  guarded(atoms: readonly string[], compute: () => string): string {
+    if (!this.lenient) return compute();
+    const test = atoms.filter((a) => /^t\d+$/.test(a)).map((a) => `${a} === $M`);
+    if (test.length === 0) return compute();
+    const piece = this.piece(compute);
+    const t = this.temp();
+    this.emit(
+      `if (${test.join(' || ')}) ${t} = $M;`,
+      'else {',
+      ...indent(piece.lines),
+      `  ${t} = ${piece.atom};`,
+      '}',
+    );
+    return t;
   }
 
   /** `let t0, t1, …, l0, …;` for the function's head (every temporary is function-wide). */

@@ -25,7 +25,7 @@ import {
 } from './codegen.ts';
 import { emitCall, emitReceiverCall } from './compileCalls.ts';
 import { budgetExhausted, iterate } from './compileMacros.ts';
-import { emitBinary, numericType, unknownType } from './compileOperators.ts';
+import { emitBinary, logical, numericType, unknownType } from './compileOperators.ts';
 import * as ints from './ints.ts';
 import * as rt from './runtime.ts';
 
@@ -94,6 +94,9 @@ const HELPERS = {
   $budgetExhausted: budgetExhausted,
   $newMap: (): Record<string, unknown> => Object.create(null),
   $bail: bail,
+  $M: rt.MISSING,
+  $selectFieldL: rt.selectFieldLenient,
+  $indexL: rt.indexLenient,
 };
 const HELPER_NAMES = Object.keys(HELPERS);
 const HELPER_VALUES = Object.values(HELPERS);
@@ -110,13 +113,43 @@ const HELPER_VALUES = Object.values(HELPERS);
  * throw was reading (a lazily computed variable it read is stored with the same value or failure
  * the exact form will read), so the answer — value, error or missing facts — is the exact form's.
  * An expression whose exact form needs no try/catch is its own fast form.
+ *
+ * A third form, the lenient one (`lenientForm(run)`), is for callers that only need to know
+ * *that* a fact is missing, not which (a screening run stores statuses only): a missing fact is
+ * the value `MISSING`, carried through operators, and `&&`/`||`/exists/all absorb it as CEL absorbs
+ * the error, so a household lacking a fact costs neither an exception nor a second run. Anything
+ * else that fails (a rule error, a non-boolean) hands over to the exact form as in the fast form.
+ * It returns the exact form's value, or `MISSING` exactly where the exact form raises
+ * `MissingFactError` (or raises what the exact form raises); the property test checks this.
  */
 export function compileAst(ast: ASTNode): CompiledExpression {
   const g = new Generator(true);
   const exact = build(g, ast);
-  if (!g.usesTry) return exact;
+  const lenient = build(new Generator(false, true), ast, exact.run);
+  if (!g.usesTry) {
+    lenientForms.set(exact.run, lenient.run);
+    return { ...exact, source: `${exact.source}\n${lenient.source}` };
+  }
   const fast = build(new Generator(false), ast, exact.run);
-  return { run: fast.run, localSlots: exact.localSlots, source: `${fast.source}\n${exact.source}` };
+  lenientForms.set(fast.run, lenient.run);
+  return {
+    run: fast.run,
+    localSlots: exact.localSlots,
+    source: `${fast.source}\n${exact.source}\n${lenient.source}`,
+  };
+}
+
+// Keyed by the compiled function rather than a property of the expression: objects that wrap
+// another `run` (an indicator model's score variable spreads its first item's expression) must
+// not inherit a lenient form that is not theirs.
+const lenientForms = new WeakMap<Compiled, Compiled>();
+
+/**
+ * The lenient form of a compiled expression's `run` (see `compileAst`), or undefined for a `run`
+ * that this compiler did not build. Its value is `MISSING` where `run` raises MissingFactError.
+ */
+export function lenientForm(run: Compiled): Compiled | undefined {
+  return lenientForms.get(run);
 }
 
 function build(g: Generator, ast: ASTNode, exactForm?: Compiled): CompiledExpression {
@@ -135,7 +168,7 @@ function build(g: Generator, ast: ASTNode, exactForm?: Compiled): CompiledExpres
         '}',
       ]
     : [g.declarations(), 'const R = s.root;', ...lines];
-  const name = exactForm ? 'celFast' : 'celExact';
+  const name = g.lenient ? 'celLenient' : exactForm ? 'celFast' : 'celExact';
   const source = `return function ${name}(s) {\n${indent(body).join('\n')}\n};`;
   // Parameters: the helpers, the constant and function tables, the exact form. Strict mode.
   const factory = new Function(...HELPER_NAMES, '$K', '$F', '$exact', `"use strict";\n${source}`);
@@ -156,7 +189,7 @@ export function generate(g: Generator, node: ASTNode, lex: Lexical): string {
     case '[]': {
       const t = generate(g, node.args[0], lex);
       const k = generate(g, node.args[1], lex);
-      return g.assign(`$index(${t}, ${k})`);
+      return g.assign(`${g.lenient ? '$indexL' : '$index'}(${t}, ${k})`);
     }
     case 'list':
       return list(g, node.args, lex);
@@ -170,15 +203,17 @@ export function generate(g: Generator, node: ASTNode, lex: Lexical): string {
       return logical(g, node.args, lex, true);
     case '!_': {
       const a = generate(g, node.args, lex);
-      g.emit(`if (typeof ${a} !== "boolean") throw $noOverload("!_", ${a});`);
-      return g.assign(`!${a}`);
+      return g.guarded([a], () => {
+        g.emit(`if (typeof ${a} !== "boolean") throw $noOverload("!_", ${a});`);
+        return g.assign(`!${a}`);
+      });
     }
     case '-_': {
       const a = generate(g, node.args, lex);
       const type = numericType(node.args);
       // The safe range is symmetric, so int negation cannot leave it; `0 - a` never gives -0.
-      if (type === 'int') return g.assign(`0 - ${a}`);
-      if (type === 'double') return g.assign(`-${a}`);
+      if (type === 'int') return g.guarded([a], () => g.assign(`0 - ${a}`));
+      if (type === 'double') return g.guarded([a], () => g.assign(`-${a}`));
       throw unknownType(node, 'negation');
     }
     case 'call':
@@ -269,11 +304,12 @@ function select(g: Generator, target: ASTNode, field: string, lex: Lexical): str
     const checked = local ?? `$checkRoot(${record}, ${stringLiteral(name)})`;
     const read = rt.isInheritedName(field) ? `$ownField(${record}, ${key})` : `${record}[${key}]`;
     const t = g.assign(`${view.isRecord} ? ${read} : undefined`);
-    g.emit(`if (${absentOrFailure(t)}) ${t} = $selectField(${checked}, ${key});`);
+    const slow = g.lenient ? '$selectFieldL' : '$selectField';
+    g.emit(`if (${absentOrFailure(t)}) ${t} = ${slow}(${checked}, ${key});`);
     return t;
   }
   const t = generate(g, target, lex);
-  return g.assign(`$selectField(${t}, ${key})`);
+  return g.assign(`${g.lenient ? '$selectFieldL' : '$selectField'}(${t}, ${key})`);
 }
 
 function list(g: Generator, elements: ASTNode[], lex: Lexical): string {
@@ -282,7 +318,7 @@ function list(g: Generator, elements: ASTNode[], lex: Lexical): string {
     return g.constant(Object.freeze(elements.map((e) => literalValue(e as ASTNode & { op: 'value' }))));
   }
   const atoms = elements.map((e) => generate(g, e, lex));
-  return g.assign(`[${atoms.join(', ')}]`);
+  return g.guarded(atoms, () => g.assign(`[${atoms.join(', ')}]`));
 }
 
 function map(g: Generator, entries: [ASTNode, ASTNode][], lex: Lexical): string {
@@ -295,6 +331,9 @@ function map(g: Generator, entries: [ASTNode, ASTNode][], lex: Lexical): string 
     const checked = k.op === 'value' ? key : g.assign(`$requireString(${key}, "map key")`);
     const value = generate(g, v, lex);
     g.emit(`${out}[${checked}] = ${value};`);
+    // Lenient form: a missing key fails `$requireString` (the exact form takes over); a missing
+    // value makes the whole map missing.
+    if (g.lenient && /^t\d+$/.test(value)) g.emit(`if (${value} === $M) ${out} = $M;`);
   }
   return out;
 }
@@ -304,7 +343,7 @@ function ternary(g: Generator, [c, a, b]: [ASTNode, ASTNode, ASTNode], lex: Lexi
   const whenTrue = g.piece(() => generate(g, a, lex));
   const whenFalse = g.piece(() => generate(g, b, lex));
   const t = g.temp();
-  g.emit(
+  const branches = [
     `if (typeof ${condition} !== "boolean") $requireBool(${condition}, "ternary condition");`,
     `if (${condition}) {`,
     ...indent(whenTrue.lines),
@@ -313,58 +352,11 @@ function ternary(g: Generator, [c, a, b]: [ASTNode, ASTNode, ASTNode], lex: Lexi
     ...indent(whenFalse.lines),
     `  ${t} = ${whenFalse.atom};`,
     '}',
-  );
-  return t;
-}
-
-/**
- * CEL's commutative `&&`/`||`: an error on one side is absorbed when the other side decides the
- * result (false for `&&`, true for `||`); a missing fact therefore never hides a decisive veto,
- * and missing facts on both sides are reported together.
- */
-function logical(g: Generator, [l, r]: [ASTNode, ASTNode], lex: Lexical, isOr: boolean): string {
-  const left = g.piece(() => generate(g, l, lex));
-  const right = g.piece(() => generate(g, r, lex));
-  const decisive = String(isOr);
-  const other = String(!isOr);
-  const operator = stringLiteral(isOr ? '_||_' : '_&&_');
-  const t = g.temp();
-  const a = left.atom;
-  const b = right.atom;
-  if (!g.exact) {
-    // Fast form: JavaScript's own short circuit over booleans. An error on either side, or a
-    // non-boolean, hands over to the exact form, which absorbs or reports it as CEL does.
-    g.emit(
-      ...left.lines,
-      `if (typeof ${a} !== "boolean") $bail();`,
-      `if (${a} === ${decisive}) ${t} = ${decisive};`,
-      'else {',
-      ...indent(right.lines),
-      `  if (typeof ${b} !== "boolean") $bail();`,
-      `  ${t} = ${b};`,
-      '}',
-    );
-    return t;
+  ];
+  if (g.lenient && /^t\d+$/.test(condition)) {
+    g.emit(`if (${condition} === $M) ${t} = $M;`, 'else {', ...indent(branches), '}');
+  } else {
+    g.emit(...branches);
   }
-  const error = g.temp();
-  g.emit(`${error} = undefined;`);
-  if (left.lines.length > 0) g.emit('try {', ...indent(left.lines), `} catch (e) { ${error} = e; }`);
-  g.emit(
-    `if (${error} === undefined && ${a} === ${decisive}) ${t} = ${decisive};`,
-    'else {',
-    `  if (${error} === undefined && ${a} !== ${other}) ${error} = $noOverload(${operator}, ${a});`,
-    ...(right.lines.length > 0
-      ? [
-          '  try {',
-          ...indent(indent(right.lines)),
-          `  } catch (e) { throw ${error} === undefined ? e : $combineErrors(${error}, e); }`,
-        ]
-      : []),
-    `  if (${b} === ${decisive}) ${t} = ${decisive};`,
-    `  else if (${error} !== undefined) throw ${error};`,
-    `  else if (${b} !== ${other}) throw $noOverload(${operator}, ${a}, ${b});`,
-    `  else ${t} = ${b};`,
-    '}',
-  );
   return t;
 }

@@ -15,26 +15,31 @@ export function emitCall(g: Generator, node: ASTNode, name: string, args: ASTNod
     const [field] = args;
     if (args.length !== 1 || field?.op !== '.') throw unsupported(node, 'has() without a field selection');
     const target = generate(g, field.args[0], lex);
-    return g.assign(`$hasField(${target}, ${stringLiteral(field.args[1])})`);
+    return g.guarded([target], () => g.assign(`$hasField(${target}, ${stringLiteral(field.args[1])})`));
   }
   const pieces = args.map((a) => g.piece(() => generate(g, a, lex)));
   if (pieces.length === 1) {
     const argumentType = typeOf(args[0] as ASTNode);
     const one = () => g.place(pieces[0] as Piece);
-    if (name === 'size') return g.assign(`$size(${one()})`);
+    // The argument's atom, then the call unless it is missing (lenient form).
+    const call = (template: (a: string) => string) => {
+      const a = one();
+      return g.guarded([a], () => g.assign(template(a)));
+    };
+    if (name === 'size') return call((a) => `$size(${a})`);
     if (name === 'int') {
       // An int is its own int(); a double truncates; a string parses.
       if (argumentType === 'int') return one();
-      if (argumentType === 'double') return g.assign(`$intFromDouble(${one()})`);
-      if (argumentType === 'string') return g.assign(`$intFromString($requireString(${one()}, "int()"))`);
+      if (argumentType === 'double') return call((a) => `$intFromDouble(${a})`);
+      if (argumentType === 'string') return call((a) => `$intFromString($requireString(${a}, "int()"))`);
       throw unknownType(node, 'int()');
     }
     if (name === 'double') {
       if (argumentType === 'int' || argumentType === 'double') return one();
-      if (argumentType === 'string') return g.assign(`$toDouble($requireString(${one()}, "double()"))`);
+      if (argumentType === 'string') return call((a) => `$toDouble($requireString(${a}, "double()"))`);
       throw unknownType(node, 'double()');
     }
-    if (name === 'string') return g.assign(`$toCelString(${one()})`);
+    if (name === 'string') return call((a) => `$toCelString(${a})`);
   }
   const candidates = (OVERLOADS_BY_NAME.get(name) ?? []).filter(
     (o) => o.argumentTypes.length === args.length,
@@ -50,7 +55,7 @@ export function emitCall(g: Generator, node: ASTNode, name: string, args: ASTNod
   const implementation = g.fn((chosen[0] as (typeof chosen)[number]).compiled);
   // One argument: nothing to collect. More: every argument's missing facts are reported.
   const atoms = pieces.length === 1 ? [g.place(pieces[0] as Piece)] : emitSequence(g, pieces, args, lex);
-  return g.assign(`${implementation}(${atoms.join(', ')})`);
+  return g.guarded(atoms, () => g.assign(`${implementation}(${atoms.join(', ')})`));
 }
 
 const STRING_METHODS: Record<string, string> = {
@@ -77,16 +82,21 @@ export function emitReceiverCall(
     return emitMacro(g, name, g.place(items), local, bodies);
   }
   const target = g.piece(() => generate(g, receiver, lex));
-  if (name === 'size' && args.length === 0) return g.assign(`$size(${g.place(target)})`);
+  if (name === 'size' && args.length === 0) {
+    const r = g.place(target);
+    return g.guarded([r], () => g.assign(`$size(${r})`));
+  }
   const method = Object.hasOwn(STRING_METHODS, name) ? STRING_METHODS[name] : undefined;
   if (method && args.length === 1) {
     const argument = g.piece(() => generate(g, args[0] as ASTNode, lex));
     const r = g.place(target);
     const v = g.place(argument);
-    g.emit(
-      `if (typeof ${r} !== "string" || typeof ${v} !== "string") throw $noOverload(${stringLiteral(name)}, ${r}, ${v});`,
-    );
-    return g.assign(`${r}.${method}(${v})`);
+    return g.guarded([r, v], () => {
+      g.emit(
+        `if (typeof ${r} !== "string" || typeof ${v} !== "string") throw $noOverload(${stringLiteral(name)}, ${r}, ${v});`,
+      );
+      return g.assign(`${r}.${method}(${v})`);
+    });
   }
   throw unsupported(node, `method .${name}()`);
 }

@@ -30,6 +30,16 @@ function requireBool(atom: string, what: string): string {
  * filter and the transform (map with three arguments).
  */
 export function emitMacro(g: Generator, name: string, items: string, local: string, bodies: Piece[]): string {
+  // Lenient form: over a missing list the macro is missing (the exact form raises before the loop).
+  return g.guarded([items], () => emitLoop(g, name, items, local, bodies));
+}
+
+/**
+ * In the lenient form a missing predicate or transform: exists/all absorb it like an error when
+ * another iteration decides (else the result is missing); the other macros stop, missing, as the
+ * exact form raises at once.
+ */
+function emitLoop(g: Generator, name: string, items: string, local: string, bodies: Piece[]): string {
   const list = g.assign(`$iterate(${items})`);
   const i = g.temp();
   const head = [
@@ -47,6 +57,21 @@ export function emitMacro(g: Generator, name: string, items: string, local: stri
     const other = String(name !== 'exists');
     const [p] = bodies as [Piece];
     const result = g.temp();
+    if (g.lenient) {
+      const missed = g.temp();
+      g.emit(
+        `${result} = ${other};`,
+        `${missed} = false;`,
+        ...head,
+        ...indent(p.lines),
+        `  if (${p.atom} === $M) { ${missed} = true; continue; }`,
+        `  if (typeof ${p.atom} !== "boolean") $bail();`,
+        `  if (${p.atom} === ${decisive}) { ${result} = ${decisive}; break; }`,
+        '}',
+        `if (${missed} && ${result} === ${other}) ${result} = $M;`,
+      );
+      return result;
+    }
     if (!g.exact) {
       // Fast form: an error or a non-boolean in any iteration hands over to the exact form.
       g.emit(
@@ -90,11 +115,12 @@ export function emitMacro(g: Generator, name: string, items: string, local: stri
       `${count} = 0;`,
       ...head,
       ...indent(p.lines),
+      ...missingStops(g, p.atom, `${count} = -1; break;`),
       `  ${requireBool(p.atom, 'exists_one() predicate')}`,
       `  if (${p.atom}) ${count}++;`,
       '}',
     );
-    return g.assign(`${count} === 1`);
+    return g.assign(g.lenient ? `${count} === -1 ? $M : ${count} === 1` : `${count} === 1`);
   }
   const out = g.temp();
   if (name === 'filter') {
@@ -103,6 +129,7 @@ export function emitMacro(g: Generator, name: string, items: string, local: stri
       `${out} = [];`,
       ...head,
       ...indent(p.lines),
+      ...missingStops(g, p.atom, `${out} = $M; break;`),
       `  ${requireBool(p.atom, 'filter() predicate')}`,
       `  if (${p.atom}) ${out}.push(${list}[${i}]);`,
       '}',
@@ -118,13 +145,20 @@ export function emitMacro(g: Generator, name: string, items: string, local: stri
     ...(filter
       ? [
           ...indent(filter.lines),
+          ...missingStops(g, filter.atom, `${out} = $M; break;`),
           `  ${requireBool(filter.atom, 'map() filter')}`,
           `  if (!${filter.atom}) continue;`,
         ]
       : []),
     ...indent(transform.lines),
+    ...missingStops(g, transform.atom, `${out} = $M; break;`),
     `  ${out}.push(${transform.atom});`,
     '}',
   );
   return out;
+}
+
+/** Lenient form: the loop line that stops on a missing body value (none in other forms). */
+function missingStops(g: Generator, atom: string, stop: string): string[] {
+  return g.lenient && /^t\d+$/.test(atom) ? [`  if (${atom} === $M) { ${stop} }`] : [];
 }

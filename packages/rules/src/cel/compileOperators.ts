@@ -13,6 +13,7 @@ import {
   stringLiteral,
   unsupported,
 } from './codegen.ts';
+import { generate } from './compile.ts';
 
 /** The type the cel-js checker annotated, e.g. `int`, `list<int>`, `Household`, `dyn`. */
 export function typeOf(node: ASTNode): string | undefined {
@@ -123,15 +124,20 @@ export function emitBinary(
     // As the closures did: the container first, then the element, with no missing facts collected
     // past a failing container (the element's would be reported only after the container's).
     const b = g.place(right);
-    const a = g.place(left);
-    const kind = literalListKind(rightNode);
-    if (kind !== undefined) {
-      // `x in ['a', 'b']`: a literal list of one primitive kind and an element of that kind compare
-      // with ===, which `includes` does (it differs only on NaN, never a literal); any other
-      // element goes through contains() and its errors.
-      return g.assign(`typeof ${a} === "${kind}" ? ${b}.includes(${a}) : $contains(${b}, ${a})`);
-    }
-    return g.assign(`$contains(${b}, ${a})`);
+    // Lenient form: a missing container is the result; the element is not evaluated.
+    return g.guarded([b], () => {
+      const a = g.place(left);
+      const kind = literalListKind(rightNode);
+      if (kind !== undefined) {
+        // `x in ['a', 'b']`: a literal list of one primitive kind and an element of that kind
+        // compare with ===, which `includes` does (it differs only on NaN, never a literal); any
+        // other element goes through contains() and its errors.
+        return g.guarded([a], () =>
+          g.assign(`typeof ${a} === "${kind}" ? ${b}.includes(${a}) : $contains(${b}, ${a})`),
+        );
+      }
+      return g.guarded([a], () => g.assign(`$contains(${b}, ${a})`));
+    });
   }
   const checkTypes = () => {
     switch (op) {
@@ -161,6 +167,18 @@ export function emitBinary(
   };
   checkTypes();
   const [a, b] = emitSequence(g, [left, right], [leftNode, rightNode], lex) as [string, string];
+  return g.guarded([a, b], () => binaryOperation(g, op, a, b, isInt, isDouble, scalar));
+}
+
+function binaryOperation(
+  g: Generator,
+  op: string,
+  a: string,
+  b: string,
+  isInt: boolean,
+  isDouble: boolean,
+  scalar: boolean,
+): string {
   switch (op) {
     case '+':
       if (isInt) return intArithmetic(g, a, '+', b);
@@ -259,4 +277,74 @@ export function neverMissing(node: ASTNode, locals: ReadonlyMap<string, unknown>
     default:
       return false;
   }
+}
+
+/**
+ * CEL's commutative `&&`/`||`: an error on one side is absorbed when the other side decides the
+ * result (false for `&&`, true for `||`); a missing fact therefore never hides a decisive veto,
+ * and missing facts on both sides are reported together.
+ */
+export function logical(g: Generator, [l, r]: [ASTNode, ASTNode], lex: Lexical, isOr: boolean): string {
+  const left = g.piece(() => generate(g, l, lex));
+  const right = g.piece(() => generate(g, r, lex));
+  const decisive = String(isOr);
+  const other = String(!isOr);
+  const operator = stringLiteral(isOr ? '_||_' : '_&&_');
+  const t = g.temp();
+  const a = left.atom;
+  const b = right.atom;
+  if (g.lenient) {
+    // Lenient form: a missing side is absorbed when the other side decides, as the exact form
+    // absorbs the error; otherwise the result is missing. A non-boolean, or an error (thrown),
+    // hands over to the exact form. Each side's code appears once (nesting must not multiply it).
+    g.emit(
+      ...left.lines,
+      `if (${a} === ${decisive}) ${t} = ${decisive};`,
+      'else {',
+      `  if (${a} !== $M && typeof ${a} !== "boolean") $bail();`,
+      ...indent(right.lines),
+      `  if (${b} === ${decisive}) ${t} = ${decisive};`,
+      `  else if (${a} === $M || ${b} === $M) ${t} = $M;`,
+      `  else if (typeof ${b} !== "boolean") $bail();`,
+      `  else ${t} = ${b};`,
+      '}',
+    );
+    return t;
+  }
+  if (!g.exact) {
+    // Fast form: JavaScript's own short circuit over booleans. An error on either side, or a
+    // non-boolean, hands over to the exact form, which absorbs or reports it as CEL does.
+    g.emit(
+      ...left.lines,
+      `if (typeof ${a} !== "boolean") $bail();`,
+      `if (${a} === ${decisive}) ${t} = ${decisive};`,
+      'else {',
+      ...indent(right.lines),
+      `  if (typeof ${b} !== "boolean") $bail();`,
+      `  ${t} = ${b};`,
+      '}',
+    );
+    return t;
+  }
+  const error = g.temp();
+  g.emit(`${error} = undefined;`);
+  if (left.lines.length > 0) g.emit('try {', ...indent(left.lines), `} catch (e) { ${error} = e; }`);
+  g.emit(
+    `if (${error} === undefined && ${a} === ${decisive}) ${t} = ${decisive};`,
+    'else {',
+    `  if (${error} === undefined && ${a} !== ${other}) ${error} = $noOverload(${operator}, ${a});`,
+    ...(right.lines.length > 0
+      ? [
+          '  try {',
+          ...indent(indent(right.lines)),
+          `  } catch (e) { throw ${error} === undefined ? e : $combineErrors(${error}, e); }`,
+        ]
+      : []),
+    `  if (${b} === ${decisive}) ${t} = ${decisive};`,
+    `  else if (${error} !== undefined) throw ${error};`,
+    `  else if (${b} !== ${other}) throw $noOverload(${operator}, ${a}, ${b});`,
+    `  else ${t} = ${b};`,
+    '}',
+  );
+  return t;
 }

@@ -63,7 +63,24 @@ export class Failure {
  */
 export abstract class Pending {
   abstract resolve(record: FactRecord): unknown;
+
+  /** `resolve` for the lenient form: `MISSING` instead of a thrown missing fact. */
+  resolveLenient(record: FactRecord): unknown {
+    try {
+      return this.resolve(record);
+    } catch (error) {
+      if (error instanceof MissingFactError) return MISSING;
+      throw error;
+    }
+  }
 }
+
+/**
+ * The lenient form's value for "a fact this needs is missing" (see `compileAst`): a symbol, so
+ * that should it ever reach an operator unguarded, JavaScript throws (arithmetic, ordering) and
+ * the exact form takes over, rather than computing with it.
+ */
+export const MISSING: unique symbol = Symbol('missing fact');
 
 /**
  * The variables that are computed on first read during the current batch (see lazyVariables.ts).
@@ -243,6 +260,34 @@ export function selectField(target: unknown, field: string): unknown {
     return map[field];
   }
   throw evaluationError('no_such_overload', `cannot select field '${field}' on ${kindOf(target)}`);
+}
+
+/**
+ * `selectField` for the lenient form: `MISSING` for a missing fact (an absent field, a variable
+ * that failed for lack of one, or a target that is itself `MISSING`); other errors are thrown.
+ */
+export function selectFieldLenient(target: unknown, field: string): unknown {
+  if (target === MISSING) return MISSING;
+  if (target instanceof FactRecord) {
+    const value = ownField(target, field);
+    if (value === undefined) {
+      const pending = lazyFields?.pending(target, field);
+      return pending === undefined ? MISSING : pending.resolveLenient(target);
+    }
+    if (value instanceof Failure) {
+      if (value.error instanceof MissingFactError) return MISSING;
+      throw value.error;
+    }
+    return value;
+  }
+  return selectField(target, field);
+}
+
+/** `index` for the lenient form (`MISSING` in, `MISSING` out; a missing record field is `MISSING`). */
+export function indexLenient(target: unknown, key: unknown): unknown {
+  if (target === MISSING || key === MISSING) return MISSING;
+  if (typeof key === 'string' && !Array.isArray(target)) return selectFieldLenient(target, key);
+  return index(target, key);
 }
 
 /** `has(target.field)`: present and not a failure. Never raises for a missing field. */

@@ -5,6 +5,7 @@
  * asked. Typed arrays also cross worker-thread boundaries without copying.
  */
 import type { CompiledCatalog } from '../catalog/types.ts';
+import { decideStatus, type StatusForms, statusForms } from './decideStatus.ts';
 import {
   applyPrecedence,
   computeVariables,
@@ -107,6 +108,8 @@ function evaluateLoop(
   const details = new Map<number, BatchDetail>();
   const traces: PolicyTrace[][] | undefined = options.trace ? [] : undefined;
   const withDetails = options.details !== false || traces !== undefined;
+  // Without details only statuses and amounts are kept: the lenient forms (decideStatus.ts).
+  const forms = withDetails ? undefined : statusForms(ctx);
   for (let h = 0; h < householdCount; h++) {
     let records: HouseholdRecords;
     try {
@@ -123,7 +126,9 @@ function evaluateLoop(
     if (!traces) {
       // The hot path: no trace, no decision objects; details only for the rare missing/error cell.
       for (let p = 0; p < policyCount; p++) {
-        const code = decideCore(ctx, records, ctx.policies[p] as (typeof ctx.policies)[number]);
+        const code = forms
+          ? decideStatus(ctx, records, forms[p] as StatusForms)
+          : decideCore(ctx, records, ctx.policies[p] as (typeof ctx.policies)[number]);
         const slot = h * policyCount + p;
         statuses[slot] = code;
         if (decided.amountFen !== null) amountsFen[slot] = decided.amountFen;

@@ -214,11 +214,11 @@ function missingRequired(
   return missing;
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
-function resolveRounding(ctx: EvaluationContext, policy: CompiledPolicy): RoundingRule {
+export function resolveRounding(ctx: EvaluationContext, policy: CompiledPolicy): RoundingRule {
   const source = policy.amount?.rounding;
   if (!source) return 'fen';
   if ('rule' in source) return source.rule;
@@ -322,14 +322,20 @@ export function decideCore(
     decided.error = errorText(lastError);
     return ERROR;
   }
+  return storeAmount(ctx, policy, raw as number);
+}
+
+/**
+ * Rounds an amount formula's value by the region's rule into `decided` (both evaluation paths):
+ * eligible, or an error when the rounding rule cannot be resolved.
+ */
+export function storeAmount(ctx: EvaluationContext, policy: CompiledPolicy, raw: number): number {
   try {
     const rounding = resolveRounding(ctx, policy);
     // An int formula already gives whole fen (a safe integer); a double goes through its decimal.
     decided.amountFen =
-      policy.amount.formula.type === 'int'
-        ? roundIntFen(raw as number, rounding)
-        : Number(roundFen(raw as number, rounding));
-    decided.rawAmount = raw as number;
+      policy.amount?.formula.type === 'int' ? roundIntFen(raw, rounding) : Number(roundFen(raw, rounding));
+    decided.rawAmount = raw;
     decided.rounding = rounding;
     return ELIGIBLE;
   } catch (error) {

@@ -5,7 +5,7 @@
  * type is refused with its name.
  */
 import type { FactDeclaration, FactSchema } from '../catalog/facts.ts';
-import { FactRecord, Failure } from '../cel/runtime.ts';
+import { FactRecord, Failure, recordPath } from '../cel/runtime.ts';
 import { InvalidFactError, MissingFactError } from '../errors.ts';
 
 /** One household's facts: household-level values and one object per member. */
@@ -85,6 +85,35 @@ function fillRecord(record: FactRecord, fields: Field[], input: Record<string, u
       ? convertList(field, value, path)
       : convertScalar(field.type, value, path, field.name, -1);
   }
+}
+
+// Fields by name, once per schema, for `setFact`.
+const fieldMaps = new WeakMap<Map<string, FactDeclaration>, Map<string, Field>>();
+
+/**
+ * One fact into a record, as `buildRecords` would put it there: undeclared names are ignored,
+ * null and undefined mean "not known" (nothing is set), a value of the wrong type is refused with
+ * its name. For decoders that build records straight from their own form (a screening worker
+ * reading the facts snapshot), without an intermediate object per household and member.
+ */
+export function setFact(
+  record: FactRecord,
+  declarations: Map<string, FactDeclaration>,
+  name: string,
+  value: unknown,
+): void {
+  if (value === undefined || value === null) return;
+  let fields = fieldMaps.get(declarations);
+  if (!fields) {
+    fields = new Map(listOf(declarations).map((f) => [f.name, f]));
+    fieldMaps.set(declarations, fields);
+  }
+  const field = fields.get(name);
+  if (field === undefined) return;
+  const path = recordPath(record);
+  record[name] = field.list
+    ? convertList(field, value, path)
+    : convertScalar(field.type, value, path, name, -1);
 }
 
 export interface HouseholdRecords {

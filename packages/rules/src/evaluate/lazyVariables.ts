@@ -12,15 +12,17 @@
  * macro slots are numbered per expression and would clash with the expression being evaluated.
  */
 import type { CompiledVariable } from '../catalog/types.ts';
-import type { Scope } from '../cel/compile.ts';
+import { type Compiled, lenientForm, type Scope } from '../cel/compile.ts';
 import {
   type FactRecord,
   Failure,
   type LazyFields,
+  MISSING,
   Pending,
   recordPath,
   setLazyFields,
 } from '../cel/runtime.ts';
+import { MissingFactError } from '../errors.ts';
 import type { EvaluationContext } from './engine.ts';
 
 interface LazyState extends LazyFields {
@@ -33,6 +35,13 @@ interface LazyState extends LazyFields {
 
 class LazyVariable extends Pending {
   readonly name: string;
+  /** The formula's lenient form (undefined for an indicator model's score: its own runner). */
+  private readonly lenient: Compiled | undefined;
+  /**
+   * Stored when the lenient form found a fact missing. It names the variable, not the facts: the
+   * lenient path serves callers that never read the names (a screening run's statuses).
+   */
+  private readonly missing: Failure;
 
   constructor(
     private readonly ctx: EvaluationContext,
@@ -41,9 +50,32 @@ class LazyVariable extends Pending {
   ) {
     super();
     this.name = variable.name;
+    this.lenient = lenientForm(variable.formula.run);
+    this.missing = new Failure(
+      new MissingFactError([
+        `${variable.entity === 'household' ? 'household' : 'members[]'}.${variable.name}`,
+      ]),
+    );
   }
 
   resolve(record: FactRecord): unknown {
+    return this.compute(record, this.variable.formula.run);
+  }
+
+  /** From a lenient form's field read: `MISSING` instead of a thrown missing fact. */
+  override resolveLenient(record: FactRecord): unknown {
+    if (!this.lenient) return super.resolveLenient(record);
+    try {
+      const value = this.compute(record, this.lenient);
+      if (value === MISSING) record[this.name] = this.missing;
+      return value;
+    } catch (error) {
+      if (error instanceof MissingFactError) return MISSING;
+      throw error;
+    }
+  }
+
+  private compute(record: FactRecord, run: Compiled): unknown {
     const { ctx, state, variable } = this;
     const depth = state.depth;
     const outer = depth === 0 ? ctx.scope.root : (state.scopes[depth - 1] as Scope).root;
@@ -64,7 +96,7 @@ class LazyVariable extends Pending {
     state.depth = depth + 1;
     let value: unknown;
     try {
-      value = variable.formula.run(scope);
+      value = run(scope);
     } catch (error) {
       const failure = new Failure(error);
       record[variable.name] = failure;

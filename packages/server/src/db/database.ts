@@ -3,10 +3,12 @@
  * `pg` (DATABASE_URL) and embedded PGlite in a data folder. Same SQL, same migrations; the
  * repositories see only `Queryable`, so nothing above this file knows which engine it is on.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { from as copyStream } from 'pg-copy-streams';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -17,12 +19,24 @@ export interface Queryable {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<R>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
+  /**
+   * `COPY <table> FROM STDIN` (text format) fed with `data`: bulk loading without a parameter per
+   * value (departmental import). Inside a transaction on both engines.
+   */
+  copyFrom?(sql: string, data: string): Promise<void>;
 }
 
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
-  /** Runs `fn` in one transaction (READ COMMITTED); rolls back if it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction (READ COMMITTED); rolls back if it throws. `prelude`, one statement
+   * without parameters (values inlined with `sqlLiteral`), runs first and its rows are handed to `fn`:
+   * on the server it travels with BEGIN in one round trip, which every request's transaction saves.
+   */
+  transaction<T>(
+    fn: (tx: Queryable, preludeRows: Record<string, unknown>[]) => Promise<T>,
+    prelude?: string,
+  ): Promise<T>;
   close(): Promise<void>;
   /** The PGlite instance, for backup; undefined on a server. */
   readonly embedded?: PGlite;
@@ -44,6 +58,29 @@ pg.types.setTypeParser(DATE_OID, (text) => text);
 pg.types.setTypeParser(INT8_OID, toSafeNumber);
 pg.types.setTypeParser(NUMERIC_OID, (text) => text);
 
+/** A string as an SQL literal, for a prelude (pg's own escaping: quotes doubled, E'' with backslashes). */
+export const sqlLiteral = (value: string): string => pg.escapeLiteral(value);
+
+/**
+ * Statements with parameters are prepared once per connection under a name derived from their text
+ * (pg keeps them per connection): PostgreSQL then skips parsing and, once its plan cache judges a
+ * generic plan as good, planning. Capped, so generated SQL of many shapes cannot grow every
+ * connection's statement cache without bound; past the cap, statements run unnamed as before.
+ * DOUDI_PG_PREPARED=false turns it off (e.g. behind a transaction-pooling PgBouncer).
+ */
+const prepared = process.env.DOUDI_PG_PREPARED !== 'false';
+const statementNames = new Map<string, string>();
+const MAX_PREPARED = 2000;
+
+function statementName(text: string): string | undefined {
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = `d_${createHash('sha1').update(text).digest('base64url')}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection that the server ends (restart, failover, DROP DATABASE … FORCE) must not
@@ -57,21 +94,42 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   await pool.query('select 1');
   const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
     async query(text, params) {
-      const result = await client.query(text, params as unknown[]);
+      const name = params && prepared ? statementName(text) : undefined;
+      const result = await client.query(
+        name ? { name, text, values: params as unknown[] } : { text, values: params as unknown[] },
+      );
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
     async exec(script) {
       await client.query(script);
     },
+    ...(client instanceof pg.Pool
+      ? {}
+      : {
+          copyFrom: (sql: string, data: string) =>
+            new Promise<void>((resolve, reject) => {
+              const stream = client.query(copyStream(sql));
+              stream.on('error', reject);
+              stream.on('finish', () => resolve());
+              stream.end(data);
+            }),
+        }),
   });
   return {
     engine: 'postgres',
     ...wrap(pool),
-    async transaction(fn) {
+    async transaction(fn, prelude) {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
-        const result = await fn(wrap(client));
+        let preludeRows: Record<string, unknown>[] = [];
+        if (prelude) {
+          // Two statements in one simple-protocol message: pg answers with one result each.
+          const results = (await client.query(`BEGIN; ${prelude}`)) as unknown as pg.QueryResult[];
+          preludeRows = results[results.length - 1]?.rows ?? [];
+        } else {
+          await client.query('BEGIN');
+        }
+        const result = await fn(wrap(client), preludeRows);
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -140,13 +198,25 @@ export async function openPglite(dataDir?: string, loadDataDir?: Blob): Promise<
     async exec(script) {
       await client.exec(script);
     },
+    // PGlite reads COPY data from its virtual file /dev/blob. Reading a "file" needs the
+    // server-files privilege, which the scoped role lacks: the COPY alone runs as the session user
+    // (the data is the caller's own, the target a temporary table) and the role is put back.
+    async copyFrom(sql, data) {
+      const role = (await client.query<{ r: string }>('SELECT current_user AS r')).rows[0]?.r ?? 'none';
+      await client.query("SELECT set_config('role', 'none', true)");
+      await client.query(sql.replace(/\bSTDIN\b/i, "'/dev/blob'"), [], { blob: new Blob([data]) });
+      await client.query("SELECT set_config('role', $1, true)", [role]);
+    },
   });
   return {
     engine: 'pglite',
     embedded: db,
     ...wrap(db),
     // PGlite runs one transaction at a time; other queries wait for it to finish.
-    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    transaction: (fn, prelude) =>
+      db.transaction(async (tx) =>
+        fn(wrap(tx), prelude ? (await tx.query<Record<string, unknown>>(prelude)).rows : []),
+      ),
     close: async () => {
       await db.close();
       unlock();

@@ -18,6 +18,7 @@ import { today } from '../domains/registry/registry.model.ts';
 import { recountSummary } from '../domains/registry/summary.repo.ts';
 import { runScreening } from '../domains/screening/screening.run.ts';
 import { batchJobs } from '../domains/verification/batch.jobs.ts';
+import { delegatedJobs } from '../domains/verification/delegated.jobs.ts';
 
 export interface JobLogger {
   info(object: object, message: string): void;
@@ -112,6 +113,7 @@ export const jobs: JobDefinition[] = [
   },
   ...monitoringJobs,
   ...batchJobs,
+  ...delegatedJobs,
 ];
 
 function pgliteAdapter(db: Database) {

@@ -35,6 +35,8 @@ export const delegatedEn = {
   submitted: 'Submitted; waiting for the verification centre',
   status: { requested: 'To process', completed: 'Completed', refused: 'Refused' },
   expired: 'Expired',
+  purged: 'Expired; result purged on {{date}} (retention period over)',
+  downloadScan: 'Download the scan',
   columns: {
     requestedAt: 'Filed',
     department: 'Department',
@@ -64,6 +66,8 @@ export const delegatedEn = {
     complete: 'Completed',
     refuse: 'Refused',
     issue: 'Issued',
+    download: 'Downloaded the authorisation scan',
+    purge: 'Result purged (retention over)',
   },
   accessColumns: { at: 'When', who: 'Who', role: 'Role', department: 'Department', action: 'Action' },
   back: 'Back to delegated verification',

@@ -23,6 +23,8 @@ export const delegatedZh = {
   submitted: '已提交，等待核对中心办理',
   status: { requested: '待办理', completed: '已办结', refused: '不予办理' },
   expired: '已失效',
+  purged: '已失效，结果已于{{date}}按保存期限清除',
+  downloadScan: '下载扫描件',
   columns: {
     requestedAt: '提交时间',
     department: '委托部门',
@@ -45,7 +47,15 @@ export const delegatedZh = {
   noRecord: '未查到登记',
   nameMismatch: '姓名与登记不一致',
   access: '访问记录',
-  accessActions: { view: '查看', print: '打印', complete: '办结', refuse: '不予办理', issue: '出具' },
+  accessActions: {
+    view: '查看',
+    print: '打印',
+    complete: '办结',
+    refuse: '不予办理',
+    issue: '出具',
+    download: '下载授权书扫描件',
+    purge: '到期清除结果',
+  },
   accessColumns: { at: '时间', who: '人员', role: '角色', department: '部门', action: '操作' },
   back: '返回委托核对',
   estate: {

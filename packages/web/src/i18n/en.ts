@@ -284,6 +284,7 @@ export const en: Messages = {
         draft: { save: 'Save policy draft', discard: 'Discard policy draft' },
         publish: 'Publish policy version',
       },
+      document: { issue: 'Document issued', download: 'Document downloaded', serve: 'Service recorded' },
       whatIf: { run: 'What-if run' },
       sources: {
         import: {

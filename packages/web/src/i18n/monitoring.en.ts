@@ -51,7 +51,11 @@ export const monitoringEn: typeof monitoringZh = {
   recall: 'Recall',
   raisedHouseholds: 'Alerted',
   known: 'Verified',
-  backTest: 'Back-test of past alerts (by cause)',
+  backTest: 'Back-test of past alerts (by colour, by cause)',
+  backTestOverall: 'Back-test overall: {{n}} households alerted, precision {{precision}}, recall {{recall}}.',
+  xiaochangReference:
+    'For comparison: Xiaochang’s own model raised 687 alerts and 404 families were helped, 58.8% precision.',
+  colourColumn: 'Colour',
   none: '—',
   kindColumn: 'Kind',
   alertStatusLabel: {

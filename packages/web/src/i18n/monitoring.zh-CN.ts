@@ -48,7 +48,10 @@ export const monitoringZh = {
   recall: '查全率',
   raisedHouseholds: '预警户数',
   known: '已核实',
-  backTest: '以往预警回测（按原因）',
+  backTest: '以往预警回测（按颜色、按原因）',
+  backTestOverall: '回测总体：预警 {{n}} 户，准确率 {{precision}}，查全率 {{recall}}。',
+  xiaochangReference: '对照：孝昌县原模型发出预警 687 条，404 户得到帮扶，准确率 58.8%。',
+  colourColumn: '颜色',
   none: '—',
   kindColumn: '类型',
   alertStatusLabel: {

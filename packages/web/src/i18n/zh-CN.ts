@@ -265,6 +265,7 @@ export const zhCN = {
       personalData: { reveal: '查看完整个人信息', export: '导出个人信息' },
       registry: { seed: '导入合成户籍数据' },
       policy: { draft: { save: '保存政策草稿', discard: '放弃政策草稿' }, publish: '发布政策新版本' },
+      document: { issue: '生成文书', download: '下载文书', serve: '登记送达' },
       whatIf: { run: '政策测算' },
       sources: {
         import: { done: '导入部门数据', refused: '部门数据被拒绝', failed: '部门数据导入失败' },

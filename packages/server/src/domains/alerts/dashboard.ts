@@ -1,6 +1,7 @@
 /**
  * 预警看板: alerts in the reader's scope (row-level security) by colour, status, lead department and
- * township; overdue ones; outcomes of closed ones; and a monthly trend of raised and closed. One
+ * township; overdue ones; handling escalations (超期上报: overdue after 接单, escalated up the region
+ * tree, by township and level); outcomes of closed ones; and a monthly trend of raised and closed. One
  * aggregate query per figure, each off monitoring_alert's indexes. The same figures as an Excel
  * workbook (exceljs), one sheet per figure, for the bureau's monthly report.
  */
@@ -33,17 +34,29 @@ export const DashboardResult = Type.Object({
   overdueAccept: Type.Integer(),
   overdueHandle: Type.Integer(),
   escalated: Type.Integer(),
+  handleEscalated: Type.Integer(),
   byColour: Type.Array(Count),
   byStatus: Type.Array(Count),
   byDepartment: Type.Array(Count),
   byTownship: Type.Array(Count),
   outcomes: Type.Array(Count),
+  /** 超期上报 by the alert's township and level (1, 2, 3 = three or more); `open` of them not closed. */
+  handlingEscalations: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      nameZh: Type.String(),
+      level: Type.Integer({ minimum: 1, maximum: 3 }),
+      count: Type.Integer(),
+      open: Type.Integer(),
+    }),
+  ),
   monthly: Type.Array(Type.Object({ month: Type.String(), raised: Type.Integer(), closed: Type.Integer() })),
 });
 
 dayjs.extend(utc);
 
 const colourZh: Record<string, string> = { red: '红色', yellow: '黄色', blue: '蓝色', green: '绿色' };
+const levelZh: Record<number, string> = { 1: '上报一级', 2: '上报二级', 3: '上报三级及以上' };
 const outcomeZh: Record<string, string> = {
   helped: '已救助帮扶',
   notNeeded: '经核实无需帮扶',
@@ -92,7 +105,8 @@ export async function dashboard(
         `SELECT count(*)::text AS total, count(*) FILTER (WHERE status <> 'closed')::text AS open,
                 count(*) FILTER (WHERE status = 'dispatched' AND accept_due_on < $3::date)::text AS overdue_accept,
                 count(*) FILTER (WHERE status IN ('accepted', 'handling') AND handle_due_on < $3::date)::text AS overdue_handle,
-                count(*) FILTER (WHERE escalation_level > 0 AND status <> 'closed')::text AS escalated
+                count(*) FILTER (WHERE escalation_level > 0 AND status <> 'closed')::text AS escalated,
+                count(*) FILTER (WHERE handle_escalation_level > 0 AND status <> 'closed')::text AS handle_escalated
            FROM monitoring_alert a ${where}`,
         [...values, today],
       )
@@ -107,6 +121,14 @@ export async function dashboard(
           [townships.map((t) => t.key)],
         )
       ).rows.map((r) => [r.code, r.name]),
+    );
+    // Level 1 is the first step up (village → township, or township → county); from the county an
+    // overdue alert is escalated again at the county, so three and more are one column.
+    const escalations = await tx.query<{ key: string; level: number; n: string; open: string }>(
+      `SELECT substr(a.region_code, 1, 9) || '000' AS key, least(a.handle_escalation_level, 3)::int AS level,
+              count(*)::text AS n, count(*) FILTER (WHERE a.status <> 'closed')::text AS open
+         FROM monitoring_alert a ${where} AND a.handle_escalation_level > 0 GROUP BY 1, 2 ORDER BY 1, 2`,
+      values,
     );
     // One grouped scan each for raised and closed (China time), the months filled in here.
     const first = dayjs
@@ -139,6 +161,7 @@ export async function dashboard(
       overdueAccept: Number(totals.overdue_accept),
       overdueHandle: Number(totals.overdue_handle),
       escalated: Number(totals.escalated),
+      handleEscalated: Number(totals.handle_escalated),
       byColour: named(await counts(tx, 'a.colour', where, values), colourZh),
       byStatus: named(await counts(tx, 'a.status', where, values), statusZh),
       byDepartment: named(await counts(tx, `coalesce(a.lead_department, '')`, where, values), {
@@ -147,6 +170,13 @@ export async function dashboard(
       }),
       byTownship: townships.map((t) => ({ ...t, nameZh: townshipNames.get(t.key) ?? t.key })),
       outcomes: named(await counts(tx, 'a.outcome', `${where} AND a.status = 'closed'`, values), outcomeZh),
+      handlingEscalations: escalations.rows.map((r) => ({
+        key: r.key,
+        nameZh: townshipNames.get(r.key) ?? r.key,
+        level: r.level,
+        count: Number(r.n),
+        open: Number(r.open),
+      })),
       monthly,
     };
   });
@@ -173,7 +203,8 @@ export async function dashboardWorkbook(
     { k: '未办结', v: d.open },
     { k: '超时未接单', v: d.overdueAccept },
     { k: '超时未办结', v: d.overdueHandle },
-    { k: '已逐级上报（未办结）', v: d.escalated },
+    { k: '超时未接单已上报（未办结）', v: d.escalated },
+    { k: '超期未办结已上报（未办结）', v: d.handleEscalated },
   ]);
   const sheet = (name: string, rows: { key: string; nameZh: string; count: number }[]) => {
     const ws = workbook.addWorksheet(name);
@@ -189,6 +220,15 @@ export async function dashboardWorkbook(
   sheet('按牵头部门', d.byDepartment);
   sheet('按乡镇', d.byTownship);
   sheet('办结结果', d.outcomes);
+  const escalated = workbook.addWorksheet('超期上报');
+  escalated.columns = [
+    { header: '乡镇（街道）代码', key: 'key', width: 16 },
+    { header: '乡镇（街道）', key: 'nameZh', width: 20 },
+    { header: '上报级数', key: 'levelZh', width: 14 },
+    { header: '预警数', key: 'count', width: 10 },
+    { header: '其中未办结', key: 'open', width: 12 },
+  ];
+  escalated.addRows(d.handlingEscalations.map((r) => ({ ...r, levelZh: levelZh[r.level] ?? r.level })));
   const trend = workbook.addWorksheet('月度趋势');
   trend.columns = [
     { header: '月份', key: 'month', width: 12 },

@@ -98,18 +98,14 @@ export async function login(
 export async function resolveSession(db: Database, config: Config, token: string): Promise<Actor> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) throw errors.unauthenticated();
   const tokenHash = sessions.hashToken(token);
-  return asSystem(db, async (tx) => {
-    const session = await sessions.findSession(tx, tokenHash, config.sessionIdleMinutes);
-    if (!session) throw errors.unauthenticated();
-    if (session.expired) {
-      await sessions.deleteSession(tx, tokenHash);
-      throw errors.sessionExpired();
-    }
-    const user = await users.findUserById(tx, session.user_id);
-    if (!user || user.disabled) throw errors.unauthenticated();
-    if (session.touch) await sessions.touchSession(tx, tokenHash);
-    return actorFromRow(user);
-  });
+  const row = await sessions.findSessionUser(db, tokenHash, config.sessionIdleMinutes);
+  if (!row) throw errors.unauthenticated();
+  if (row.expired) {
+    await sessions.deleteSession(db, tokenHash);
+    throw errors.sessionExpired();
+  }
+  if (!row.id || row.disabled) throw errors.unauthenticated();
+  return actorFromRow(row as users.UserRow);
 }
 
 export async function logout(db: Database, actor: Actor, token: string, requestId: string): Promise<void> {

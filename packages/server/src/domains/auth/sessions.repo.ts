@@ -1,6 +1,7 @@
 /** Server-side sessions. The cookie holds a random token; the table holds only its SHA-256. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
+import type { UserRow } from '../users/users.repo.ts';
 
 export function newSessionToken(): { token: string; tokenHash: string } {
   const token = randomBytes(32).toString('base64url');
@@ -22,30 +23,36 @@ export async function insertSession(
   );
 }
 
-export interface SessionRow {
-  user_id: string;
+export interface SessionUserRow extends Partial<UserRow> {
   expired: boolean;
-  touch: boolean;
 }
 
-/** Looks a session up; `expired` when past its absolute end or idle for too long. */
-export async function findSession(
-  tx: Queryable,
+/**
+ * The session and its user in one statement, outside any transaction: every request starts here,
+ * and one round trip instead of four (BEGIN, session, user, COMMIT) is a tenth of a small request's
+ * cost. Marks the session seen at most once a minute in the same statement (a data-modifying CTE runs
+ * whether or not the outer query reads it). Undefined when there is no such session; the user's
+ * columns are absent when the account was deleted.
+ */
+export async function findSessionUser(
+  db: Queryable,
   tokenHash: string,
   idleMinutes: number,
-): Promise<SessionRow | undefined> {
-  const result = await tx.query<SessionRow>(
-    `SELECT user_id,
-            (expires_at < now() OR last_seen_at < now() - make_interval(mins => $2)) AS expired,
-            (last_seen_at < now() - interval '1 minute') AS touch
-       FROM app_session WHERE token_hash = $1`,
+): Promise<SessionUserRow | undefined> {
+  const result = await db.query<SessionUserRow>(
+    `WITH s AS (
+       SELECT user_id,
+              (expires_at < now() OR last_seen_at < now() - make_interval(mins => $2)) AS expired,
+              (last_seen_at < now() - interval '1 minute') AS touch
+         FROM app_session WHERE token_hash = $1),
+     seen AS (
+       UPDATE app_session SET last_seen_at = now()
+        WHERE token_hash = $1 AND EXISTS (SELECT 1 FROM s WHERE touch AND NOT expired))
+     SELECT s.expired, u.*, r.name AS region_name
+       FROM s LEFT JOIN app_user u ON u.id = s.user_id LEFT JOIN region r ON r.code = u.region_code`,
     [tokenHash, idleMinutes],
   );
   return result.rows[0];
-}
-
-export async function touchSession(tx: Queryable, tokenHash: string): Promise<void> {
-  await tx.query('UPDATE app_session SET last_seen_at = now() WHERE token_hash = $1', [tokenHash]);
 }
 
 export async function deleteSession(tx: Queryable, tokenHash: string): Promise<void> {

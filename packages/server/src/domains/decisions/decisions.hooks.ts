@@ -12,11 +12,13 @@ import { registerEnrolmentStopHook } from '../enrolment/enrolmentHooks.ts';
 import { type CaseHook, registerCaseHook } from '../intake/caseHooks.ts';
 import { templateOf } from '../intake/intake.views.ts';
 import { stepOf } from '../intake/templates.ts';
+import type { PersonalDataCipher } from '../registry/personalData.crypto.ts';
 import { recordDecision } from './decisionRecord.ts';
-import type { DocumentKind } from './documentCatalog.ts';
+import type { ServedKind } from './documentCatalog.ts';
 import { caseDocumentBase, issueDocument } from './documents.service.ts';
 
-const hook: CaseHook = {
+/** The cipher reads the addressee's ID number, printed in full on the documents served on them. */
+const hookWith = (cipher: PersonalDataCipher): CaseHook => ({
   async after({ tx, actor, today, before, input, decision, after }) {
     if (!before.current_step) return;
     const step = stepOf(templateOf(before), before.current_step);
@@ -34,7 +36,7 @@ const hook: CaseHook = {
       input.action === 'complete' &&
       (decision.kind === 'moved' || (decision.kind === 'finished' && decision.status === 'completed'));
     if (step.refusal === 'rejectAtIntake' && completed) {
-      await issueDocument(tx, {
+      await issueDocument(tx, cipher, {
         ...base,
         kind: 'acceptance',
         eventKey: `case:${after.id}:acceptance`,
@@ -46,7 +48,7 @@ const hook: CaseHook = {
       return;
     }
     let outcome: 'approved' | 'refused' | 'rejected' | undefined;
-    let kind: DocumentKind | undefined;
+    let kind: ServedKind | undefined;
     if (step.refusal === 'decision' && completed) [outcome, kind] = ['approved', 'confirmation'];
     else if (decision.kind === 'finished' && decision.status === 'refused')
       [outcome, kind] = ['refused', 'refusal'];
@@ -63,7 +65,7 @@ const hook: CaseHook = {
       reason: base.reason,
     });
     const enrols = outcome === 'approved' && CATEGORY_BY_POLICY[after.policy_id] !== undefined;
-    await issueDocument(tx, {
+    await issueDocument(tx, cipher, {
       ...base,
       kind,
       eventKey: `case:${after.id}:${kind}`,
@@ -74,10 +76,10 @@ const hook: CaseHook = {
       startsOn: enrols ? firstOfNextMonth(today) : null,
     });
   },
-};
+});
 
-export function registerDecisionHooks(): void {
-  registerCaseHook('decisions', hook);
+export function registerDecisionHooks(cipher: PersonalDataCipher): void {
+  registerCaseHook('decisions', hookWith(cipher));
   registerEnrolmentStopHook('decisions', async (ctx) => {
     const e = ctx.enrolment;
     const c = e.case_id
@@ -88,7 +90,7 @@ export function registerDecisionHooks(): void {
           )
         ).rows[0]
       : undefined;
-    await issueDocument(ctx.tx, {
+    await issueDocument(ctx.tx, cipher, {
       kind: 'termination',
       eventKey: `enrolmentTask:${ctx.taskId}:termination`,
       actor: ctx.actor,

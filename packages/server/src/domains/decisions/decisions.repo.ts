@@ -126,11 +126,13 @@ export interface DocumentRow {
   byte_size: number;
   created_by_name: string;
   created_at: Date;
+  /** A receipt of service: the document it serves. */
+  served_document_id: string | null;
 }
 
 const DOCUMENT_COLUMNS = `id, event_key, kind, case_id, enrolment_id, decision_id, household_id, region_code,
   policy_id, county_code, series, year, seq, number, title, addressee, to_char(issued_on, 'YYYY-MM-DD') AS issued_on,
-  issuer, content, sha256, length(pdf) AS byte_size, created_by_name, created_at`;
+  issuer, content, sha256, length(pdf) AS byte_size, created_by_name, created_at, served_document_id`;
 
 export async function documentByEvent(tx: Queryable, eventKey: string): Promise<DocumentRow | undefined> {
   const r = await tx.query<DocumentRow>(
@@ -142,13 +144,16 @@ export async function documentByEvent(tx: Queryable, eventKey: string): Promise<
 
 export async function insertDocument(
   tx: Queryable,
-  d: Omit<DocumentRow, 'id' | 'byte_size' | 'created_at'> & { pdf: Buffer },
+  d: Omit<DocumentRow, 'id' | 'byte_size' | 'created_at' | 'served_document_id'> & {
+    pdf: Buffer;
+    served_document_id?: string | null;
+  },
 ): Promise<string> {
   const r = await tx.query<{ id: string }>(
     `INSERT INTO statutory_document (event_key, kind, case_id, enrolment_id, decision_id, household_id, region_code,
        policy_id, county_code, series, year, seq, number, title, addressee, issued_on, issuer, content, pdf, sha256,
-       created_by_name)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+       created_by_name, served_document_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
      RETURNING id`,
     [
       d.event_key,
@@ -172,6 +177,7 @@ export async function insertDocument(
       d.pdf,
       d.sha256,
       d.created_by_name,
+      d.served_document_id ?? null,
     ],
   );
   return (r.rows[0] as { id: string }).id;
@@ -180,7 +186,8 @@ export async function insertDocument(
 export async function documentsOfCase(tx: Queryable, caseId: string): Promise<DocumentRow[]> {
   const r = await tx.query<DocumentRow>(
     `SELECT ${DOCUMENT_COLUMNS} FROM statutory_document
-      WHERE case_id = $1 OR enrolment_id IN (SELECT id FROM enrolment WHERE case_id = $1)
+      WHERE (case_id = $1 OR enrolment_id IN (SELECT id FROM enrolment WHERE case_id = $1))
+        AND kind <> 'serviceReceipt'
       ORDER BY created_at, number`,
     [caseId],
   );
@@ -189,8 +196,8 @@ export async function documentsOfCase(tx: Queryable, caseId: string): Promise<Do
 
 export async function documentsOfHousehold(tx: Queryable, householdId: string): Promise<DocumentRow[]> {
   const r = await tx.query<DocumentRow>(
-    `SELECT ${DOCUMENT_COLUMNS} FROM statutory_document WHERE household_id = $1 ORDER BY created_at DESC, number
-      LIMIT 200`,
+    `SELECT ${DOCUMENT_COLUMNS} FROM statutory_document WHERE household_id = $1 AND kind <> 'serviceReceipt'
+      ORDER BY created_at DESC, number LIMIT 200`,
     [householdId],
   );
   return r.rows;
@@ -204,19 +211,25 @@ export async function findDocument(tx: Queryable, id: string) {
   return r.rows[0];
 }
 
-/** Names for the documents: the household's head (name, masked ID), address, township and county. */
+/**
+ * Names for the documents: the household's head (name, ID as masked and as ciphertext), address,
+ * township and county.
+ */
 export async function partiesOf(tx: Queryable, householdId: string) {
   const r = await tx.query<{
     household_number: string;
     address: string;
     region_code: string;
+    head_person_id: string | null;
     head_name: string | null;
     head_id_masked: string | null;
+    head_id_cipher: Buffer | Uint8Array | null;
     village_name: string | null;
     township_name: string | null;
     county_name: string | null;
   }>(
-    `SELECT h.household_number, h.address, h.region_code, p.name AS head_name, p.id_number_masked AS head_id_masked,
+    `SELECT h.household_number, h.address, h.region_code, p.id AS head_person_id, p.name AS head_name,
+            p.id_number_masked AS head_id_masked, p.id_number_cipher AS head_id_cipher,
             (SELECT name FROM region WHERE code = h.region_code) AS village_name,
             (SELECT name FROM region WHERE code = left(h.region_code, 9) || '000') AS township_name,
             (SELECT name FROM region WHERE code = left(h.region_code, 6) || '000000') AS county_name

@@ -1,7 +1,7 @@
 /**
  * Decisions and statutory documents (文书): a case's documents and decision record for staff, the
- * resident's own household's documents, and the stored PDF of one. Registers the case and enrolment
- * hooks that issue them, so app.ts needs one line.
+ * resident's own household's documents, the stored PDF of one, and their service (送达回执 and the
+ * record of service). Registers the case and enrolment hooks that issue them, so app.ts needs one line.
  */
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -10,17 +10,45 @@ import { Type } from 'typebox';
 import { errorResponses } from '../../http/schemas.ts';
 import { actorOf } from '../../http/session.ts';
 import type { IntakeDeps } from '../intake/applications.service.ts';
+import type { PersonalDataCipher } from '../registry/personalData.crypto.ts';
 import { registerDecisionHooks } from './decisions.hooks.ts';
+import { DocumentKinds } from './documentCatalog.ts';
+import { printReceipt, recordService } from './documentService.service.ts';
 import { caseDocuments, downloadForResident, downloadForStaff, myDocuments } from './documents.service.ts';
+import { RecipientRelations, ServiceMethods } from './serviceRules.ts';
 
 const N = <T extends import('typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
+
+export interface DecisionDeps extends IntakeDeps {
+  cipher: PersonalDataCipher;
+}
+
+const Method = Type.Union(ServiceMethods.map((m) => Type.Literal(m)));
+const Relation = Type.Union(RecipientRelations.map((r) => Type.Literal(r)));
+
+export const DocumentService = Type.Object(
+  {
+    method: Method,
+    servedOn: Type.String(),
+    recipientName: Type.String(),
+    recipientRelation: Relation,
+    witnessName: N(Type.String()),
+    refusalReason: N(Type.String()),
+    trackingNumber: N(Type.String()),
+    serverName: Type.String(),
+    note: N(Type.String()),
+    recordedByName: Type.String(),
+    recordedAt: Type.String(),
+    /** From the day served; null for documents that name no route of appeal. */
+    appeal: N(Type.Object({ reconsiderationBy: Type.String(), litigationBy: Type.String() })),
+  },
+  { $id: 'DocumentService' },
+);
 
 export const StatutoryDocument = Type.Object(
   {
     id: Type.String(),
-    kind: Type.Union(
-      ['acceptance', 'intakeRefusal', 'confirmation', 'refusal', 'termination'].map((k) => Type.Literal(k)),
-    ),
+    kind: Type.Union(DocumentKinds.map((k) => Type.Literal(k))),
     number: Type.String(),
     title: Type.String(),
     issuedOn: Type.String(),
@@ -30,6 +58,9 @@ export const StatutoryDocument = Type.Object(
     policyId: Type.String(),
     sha256: Type.String(),
     byteSize: Type.Integer(),
+    service: N(Type.Ref('DocumentService')),
+    /** The receipt of service (送达回执), once printed or the service recorded. */
+    receipt: N(Type.Object({ id: Type.String(), number: Type.String() })),
   },
   { $id: 'StatutoryDocument' },
 );
@@ -86,10 +117,26 @@ function sendPdf(reply: FastifyReply, file: { fileName: string; pdf: Buffer; sha
   return reply.send(file.pdf);
 }
 
+const NameText = Type.String({ minLength: 1, maxLength: 50 });
+const ServiceBody = Type.Object(
+  {
+    method: Method,
+    servedOn: Type.String({ maxLength: 10 }),
+    recipientName: NameText,
+    recipientRelation: Relation,
+    witnessName: Type.Optional(Type.String({ maxLength: 50 })),
+    refusalReason: Type.Optional(Type.String({ maxLength: 200 })),
+    trackingNumber: Type.Optional(Type.String({ maxLength: 40 })),
+    serverName: Type.Optional(NameText),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
 export const decisionRoutes =
-  (deps: IntakeDeps): FastifyPluginAsyncTypebox =>
+  (deps: DecisionDeps): FastifyPluginAsyncTypebox =>
   async (app) => {
-    registerDecisionHooks();
+    registerDecisionHooks(deps.cipher);
     app.get(
       '/api/intake/cases/:id/documents',
       {
@@ -122,6 +169,45 @@ export const decisionRoutes =
       async (request, reply) =>
         sendPdf(reply, await downloadForStaff(deps, actorOf(request), request.params.id, request.id)),
     );
+    app.post(
+      '/api/documents/:id/receipt',
+      {
+        schema: {
+          tags,
+          summary:
+            '打印送达回执：第一次调用时编号生成并保存（记入审计），以后返回同一份；下载用 /api/documents/{回执id}/pdf',
+          params: ById,
+          response: { 200: Type.Ref('StatutoryDocument'), ...errorResponses },
+        },
+      },
+      async (request) => printReceipt(deps, actorOf(request), request.params.id, request.id),
+    );
+    app.post(
+      '/api/documents/:id/service',
+      {
+        schema: {
+          tags,
+          summary:
+            '登记送达（方式、日期、签收人；留置送达须有见证人和拒收事由）；每份文书一次，须带 Idempotency-Key，重试返回第一次的结果',
+          params: ById,
+          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+          body: ServiceBody,
+          response: {
+            200: Type.Object({ document: Type.Ref('StatutoryDocument'), replayed: Type.Boolean() }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) =>
+        recordService(
+          deps,
+          actorOf(request),
+          request.params.id,
+          request.body,
+          request.headers['idempotency-key'],
+          request.id,
+        ),
+    );
     app.get(
       '/api/resident/documents',
       {
@@ -148,7 +234,8 @@ export const decisionRoutes =
     );
   };
 
-export async function registerDecisionServices(app: FastifyInstance, deps: IntakeDeps): Promise<void> {
+export async function registerDecisionServices(app: FastifyInstance, deps: DecisionDeps): Promise<void> {
+  app.addSchema(DocumentService);
   app.addSchema(StatutoryDocument);
   app.addSchema(CaseDecision);
   await app.register(decisionRoutes(deps));

@@ -15,8 +15,11 @@ export const DocumentKinds = [
   'confirmation',
   'refusal',
   'termination',
+  'serviceReceipt',
 ] as const;
 export type DocumentKind = (typeof DocumentKinds)[number];
+/** The documents served on the household (everything but the receipt of service itself). */
+export type ServedKind = Exclude<DocumentKind, 'serviceReceipt'>;
 
 const Word = Type.String({ minLength: 1, maxLength: 6, pattern: '^[^\\s〔〕]+$' });
 const Title = Type.String({ minLength: 2, maxLength: 40 });

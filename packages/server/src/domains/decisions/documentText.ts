@@ -2,19 +2,24 @@
  * The wording of each statutory document, as a county bureau or township government issues it: title,
  * number, addressee, body with the facts, amount and legal basis, the route of appeal where the
  * decision goes against the household (行政复议 within 60 days, 行政诉讼 within 6 months), the issuing
- * authority, date and a place for the seal. Pure: the service gathers the facts.
+ * authority and date in the seal area. Pure: the service gathers the facts.
  */
 import type { DocumentBlock, DocumentSpec } from '../../documents/pdf.ts';
-import type { DocumentKind, Issuer } from './documentCatalog.ts';
+import type { Issuer, ServedKind } from './documentCatalog.ts';
 
 export interface DocumentFacts {
-  kind: DocumentKind;
+  kind: ServedKind;
   title: string;
   number: string;
   issuer: Issuer;
   issuedOn: string;
   addressee: string;
-  idNumberMasked: string | null;
+  /**
+   * The addressee's ID number as printed: in full on documents issued since the service receipt
+   * (the household's own number on a document served on them; every download is logged as a full
+   * view), masked on older ones.
+   */
+  idNumber: string | null;
   address: string;
   householdNumber: string;
   item: string;
@@ -165,7 +170,7 @@ function body(f: DocumentFacts): DocumentBlock[] {
 export function documentSpec(f: DocumentFacts): DocumentSpec {
   const fields: [string, string][] = [
     ['申请人（户主）', f.addressee],
-    ...(f.idNumberMasked ? ([['公民身份号码', f.idNumberMasked]] as [string, string][]) : []),
+    ...(f.idNumber ? ([['公民身份号码', f.idNumber]] as [string, string][]) : []),
     ['家庭住址', f.address || '—'],
     ['户编号', f.householdNumber],
     ['事项', f.item],
@@ -182,9 +187,7 @@ export function documentSpec(f: DocumentFacts): DocumentSpec {
       { kind: 'paragraph', text: `${f.addressee}：` },
       ...body(f),
       { kind: 'fields', items: fields },
-      { kind: 'paragraph', text: f.issuer.name, align: 'right' },
-      { kind: 'paragraph', text: dateZh(f.issuedOn), align: 'right' },
-      { kind: 'paragraph', text: '（印章）', align: 'right', tone: 'muted' },
+      { kind: 'seal', office: f.issuer.name, date: f.issuedOn },
     ],
     footer: f.issuer.name,
     author: f.issuer.name,

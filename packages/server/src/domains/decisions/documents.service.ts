@@ -3,7 +3,9 @@
  * transaction), numbered from the county's counter, rendered to PDF and stored with a SHA-256; read
  * back by staff of the case's scope (intake.read; a department officer only for their department's
  * cases) and by a resident for their own household only. Every issue and every download is audited,
- * after the permission check.
+ * after the permission check. Documents print the addressee's full ID number (their own, on a
+ * document served on them); the stored PDF is therefore personal data, and every download is also
+ * logged as a full view of that number (personal_data_access), staff and resident alike.
  *
  * The PDF lives in the row (bytea), not in the data folder: the number, the counter and the bytes
  * commit or roll back together (no file without a number, no number without a file, hence no gap),
@@ -19,14 +21,16 @@ import { appendAudit } from '../audit/audit.repo.ts';
 import type { IntakeDeps } from '../intake/applications.service.ts';
 import * as intakeRepo from '../intake/intake.repo.ts';
 import { policyRefs, templateOf } from '../intake/intake.views.ts';
+import type { PersonalDataCipher } from '../registry/personalData.crypto.ts';
 import { residentHousehold } from '../residents/residents.repo.ts';
 import { decisionView } from './decisionRecord.ts';
 import * as repo from './decisions.repo.ts';
-import { type DocumentKind, formatNumber, issuerOf, itemName, titleOf } from './documentCatalog.ts';
+import { formatNumber, issuerOf, itemName, type ServedKind, titleOf } from './documentCatalog.ts';
 import { documentSpec } from './documentText.ts';
+import { withService } from './service.views.ts';
 
 export interface IssueInput {
-  kind: DocumentKind;
+  kind: ServedKind;
   /** Once per event: a second call with the same key returns the first document. */
   eventKey: string;
   actor: { displayName: string; role: string };
@@ -50,7 +54,11 @@ export interface IssueInput {
   extendedWorkingDays: number | null;
 }
 
-export async function issueDocument(tx: Queryable, a: IssueInput): Promise<{ id: string; number: string }> {
+export async function issueDocument(
+  tx: Queryable,
+  cipher: PersonalDataCipher,
+  a: IssueInput,
+): Promise<{ id: string; number: string }> {
   const prior = await repo.documentByEvent(tx, a.eventKey);
   if (prior) return { id: prior.id, number: prior.number };
   const parties = await repo.partiesOf(tx, a.householdId);
@@ -71,6 +79,7 @@ export async function issueDocument(tx: Queryable, a: IssueInput): Promise<{ id:
   const number = formatNumber(issuer.series, year, seq);
   const title = titleOf(a.kind, a.policyId, item).slice(0, 60);
   const addressee = parties.head_name ?? `户编号${parties.household_number}`;
+  const fullId = parties.head_id_cipher ? cipher.decrypt('idNumber', parties.head_id_cipher) : null;
   const facts = {
     kind: a.kind,
     title,
@@ -78,7 +87,7 @@ export async function issueDocument(tx: Queryable, a: IssueInput): Promise<{ id:
     issuer,
     issuedOn: a.on,
     addressee,
-    idNumberMasked: parties.head_id_masked,
+    idNumber: fullId,
     address: parties.address,
     householdNumber: parties.household_number,
     item,
@@ -112,7 +121,16 @@ export async function issueDocument(tx: Queryable, a: IssueInput): Promise<{ id:
     addressee: addressee.slice(0, 100),
     issued_on: a.on,
     issuer: issuer.name.slice(0, 100),
-    content: { ...facts, issuer: issuer.name, legalBasis: [...a.legalBasis] },
+    // The full number is in the PDF only, never in content (plain JSON, shown without the PDF).
+    content: {
+      ...facts,
+      idNumber: undefined,
+      idNumberMasked: parties.head_id_masked,
+      idNumberPrinted: fullId ? 'full' : 'none',
+      addresseePersonId: parties.head_person_id,
+      issuer: issuer.name,
+      legalBasis: [...a.legalBasis],
+    },
     pdf,
     sha256,
     created_by_name: a.actor.displayName,
@@ -145,7 +163,7 @@ export function documentView(d: repo.DocumentRow) {
 }
 
 /** A department officer sees only their department's cases (as in intake). */
-async function staffCase(tx: Queryable, actor: Actor, caseId: string) {
+export async function staffCase(tx: Queryable, actor: Actor, caseId: string) {
   const row = await intakeRepo.findCase(tx, caseId);
   if (!row || (actor.role === 'departmentOfficer' && row.department !== actor.department))
     throw errors.notFound('该案件');
@@ -165,7 +183,10 @@ export async function caseDocuments(
       repo.documentsOfCase(tx, caseId),
       repo.decisionOfCase(tx, caseId),
     ]);
-    return { documents: documents.map(documentView), decision: decision ? decisionView(decision) : null };
+    return {
+      documents: await withService(tx, documents.map(documentView)),
+      decision: decision ? decisionView(decision) : null,
+    };
   });
 }
 
@@ -177,14 +198,31 @@ function fileOf(d: repo.DocumentRow & { pdf: Buffer | Uint8Array }) {
   };
 }
 
+/**
+ * Audited; a document that prints the full ID number is also a full view of it, logged like a reveal
+ * on the household page (purpose: the download of this numbered document).
+ */
 async function auditDownload(tx: Queryable, actor: Actor, d: repo.DocumentRow) {
+  const personId = d.content.idNumberPrinted === 'full' ? d.content.addresseePersonId : undefined;
+  if (typeof personId === 'string')
+    await tx.query(
+      `INSERT INTO personal_data_access (actor_role, person_id, field, purpose, detail, region_code)
+       VALUES ($1, $2, 'idNumber', $3, $4, $5)`,
+      [
+        actor.role,
+        personId,
+        `下载文书（印有完整身份证号码）：${d.number}`.slice(0, 200),
+        JSON.stringify({ documentId: d.id, number: d.number }),
+        d.region_code,
+      ],
+    );
   await appendAudit(tx, {
     action: 'document.download',
     entityType: 'statutory_document',
     entityId: d.id,
     regionCode: d.region_code,
     actorRole: actor.role,
-    after: { number: d.number, caseId: d.case_id },
+    after: { number: d.number, caseId: d.case_id, fullIdNumber: typeof personId === 'string' },
   });
 }
 
@@ -206,7 +244,7 @@ export async function downloadForStaff(
   });
 }
 
-async function enrolmentCase(tx: Queryable, enrolmentId: string | null): Promise<string | null> {
+export async function enrolmentCase(tx: Queryable, enrolmentId: string | null): Promise<string | null> {
   if (!enrolmentId) return null;
   const r = await tx.query<{ case_id: string | null }>('SELECT case_id FROM enrolment WHERE id = $1', [
     enrolmentId,
@@ -220,7 +258,7 @@ export async function myDocuments(deps: IntakeDeps, actor: Actor | undefined, re
   return asActor(deps.db, actor, requestId, async (tx) => {
     const mine = await residentHousehold(tx, actor.userId);
     if (!mine) return [];
-    return (await repo.documentsOfHousehold(tx, mine.household_id)).map(documentView);
+    return withService(tx, (await repo.documentsOfHousehold(tx, mine.household_id)).map(documentView));
   });
 }
 
@@ -235,7 +273,9 @@ export async function downloadForResident(
   return asActor(deps.db, actor, requestId, async (tx) => {
     const mine = await residentHousehold(tx, actor.userId);
     const d = await repo.findDocument(tx, id);
-    if (!d || !mine || d.household_id !== mine.household_id) throw errors.notFound('该文书');
+    // Receipts of service are the office's record, not served on the household.
+    if (!d || !mine || d.household_id !== mine.household_id || d.kind === 'serviceReceipt')
+      throw errors.notFound('该文书');
     await auditDownload(tx, actor, d);
     return fileOf(d);
   });

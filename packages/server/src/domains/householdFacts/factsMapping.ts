@@ -88,26 +88,38 @@ const CARE_TASKS: [string, string][] = [
   ['bathing', 'careBathing'],
 ];
 
-function memberFacts(m: MemberRow, onDate: string): Record<string, unknown> {
+/**
+ * A member's facts from their attributes, handed to `put` one by one: into an object here, straight
+ * into the engine's record on a screening worker (snapshotFacts.ts `householdRecords`).
+ */
+export function memberFactsInto(m: MemberRow, onDate: string, put: (name: string, value: unknown) => void) {
   const a = m.attrs ?? {};
-  const out: Record<string, unknown> = { age: ageOn(m.birth_date, onDate), sex: m.sex };
-  if (a.seriousIllness) out.health = 'seriousIllness';
-  else if (typeof a.healthCondition?.status === 'string') out.health = a.healthCondition.status;
+  put('age', ageOn(m.birth_date, onDate));
+  put('sex', m.sex);
+  if (a.seriousIllness) put('health', 'seriousIllness');
+  else if (typeof a.healthCondition?.status === 'string') put('health', a.healthCondition.status);
   const disability = a.disability;
   if (disability && typeof disability.grade === 'number') {
-    out.disabilityType = typeof disability.type === 'string' ? disability.type : 'multiple';
-    out.disabilityGrade = disability.grade;
+    put('disabilityType', typeof disability.type === 'string' ? disability.type : 'multiple');
+    put('disabilityGrade', disability.grade);
   } else {
-    out.disabilityType = 'none';
-    out.disabilityGrade = 0;
+    put('disabilityType', 'none');
+    put('disabilityGrade', 0);
   }
-  if (typeof a.workCapacity?.capacity === 'string') out.workCapacity = a.workCapacity.capacity;
-  if (typeof a.employment?.status === 'string') out.employment = a.employment.status;
-  out.schoolingStage = typeof a.schooling?.stage === 'string' ? a.schooling.stage : 'none';
+  if (typeof a.workCapacity?.capacity === 'string') put('workCapacity', a.workCapacity.capacity);
+  if (typeof a.employment?.status === 'string') put('employment', a.employment.status);
+  put('schoolingStage', typeof a.schooling?.stage === 'string' ? a.schooling.stage : 'none');
   const care = a.careDependency;
   if (care) {
-    for (const [task, fact] of CARE_TASKS) if (typeof care[task] === 'boolean') out[fact] = care[task];
+    for (const [task, fact] of CARE_TASKS) if (typeof care[task] === 'boolean') put(fact, care[task]);
   }
+}
+
+function memberFacts(m: MemberRow, onDate: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  memberFactsInto(m, onDate, (name, value) => {
+    out[name] = value;
+  });
   return out;
 }
 

@@ -12,8 +12,21 @@
  * date; attributes, categories in force on the date; economic facts of the first row, in the
  * stored preference order (approved first, newest first), dated on or before the date.
  */
-import type { HouseholdFacts } from '@doudi/rules';
-import { type AssembledHousehold, buildFacts, type FactsRow, type MemberRow } from './factsMapping.ts';
+import {
+  FactRecord,
+  type FactSchema,
+  type HouseholdFacts,
+  type HouseholdRecords,
+  setFact,
+} from '@doudi/rules';
+import {
+  type AssembledHousehold,
+  buildFacts,
+  ECONOMY_FACTS,
+  type FactsRow,
+  type MemberRow,
+  memberFactsInto,
+} from './factsMapping.ts';
 
 /** [moved_on, into this household, relationship to head] */
 type SnapshotEvent = [string, boolean, string | null];
@@ -115,6 +128,33 @@ export function decodeHouseholds(items: readonly unknown[], onDate: string): Hou
       onDate,
     ).facts;
   });
+}
+
+/**
+ * The worker side, straight into the engine's records (the pool's optional `householdRecords`
+ * decoder export): the records `buildRecords(schema, decodeHouseholds([item], onDate)[0])` gives,
+ * without the facts objects in between (a screening run decodes every household of the county;
+ * the objects cost as much as parsing the JSON). A bad value raises for this household only.
+ */
+export function householdRecords(item: unknown, onDate: string, schema: FactSchema): HouseholdRecords {
+  const [urban, membersJson, categoriesJson, economyJson] = item as SnapshotItem;
+  const household = new FactRecord('household');
+  setFact(household, schema.household, 'urban', urban);
+  setFact(household, schema.household, 'currentCategories', categoriesOn(categoriesJson, onDate));
+  const economy = economyOn(economyJson, onDate)?.[0];
+  if (economy) {
+    for (const name of ECONOMY_FACTS) setFact(household, schema.household, name, economy[name]);
+  }
+  const rows = membersOn(membersJson, onDate);
+  const members = new Array<FactRecord>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const record = new FactRecord(`members[${i}]`);
+    memberFactsInto(rows[i] as MemberRow, onDate, (name, value) =>
+      setFact(record, schema.member, name, value),
+    );
+    members[i] = record;
+  }
+  return { household, members };
 }
 
 export function snapshotItem(row: SnapshotRow): SnapshotItem {

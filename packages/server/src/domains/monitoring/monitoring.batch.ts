@@ -23,6 +23,7 @@ import {
   snapshotItem,
 } from '../householdFacts/snapshotFacts.ts';
 import * as repo from './monitoring.repo.ts';
+import type { Scoring } from './monitoring.scoring.ts';
 import { applyTriggers, type Subject, trimEvidence } from './triggers.ts';
 
 const townshipOf = (regionCode: string) => `${regionCode.slice(0, 9)}000`;
@@ -47,7 +48,7 @@ function topItems(fired: { label: string; points: number }[]): string {
 
 /** A township's households of a batch and their scores (parameters differ by township). */
 export interface Scored {
-  group: SnapshotRow[];
+  group: repo.FactsRow[];
   batch: IndicatorBatchResult;
 }
 
@@ -56,8 +57,8 @@ export interface Scored {
  * one (a full re-screen; the snapshot JSON is decoded there), else on this thread. Households whose
  * colour raises an alert are scored again with their groups and fired items (the evidence).
  */
-export function scoreRows(ctx: Context, rows: readonly SnapshotRow[]): Promise<Scored[]> {
-  const byTownship = new Map<string, SnapshotRow[]>();
+export function scoreRows(ctx: Context, rows: readonly repo.FactsRow[]): Promise<Scored[]> {
+  const byTownship = new Map<string, repo.FactsRow[]>();
   for (const row of rows) {
     const key = townshipOf(row.region_code);
     const list = byTownship.get(key);
@@ -85,12 +86,27 @@ export function scoreRows(ctx: Context, rows: readonly SnapshotRow[]): Promise<S
   );
 }
 
-/** Drafts for the scored households whose colour raises an alert; colours counted. */
-export function indicatorDrafts(ctx: Context, scored: readonly Scored[], counts: Record<string, number>) {
+/**
+ * Drafts for the scored households whose colour raises an alert; colours counted; each household's
+ * scoring (snapshot version read, models that raised) pushed to `scorings`.
+ */
+export function indicatorDrafts(
+  ctx: Context,
+  scored: readonly Scored[],
+  counts: Record<string, number>,
+  scorings: Scoring[],
+) {
   const drafts: repo.AlertDraft[] = [];
   const ids = ctx.models.map((m) => m.model.id);
   for (const { group, batch } of scored) {
     for (let h = 0; h < group.length; h++) {
+      const scoring: Scoring = {
+        householdId: (group[h] as repo.FactsRow).household_id,
+        regionCode: (group[h] as repo.FactsRow).region_code,
+        factsAt: (group[h] as repo.FactsRow).facts_at,
+        raised: [],
+      };
+      scorings.push(scoring);
       for (let m = 0; m < ids.length; m++) {
         const slot = h * ids.length + m;
         const colour = ALERT_COLORS[batch.alertColors[slot] as number] ?? 'unknown';
@@ -101,7 +117,8 @@ export function indicatorDrafts(ctx: Context, scored: readonly Scored[], counts:
         // evidence a caseworker reads (the traced path's, without the Chinese trace).
         const result = batch.details.get(slot);
         if (!result) continue;
-        const row = group[h] as SnapshotRow;
+        const row = group[h] as repo.FactsRow;
+        scoring.raised.push(model.id);
         const score = Math.round(result.score * 100) / 100;
         const evidence = [
           {
@@ -172,14 +189,32 @@ export function snapshotMembers(rows: readonly SnapshotRow[], asOf: string): rep
   return out;
 }
 
-/** The members of a batch of households and their source records (read while the model scores). */
+// A member's entry in the snapshot's JSON starts with its person id: ["<uuid>", "<birth date>", ...
+const PERSON_ID = /\["([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/g;
+
+/**
+ * The source records of a batch's members and the members of the households that have any (read
+ * while the model scores). The records are asked for every person the snapshot names (found in
+ * the JSON text, without parsing it: a person who has left is asked for too and dropped below);
+ * only the households some record concerns are parsed for their members on the run's date, most
+ * households having no record, and their JSON being parsed for the model already.
+ */
 export function readTriggerInputs(db: Database, scope: Actor, ctx: Context, rows: readonly SnapshotRow[]) {
-  const members = snapshotMembers(rows, ctx.asOf);
+  const rowsOf = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    for (const m of (rows[i] as SnapshotRow).members.matchAll(PERSON_ID)) {
+      const id = m[1] as string;
+      const list = rowsOf.get(id);
+      if (!list) rowsOf.set(id, [i]);
+      else if (list.at(-1) !== i) list.push(i);
+    }
+  }
   return asActor(db, scope, undefined, async (tx) => {
-    const records = await repo.recordsOfPersons(
-      tx,
-      members.map((m) => m.id),
-      ctx.sources,
+    const records = await repo.recordsOfPersons(tx, [...rowsOf.keys()], ctx.sources, ctx.asOf);
+    const concerned = new Set<number>();
+    for (const r of records) for (const i of rowsOf.get(r.person_id as string) ?? []) concerned.add(i);
+    const members = snapshotMembers(
+      [...concerned].sort((a, b) => a - b).map((i) => rows[i] as SnapshotRow),
       ctx.asOf,
     );
     return { members, records };

@@ -183,9 +183,11 @@ export async function upsertAlerts(
               summary_zh, $2::uuid FROM input
        -- version is the lifecycle's optimistic lock (accept, handle, close): fresh data does not bump it,
        -- or every monthly run would turn an officer's accept into a 409.
+       -- Unchanged evidence keeps the stored value (its compressed or TOAST form reused, not
+       -- written again): a re-run's trigger evidence is usually the same records.
        ON CONFLICT (subject_key, cause) WHERE status <> 'closed' DO UPDATE SET
          colour = EXCLUDED.colour, score = EXCLUDED.score, model_version = EXCLUDED.model_version,
-         evidence = EXCLUDED.evidence, summary_zh = EXCLUDED.summary_zh, raise_count = a.raise_count + 1,
+         evidence = CASE WHEN a.evidence = EXCLUDED.evidence THEN a.evidence ELSE EXCLUDED.evidence END, summary_zh = EXCLUDED.summary_zh, raise_count = a.raise_count + 1,
          last_raised_at = now(), last_run_id = EXCLUDED.last_run_id, updated_at = now()
        WHERE a.last_run_id IS DISTINCT FROM EXCLUDED.last_run_id
        RETURNING a.id, a.region_code, a.status, a.colour, a.raise_count, (xmax = 0) AS inserted)
@@ -300,18 +302,21 @@ export async function touchedByImport(
   };
 }
 
+/** A snapshot row with its version (refreshed_at as text): what a scoring stores (monitoring.scoring.ts). */
+export type FactsRow = SnapshotRow & { facts_at: string };
+
 /**
  * Facts snapshot rows of these households (migration 008), JSON columns as text, by id. One
  * primary-key lookup each (see snapshotPage): `household_id = ANY(...)` was planned as a bitmap AND
  * with the whole subtree's range of the page index, under row-level security.
  */
-export async function snapshotRows(tx: Queryable, householdIds: readonly string[]): Promise<SnapshotRow[]> {
-  const r = await tx.query<SnapshotRow>(
-    `SELECT f.household_id, f.household_number, f.region_code, f.urban, f.members, f.categories, f.economy
+export async function snapshotRows(tx: Queryable, householdIds: readonly string[]): Promise<FactsRow[]> {
+  const r = await tx.query<FactsRow>(
+    `SELECT f.household_id, f.household_number, f.region_code, f.urban, f.members, f.categories, f.economy, f.facts_at
        FROM unnest($1::uuid[]) AS ids(id)
       CROSS JOIN LATERAL (
         SELECT x.household_id, x.household_number, x.region_code, x.urban, x.members::text AS members,
-               x.categories::text AS categories, x.economy::text AS economy
+               x.categories::text AS categories, x.economy::text AS economy, x.refreshed_at::text AS facts_at
           FROM household_facts x WHERE x.household_id = ids.id LIMIT 1) f
       ORDER BY f.household_id`,
     [householdIds],
@@ -345,17 +350,17 @@ export async function snapshotKeyOf(tx: Queryable, householdId: string): Promise
 export async function snapshotPage(
   tx: Queryable,
   options: { low: string; high: string; after: SnapshotKey | null; limit: number },
-): Promise<SnapshotRow[]> {
+): Promise<FactsRow[]> {
   const { low, high, after, limit } = options;
-  const r = await tx.query<SnapshotRow>(
-    `SELECT f.household_id, f.household_number, f.region_code, f.urban, f.members, f.categories, f.economy
+  const r = await tx.query<FactsRow>(
+    `SELECT f.household_id, f.household_number, f.region_code, f.urban, f.members, f.categories, f.economy, f.facts_at
        FROM (SELECT k.household_id AS id, k.region_code AS rc, k.household_number AS hn FROM household_facts k
               WHERE k.region_code BETWEEN $1 AND $2
                 ${after ? 'AND (k.region_code, k.household_number) > ($4::text, $5::text)' : ''}
               ORDER BY k.region_code, k.household_number LIMIT $3) page
       CROSS JOIN LATERAL (
         SELECT x.household_id, x.household_number, x.region_code, x.urban, x.members::text AS members,
-               x.categories::text AS categories, x.economy::text AS economy
+               x.categories::text AS categories, x.economy::text AS economy, x.refreshed_at::text AS facts_at
           FROM household_facts x WHERE x.household_id = page.id LIMIT 1) f
       ORDER BY page.rc, page.hn`,
     after ? [low, high, limit, after.regionCode, after.householdNumber] : [low, high, limit],

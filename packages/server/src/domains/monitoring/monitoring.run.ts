@@ -9,6 +9,10 @@
  * (monitoring.repo.ts upsertAlerts), so a redone batch changes nothing. Candidates (persons in a
  * source record but not in the registry) come after the households, keyed by blind index.
  *
+ * Incremental runs score again only the touched households whose facts snapshot (or the run's
+ * catalogue, trigger file or date) changed since they were scored, or whose raised alert has been
+ * closed since; the triggers see every touched household (monitoring.scoring.ts says why).
+ *
  * Speed (bench/monitoring): snapshot pages fetched by primary key (monitoring.repo.ts snapshotPage),
  * raised households' evidence scored inside the batch, and, on a large full run while a core is
  * idle, the models on worker threads; the stored alerts are the same either way (tested).
@@ -20,7 +24,6 @@ import { asActor, asSystem } from '../../db/scope.ts';
 import type { Actor, Role } from '../access/permissions.ts';
 import { countHouseholds, regionBounds } from '../householdFacts/householdFacts.ts';
 import { refreshSnapshot } from '../householdFacts/snapshot.repo.ts';
-import type { SnapshotRow } from '../householdFacts/snapshotFacts.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import {
   type Context,
@@ -31,6 +34,7 @@ import {
   scoreRows,
 } from './monitoring.batch.ts';
 import * as repo from './monitoring.repo.ts';
+import { type Scoring, stillScored, storeScorings } from './monitoring.scoring.ts';
 import { triggersOf, triggersVersion } from './triggers.ts';
 
 export interface RunOptions {
@@ -58,6 +62,9 @@ export interface RunOutcome {
   done: number;
   raised: number;
   updated: number;
+  /** Households this attempt scored with the models: all on a full run; on an incremental run
+   *  only those whose facts snapshot changed since they were scored (monitoring.scoring.ts). */
+  scored: number;
   seconds: number;
   /** Where this attempt's time went: setup (catalogue, snapshot refresh, what an import touched),
    *  waiting for reads, scoring and triggers on this thread, waiting for the workers' scores,
@@ -102,6 +109,7 @@ export async function runMonitoring(
     done: progress.done,
     raised: progress.raised,
     updated: progress.updated,
+    scored,
     seconds: (performance.now() - started) / 1000,
     phases: Object.fromEntries(
       Object.entries(phases).map(([k, v]) => [k, Math.round(v)]),
@@ -122,6 +130,7 @@ export async function runMonitoring(
     phases[key] += now - mark;
     mark = now;
   };
+  let scored = 0;
   const progress: repo.Progress = {
     cursor: run.cursor,
     done: run.households_done,
@@ -181,12 +190,14 @@ export async function runMonitoring(
       households: number,
       hits: number,
       colourCounts: Record<string, number>,
+      scorings: readonly Scoring[] = [],
     ) => {
       lap('evaluateMs');
       if (pending) await pending;
       lap('writeWaitMs');
       pending = asActor(db, scope, undefined, async (tx) => {
         const c = await repo.upsertAlerts(tx, runId, scope.displayName, dedupe(drafts));
+        await storeScorings(tx, runId, scorings);
         const next = {
           cursor,
           done: progress.done + households,
@@ -205,35 +216,48 @@ export async function runMonitoring(
     };
     const batchSize = options.batchSize ?? 2000;
     let colourCounts = { ...progress.colourCounts };
-    const batchOf = async (rows: SnapshotRow[], lastId: string) => {
+    // `unchanged`: households whose stored scoring still holds (incremental runs); triggers only.
+    const batchOf = async (rows: repo.FactsRow[], lastId: string, unchanged?: Set<string>) => {
       lap('readWaitMs');
+      const toScore = unchanged?.size ? rows.filter((r) => !unchanged.has(r.household_id)) : rows;
+      scored += toScore.length;
       // The records are read (and, with workers, the triggers applied) while the models score.
       // On the pool, scoring starts first; on this thread, the read must be sent before it.
-      const scoring = pool ? scoreRows(ctx, rows) : undefined;
+      const scoring = pool ? scoreRows(ctx, toScore) : undefined;
       scoring?.catch(() => undefined);
       const reads = readTriggerInputs(db, scope, ctx, rows);
       reads.catch(() => undefined);
-      const scored = scoring ?? scoreRows(ctx, rows);
+      const scoredRows = scoring ?? scoreRows(ctx, toScore);
       lap('evaluateMs');
       const inputs = await reads;
       lap('readWaitMs');
       const t = householdTriggerDrafts(ctx, rows, inputs);
       lap('evaluateMs');
-      const done = await scored;
+      const done = await scoredRows;
       lap('scoreWaitMs');
       colourCounts = { ...colourCounts };
-      const drafts = indicatorDrafts(ctx, done, colourCounts);
-      await store([...drafts, ...t.drafts], lastId, rows.length, t.hits, colourCounts);
+      const scorings: Scoring[] = [];
+      const drafts = indicatorDrafts(ctx, done, colourCounts, scorings);
+      await store([...drafts, ...t.drafts], lastId, rows.length, t.hits, colourCounts, scorings);
     };
     if (!progress.cursor?.startsWith(CANDIDATES)) {
       if (touched) {
         const rest = touched.householdIds.filter(
           (id) => !progress.cursor || id > (progress.cursor as string),
         );
-        // The next batch's snapshot rows are read while this one is scored.
+        // The next batch's snapshot rows (and which of them are still scored) are read while this
+        // one is scored.
+        const basis = {
+          catalogVersion: run.catalog_version,
+          triggersVersion: run.triggers_version,
+          asOf: run.as_of,
+        };
         const read = (from: number) => {
           const ids = rest.slice(from, from + batchSize);
-          const p = asActor(db, scope, undefined, (tx) => repo.snapshotRows(tx, ids));
+          const p = asActor(db, scope, undefined, async (tx) => {
+            const rows = await repo.snapshotRows(tx, ids);
+            return { rows, unchanged: await stillScored(tx, rows, basis) };
+          });
           p.catch(() => undefined);
           return { p, lastId: ids.at(-1) as string };
         };
@@ -241,7 +265,8 @@ export async function runMonitoring(
         for (let i = 0; next; i += batchSize) {
           const current = next;
           next = i + batchSize < rest.length ? read(i + batchSize) : undefined;
-          await batchOf(await current.p, current.lastId);
+          const { rows, unchanged } = await current.p;
+          await batchOf(rows, current.lastId, unchanged);
         }
       } else {
         for await (const page of snapshotPages(db, scope, run.region_code, batchSize, progress.cursor)) {
@@ -295,7 +320,7 @@ async function* snapshotPages(
   regionCode: string,
   limit: number,
   afterId: string | null,
-): AsyncGenerator<{ rows: SnapshotRow[]; lastId: string }> {
+): AsyncGenerator<{ rows: repo.FactsRow[]; lastId: string }> {
   const { low, high } = regionBounds(regionCode);
   let after: repo.SnapshotKey | null = null;
   if (afterId) {
@@ -305,9 +330,9 @@ async function* snapshotPages(
   }
   const read = (key: repo.SnapshotKey | null) =>
     asActor(db, scope, undefined, (tx) => repo.snapshotPage(tx, { low, high, after: key, limit }));
-  let next: Promise<SnapshotRow[]> | undefined = read(after);
+  let next: Promise<repo.FactsRow[]> | undefined = read(after);
   while (next) {
-    const rows: SnapshotRow[] = await next;
+    const rows: repo.FactsRow[] = await next;
     const last = rows.at(-1);
     if (!last) return;
     next =

@@ -1,8 +1,8 @@
 /**
  * The resident portal (mobile): my household, my applications and the progress of each case (steps,
- * due dates, papers still missing), notices of my village (mine marked) and my enrolments. Only the
- * resident's own household, found through their linked person; row-level security keeps even that to
- * their village.
+ * due dates, papers still missing), notices of my village while open (mine marked, until decided)
+ * and my enrolments. Only the resident's own household, found through their linked person;
+ * row-level security keeps even that to their village.
  */
 import { asActor } from '../../db/scope.ts';
 import { errors } from '../../http/errors.ts';
@@ -115,7 +115,15 @@ export async function myPortal(deps: IntakeDeps, actor: Actor | undefined, reque
       `SELECT id, head_name, id_number_masked, household_size, proposed_amount_fen, policy_id, status,
               to_char(starts_on, 'YYYY-MM-DD') AS starts_on, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
               household_id = $1 AS mine
-         FROM public_notice WHERE region_code = $2 AND ends_on >= $3::date - 30
+         FROM public_notice n
+        -- A notice is there for objections: neighbours see it during its period only; the household
+        -- sees its own until the case is decided, when the decision (文书) takes its place.
+        WHERE region_code = $2
+          AND ((status = 'open' AND $3::date BETWEEN starts_on AND ends_on)
+               OR (household_id = $1
+                   AND EXISTS (SELECT 1 FROM intake_case c WHERE c.id = n.case_id
+                                AND c.status IN ('open', 'awaitingApplicant'))
+                   AND NOT EXISTS (SELECT 1 FROM case_decision d WHERE d.case_id = n.case_id)))
         ORDER BY starts_on DESC LIMIT 50`,
       [mine.household_id, mine.region_code, today],
     );

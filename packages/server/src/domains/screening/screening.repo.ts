@@ -151,7 +151,9 @@ export async function eligibleIn(
 
 /**
  * Stores one batch and moves the run's cursor and counters in the same transaction: after a crash
- * either both happened or neither, and a repeat of the batch inserts nothing (primary key).
+ * either both happened or neither, and a repeat of the batch inserts nothing (primary key). The
+ * run row is checked here once per batch, not by a foreign key per row (migration 027): a batch
+ * whose run is missing raises and its rows are rolled back with it.
  */
 export async function storeBatch(
   tx: Queryable,
@@ -192,10 +194,10 @@ export async function storeBatch(
       ],
     );
   }
-  await tx.query(
+  const moved = await tx.query(
     `UPDATE screening_run SET cursor_household_id = $2, processed = $3, households_found = $4, pairs_found = $5,
             pairs_newly = $6, policy_counts = $7::jsonb
-      WHERE id = $1`,
+      WHERE id = $1 RETURNING id`,
     [
       runId,
       progress.cursor,
@@ -206,4 +208,5 @@ export async function storeBatch(
       JSON.stringify(progress.counts),
     ],
   );
+  if (moved.rows.length !== 1) throw new Error(`screening run ${runId} not found: its batch is not stored`);
 }

@@ -14,7 +14,8 @@
 import {
   type BatchResult,
   type CompiledCatalog,
-  evaluateBatch,
+  evaluateRecords,
+  evaluationContext,
   RulesWorkerPool,
   STATUS_CODES,
 } from '@doudi/rules';
@@ -25,7 +26,7 @@ import { countHouseholds } from '../householdFacts/householdFacts.ts';
 import { refreshSnapshot, streamSnapshot } from '../householdFacts/snapshot.repo.ts';
 import {
   categoriesOn,
-  decodeHouseholds,
+  householdRecords,
   type SnapshotItem,
   snapshotItem,
 } from '../householdFacts/snapshotFacts.ts';
@@ -115,16 +116,14 @@ function makeEvaluator(
   workers: number,
 ): Evaluator {
   if (workers <= 0) {
+    // What a worker does (batchWorker.ts with this decoder), on this thread.
     return {
       evaluate: async (hs, date, region) =>
-        evaluateBatch(
-          catalog,
-          decodeHouseholds(
-            hs.map((h) => h.item),
-            date,
-          ),
-          date,
-          region,
+        evaluateRecords(
+          evaluationContext(catalog, date, region),
+          hs.length,
+          (h) => householdRecords((hs[h] as Screened).item, date, catalog.facts),
+          { details: false },
         ),
       close: async () => undefined,
     };

@@ -1,11 +1,14 @@
 /**
- * One batch of rows: prepared outside the transaction (blind index, encryption, content hash),
- * then written in one transaction as the importer: matched to persons, compared with the open
- * versions by record number and content hash, inserted, closed, replaced or left alone, counted.
+ * One batch of rows: prepared outside the transaction (blind index, encryption, content hash, the
+ * COPY text), then written in one transaction as the importer: the set-based path
+ * (import.stage.ts) inserts new records and marks unchanged ones seen; the rows it leaves over
+ * (changed, duplicated, out of region, older) are matched to persons, compared with the open
+ * versions by record number and content hash, closed, replaced or rejected here, and counted.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { maskIdNumber } from '@doudi/rules';
-import { isWithin } from '../regions/regionCode.ts';
+import type { Queryable } from '../../db/database.ts';
+import { isWithin, regionPrefix } from '../regions/regionCode.ts';
 import { type Pending, type RunContext, withDepartment } from './import.context.ts';
 import {
   type Counts,
@@ -20,18 +23,12 @@ import {
   saveProgress,
   touchRecords,
 } from './import.repo.ts';
+import { copyBytea, copyJson, copyText, writeStaged } from './import.stage.ts';
 import type { ValidRecord } from './validate.ts';
 
-function contentHash(record: ValidRecord, data: string): Buffer {
-  return createHash('sha256')
-    .update(record.recordId)
-    .update('\u001f')
-    .update(record.idNumber)
-    .update('\u001f')
-    .update(record.name)
-    .update('\u001f')
-    .update(data)
-    .digest();
+/** SHA-256 of record number, ID number, name and data (the same bytes as before: stored hashes stay valid). */
+function contentHash(record: ValidRecord, data: string): string {
+  return hash('sha256', `${record.recordId}\u001f${record.idNumber}\u001f${record.name}\u001f${data}`, 'hex');
 }
 
 /** What the ID number becomes at rest; cached per run because one person has several records. */
@@ -40,49 +37,71 @@ export interface Identity {
   hex: string;
   cipher: Buffer;
   masked: string;
+  /** index, cipher and mask as three COPY text fields. */
+  copy: string;
 }
 
-interface Prepared {
+interface Good {
+  rowNo: number;
+  record: ValidRecord;
+  identity: Identity;
+  data: string;
+  /** Content hash, hex. */
+  hash: string;
+}
+
+export interface Prepared {
   rows: number;
   errors: RowError[];
-  good: { rowNo: number; record: ValidRecord; identity: Identity; data: string; hash: Buffer }[];
+  good: Good[];
+  /** The good rows as COPY text (import.stage.ts). */
+  copy: string;
 }
 
 const IDENTITY_CACHE = 100_000;
 
 /**
- * The CPU half of a batch (blind index, encryption, content hash), done outside the transaction
- * so it overlaps the database's work on the previous batch. A repeated (ID number → ciphertext)
- * reveals only equality, which the blind index reveals anyway.
+ * The CPU half of a batch (blind index, encryption, content hash, COPY text), done outside the
+ * transaction so it overlaps the database's work on the previous batch. A repeated (ID number →
+ * ciphertext) reveals only equality, which the blind index reveals anyway.
  */
 export function prepareBatch(ctx: RunContext, batch: Pending[], cache: Map<string, Identity>): Prepared {
   const errors: RowError[] = [];
-  const good: Prepared['good'] = [];
+  const good: Good[] = [];
+  const lines: string[] = [];
   for (const p of batch) {
     if (p.errors) {
-      errors.push(...p.errors);
+      for (const e of p.errors) errors.push(e);
       continue;
     }
     const record = p.record as ValidRecord;
     let identity = cache.get(record.idNumber);
     if (!identity) {
       const index = ctx.cipher.blindIndex('idNumber', record.idNumber);
+      const cipher = ctx.cipher.encrypt('idNumber', record.idNumber);
+      const masked = maskIdNumber(record.idNumber);
+      const hex = index.toString('hex');
       identity = {
         index,
-        hex: index.toString('hex'),
-        cipher: ctx.cipher.encrypt('idNumber', record.idNumber),
-        masked: maskIdNumber(record.idNumber),
+        hex,
+        cipher,
+        masked,
+        copy: `${copyBytea(hex)}\t${copyBytea(cipher.toString('hex'))}\t${copyText(masked)}`,
       };
       if (cache.size >= IDENTITY_CACHE) cache.clear();
       cache.set(record.idNumber, identity);
     }
     const data = JSON.stringify(record.data);
-    good.push({ rowNo: p.rowNo, record, identity, data, hash: contentHash(record, data) });
+    const digest = contentHash(record, data);
+    good.push({ rowNo: p.rowNo, record, identity, data, hash: digest });
+    lines.push(
+      `${p.rowNo}\t${copyText(record.recordId)}\t${identity.copy}\t${copyText(record.name)}\t${copyJson(data)}\t${copyBytea(digest)}\n`,
+    );
   }
-  return { rows: batch.length, errors, good };
+  return { rows: batch.length, errors, good, copy: lines.join('') };
 }
 
-/** Writes one prepared batch: match, compare with the open versions, insert/close/replace, count. */
+/** Writes one prepared batch: staged insert-or-touch, then the rows left over one by one; counts. */
 export async function writeBatch(
   ctx: RunContext,
   prepared: Prepared,
@@ -90,101 +109,139 @@ export async function writeBatch(
   bytesRead: number,
 ): Promise<void> {
   const { row, spec, actor } = ctx;
-  const asOf = row.as_of;
   await withDepartment(ctx.db, actor, ctx.requestId, async (tx) => {
-    const { good } = prepared;
     const errors = [...prepared.errors];
     counts.rowsRead += prepared.rows;
-    counts.rejected += prepared.rows - good.length;
-    const existing = new Map(
-      (
-        await openRecords(
-          tx,
-          spec.id,
-          good.map((g) => g.record.recordId),
-        )
-      ).map((r) => [r.record_key, r]),
-    );
-    const persons = new Map(
-      // PGlite returns bytea as Uint8Array, pg as Buffer: compare as hex either way.
-      (
-        await matchPersons(tx, [...new Map(good.map((g) => [g.identity.hex, g.identity.index])).values()])
-      ).map((m) => [Buffer.from(m.id_number_index).toString('hex'), m]),
-    );
-    const inserts: NewRecord[] = [];
-    const closes: number[] = [];
-    const touches: number[] = [];
-    const replaces: { id: number; record: NewRecord }[] = [];
-    const seenInBatch = new Map<string, number>();
-    const reject = (g: (typeof good)[number], column: string | null, reason: string) => {
-      counts.rejected += 1;
-      errors.push({
-        rowNo: g.rowNo,
-        column,
-        value: column === '记录编号' ? g.record.recordId : null,
-        reason,
-      });
-    };
-    for (const g of good) {
-      const key = g.record.recordId;
-      const earlierRow = seenInBatch.get(key);
-      if (earlierRow !== undefined) {
-        reject(g, '记录编号', `记录编号与第 ${earlierRow} 行重复`);
-        continue;
+    counts.rejected += prepared.rows - prepared.good.length;
+    let rest = prepared.good;
+    if (rest.length > 0) {
+      const staged = await writeStaged(
+        tx,
+        {
+          source: spec.id,
+          department: row.department,
+          asOf: row.as_of,
+          importId: row.id,
+          regionCode: row.region_code,
+          regionPrefix: regionPrefix(row.region_code),
+        },
+        prepared.copy,
+      );
+      counts.inserted += staged.inserted;
+      counts.unchanged += staged.unchanged;
+      counts.unmatched += staged.unmatched;
+      counts.nameMismatches += staged.nameMismatches;
+      if (staged.leftover.length > 0) {
+        const left = new Set(staged.leftover);
+        rest = prepared.good.filter((g) => left.has(g.rowNo));
+        await writeLeftovers(tx, ctx, prepared.good, rest, counts, errors);
       }
-      seenInBatch.set(key, g.rowNo);
-      const open = existing.get(key);
-      if (open && open.import_id === row.id) {
-        reject(g, '记录编号', '记录编号与本文件前面的行重复');
-        continue;
-      }
-      const person = persons.get(g.identity.hex);
-      if (person && !isWithin(person.region_code, row.region_code)) {
-        reject(g, '身份证号码', '该身份证号码的人员登记在本辖区以外，不能由本辖区导入');
-        continue;
-      }
-      const mismatch = person !== undefined && person.name !== g.record.name;
-      const record: NewRecord = {
-        key,
-        regionCode: person?.region_code ?? row.region_code,
-        personId: person?.person_id ?? null,
-        cipher: g.identity.cipher,
-        index: g.identity.index,
-        masked: g.identity.masked,
-        name: g.record.name,
-        nameMismatch: mismatch,
-        data: g.data,
-        hash: g.hash,
-      };
-      if (open) {
-        if (Buffer.from(open.content_hash).equals(g.hash)) {
-          counts.unchanged += 1;
-          if (open.seen_as_of < asOf) touches.push(open.id);
-          continue;
-        }
-        if (open.valid_from > asOf) {
-          reject(g, null, `已有 ${open.valid_from} 的更新记录，本文件截至日期 ${asOf} 较旧`);
-          continue;
-        }
-        if (open.valid_from === asOf) replaces.push({ id: open.id, record });
-        else {
-          closes.push(open.id);
-          inserts.push(record);
-        }
-        counts.updated += 1;
-      } else {
-        inserts.push(record);
-        counts.inserted += 1;
-      }
-      if (!person) counts.unmatched += 1;
-      if (mismatch) counts.nameMismatches += 1;
     }
-    await closeRecords(tx, closes, asOf, row.id);
-    await insertRecords(tx, { source: spec.id, department: row.department, asOf, importId: row.id }, inserts);
-    await replaceRecords(tx, row.id, replaces);
-    await touchRecords(tx, touches, asOf);
     await insertErrors(tx, row.id, row.department, row.region_code, errors);
     await saveProgress(tx, row.id, counts, bytesRead);
   });
   await ctx.onProgress?.(counts, bytesRead);
+}
+
+/**
+ * The rows the staged write did not settle, by the rules one at a time. `all` is the whole batch:
+ * a repeated record number names the batch's first row with it, which may have been written above.
+ */
+async function writeLeftovers(
+  tx: Queryable,
+  ctx: RunContext,
+  all: Good[],
+  good: Good[],
+  counts: Counts,
+  errors: RowError[],
+): Promise<void> {
+  const { row, spec } = ctx;
+  const asOf = row.as_of;
+  const firstRow = new Map<string, number>();
+  for (const g of all) if (!firstRow.has(g.record.recordId)) firstRow.set(g.record.recordId, g.rowNo);
+  const existing = new Map(
+    (
+      await openRecords(
+        tx,
+        spec.id,
+        good.map((g) => g.record.recordId),
+      )
+    ).map((r) => [r.record_key, r]),
+  );
+  const persons = new Map(
+    // PGlite returns bytea as Uint8Array, pg as Buffer: compare as hex either way.
+    (await matchPersons(tx, [...new Map(good.map((g) => [g.identity.hex, g.identity.index])).values()])).map(
+      (m) => [Buffer.from(m.id_number_index).toString('hex'), m],
+    ),
+  );
+  const inserts: NewRecord[] = [];
+  const closes: number[] = [];
+  const touches: number[] = [];
+  const replaces: { id: number; record: NewRecord }[] = [];
+  const reject = (g: Good, column: string | null, reason: string) => {
+    counts.rejected += 1;
+    errors.push({
+      rowNo: g.rowNo,
+      column,
+      value: column === '记录编号' ? g.record.recordId : null,
+      reason,
+    });
+  };
+  for (const g of good) {
+    const key = g.record.recordId;
+    const earlierRow = firstRow.get(key);
+    if (earlierRow !== undefined && earlierRow !== g.rowNo) {
+      reject(g, '记录编号', `记录编号与第 ${earlierRow} 行重复`);
+      continue;
+    }
+    const open = existing.get(key);
+    if (open && open.import_id === row.id) {
+      reject(g, '记录编号', '记录编号与本文件前面的行重复');
+      continue;
+    }
+    const person = persons.get(g.identity.hex);
+    if (person && !isWithin(person.region_code, row.region_code)) {
+      reject(g, '身份证号码', '该身份证号码的人员登记在本辖区以外，不能由本辖区导入');
+      continue;
+    }
+    const mismatch = person !== undefined && person.name !== g.record.name;
+    const record: NewRecord = {
+      key,
+      regionCode: person?.region_code ?? row.region_code,
+      personId: person?.person_id ?? null,
+      cipher: g.identity.cipher,
+      index: g.identity.index,
+      masked: g.identity.masked,
+      name: g.record.name,
+      nameMismatch: mismatch,
+      data: g.data,
+      hash: Buffer.from(g.hash, 'hex'),
+    };
+    if (open) {
+      if (Buffer.from(open.content_hash).toString('hex') === g.hash) {
+        counts.unchanged += 1;
+        if (open.seen_as_of < asOf) touches.push(open.id);
+        continue;
+      }
+      if (open.valid_from > asOf) {
+        reject(g, null, `已有 ${open.valid_from} 的更新记录，本文件截至日期 ${asOf} 较旧`);
+        continue;
+      }
+      if (open.valid_from === asOf) replaces.push({ id: open.id, record });
+      else {
+        closes.push(open.id);
+        inserts.push(record);
+      }
+      counts.updated += 1;
+    } else {
+      inserts.push(record);
+      counts.inserted += 1;
+    }
+    if (!person) counts.unmatched += 1;
+    if (mismatch) counts.nameMismatches += 1;
+  }
+  await closeRecords(tx, closes, asOf, row.id);
+  await insertRecords(tx, { source: spec.id, department: row.department, asOf, importId: row.id }, inserts);
+  await replaceRecords(tx, row.id, replaces);
+  await touchRecords(tx, touches, asOf);
 }

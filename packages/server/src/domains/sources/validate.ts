@@ -169,6 +169,14 @@ function parseField(field: FieldSpec, cell: Cell, text: string): Parsed {
   }
 }
 
+/**
+ * The value as shown in the error report, worked out only for a problem (most rows have none; a
+ * closure per cell cost more than the check itself under tsx, which names every function it makes).
+ */
+function shownOf(field: FieldSpec, cell: Cell, text: string): string | null {
+  return field.name === 'idNumber' ? maskIdNumber(text) : show(text === '' ? cell : text);
+}
+
 /** Text of a cell, with the reasons a cell can never be read (formula without a value, broken encoding). */
 function cellProblem(cell: Cell, text: string): string | undefined {
   if (cell !== null && typeof cell === 'object' && !(cell instanceof Date)) {
@@ -202,10 +210,9 @@ export function validateRow(
     const cell = row.get(field);
     const text = asText(cell);
     const column = row.column(field);
-    const shown = field.name === 'idNumber' ? maskIdNumber(text) : show(text === '' ? cell : text);
     const broken = cellProblem(cell, text);
     if (broken) {
-      problems.push({ column, value: shown, reason: broken });
+      problems.push({ column, value: shownOf(field, cell, text), reason: broken });
       continue;
     }
     if (text === '' && typeof cell !== 'boolean') {
@@ -215,7 +222,7 @@ export function validateRow(
     }
     if (field.name === 'idNumber') {
       const check = checkIdNumber(text, today);
-      if (!check.valid) problems.push({ column, value: shown, reason: check.message });
+      if (!check.valid) problems.push({ column, value: shownOf(field, cell, text), reason: check.message });
       else data.idNumber = check.idNumber;
       continue;
     }
@@ -223,7 +230,7 @@ export function validateRow(
       typeof cell === 'object' && cell !== null && !(cell instanceof Date) ? (cell.result as Cell) : cell;
     const parsed = parseField(field, value, text);
     if (parsed.ok) data[field.name] = parsed.value;
-    else problems.push({ column, value: shown, reason: parsed.reason });
+    else problems.push({ column, value: shownOf(field, cell, text), reason: parsed.reason });
     if (problems.length >= 20) break;
   }
   if (problems.length > 0) return { problems };

@@ -4,6 +4,7 @@
  * acknowledge them. Permission first, then one scoped transaction; every write audited. One
  * active run per county (a second start is a 409, never a duplicate).
  */
+import { lookupParameter } from '@doudi/rules';
 import type { Database } from '../../db/database.ts';
 import { asActor, asSystem } from '../../db/scope.ts';
 import { errors } from '../../http/errors.ts';
@@ -333,5 +334,57 @@ export async function monthlyBatch(db: Database, asOf: string) {
     runs.push(id);
   }
   const delivery = await deliverReminders(db);
-  return { runs, ...delivery };
+  const pruned = await pruneSummaries(db, asOf);
+  return { runs, ...delivery, pruned };
+}
+
+export const KEEP_PARAMETER = 'batchSummaryKeepRuns';
+
+/**
+ * Summaries are only compared with the next run, so each household keeps its newest N (parameter
+ * batchSummaryKeepRuns of its county, in force on the date; never fewer than 2, so that a run in
+ * progress still finds the previous summary beside its own) and older ones are deleted. Changes
+ * found, their acknowledgements and the runs themselves are kept. One audit row per county.
+ */
+export async function pruneSummaries(db: Database, asOf: string) {
+  const active = await activeCatalog(db, asOf);
+  const parameter = active.catalog.parameters.get(KEEP_PARAMETER);
+  if (!parameter) throw new Error(`参数${KEEP_PARAMETER}不存在`);
+  return asSystem(db, async (tx) => {
+    const counties = await tx.query<{ county: string }>(
+      'SELECT DISTINCT left(region_code, 6) AS county FROM verification_batch_summary ORDER BY 1',
+    );
+    const keep = counties.rows.map(({ county }) => ({
+      county,
+      n: Math.max(2, Number(lookupParameter(parameter, asOf, county.padEnd(12, '0')).value)),
+    }));
+    if (keep.length === 0) return {};
+    const deleted = await tx.query<{ county: string; n: number }>(
+      `WITH keep AS (SELECT * FROM json_to_recordset($1::json) AS k (county text, n integer)),
+            ranked AS (
+              SELECT run_id, household_id, left(region_code, 6) AS county,
+                     row_number() OVER (PARTITION BY household_id ORDER BY seq DESC) AS rn
+                FROM verification_batch_summary),
+            gone AS (
+              DELETE FROM verification_batch_summary s USING ranked r, keep k
+               WHERE s.run_id = r.run_id AND s.household_id = r.household_id AND k.county = r.county
+                 AND r.rn > k.n
+              RETURNING left(s.region_code, 6) AS county)
+       SELECT county, count(*)::int AS n FROM gone GROUP BY county ORDER BY county`,
+      [JSON.stringify(keep)],
+    );
+    const byCounty: Record<string, number> = {};
+    for (const { county, n } of deleted.rows) {
+      byCounty[county] = n;
+      await appendAudit(tx, {
+        action: 'verification.batch.prune',
+        entityType: 'verification_batch_summary',
+        regionCode: county.padEnd(12, '0'),
+        actorId: 'system',
+        actorRole: 'system',
+        after: { asOf, keep: keep.find((k) => k.county === county)?.n, deleted: n },
+      });
+    }
+    return byCounty;
+  });
 }

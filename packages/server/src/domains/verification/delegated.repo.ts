@@ -27,6 +27,7 @@ export interface DelegatedRow {
   as_of: string | null;
   result: Record<string, unknown> | null;
   expires_on: string | null;
+  result_purged_on: string | null;
   refusal_reason: string | null;
   decided_by_name: string | null;
   decided_at: Date | null;
@@ -37,7 +38,7 @@ export interface DelegatedRow {
 }
 
 const COLUMNS = `id, purpose, department, region_code, subjects, subject_index, reference, note, auth_reference,
-  auth_signed_on, auth_file_type, status, as_of, expires_on, refusal_reason, decided_by_name, decided_at,
+  auth_signed_on, auth_file_type, status, as_of, expires_on, result_purged_on, refusal_reason, decided_by_name, decided_at,
   requested_by, requested_by_name, requested_at, request_hash`;
 
 export interface NewDelegated {
@@ -146,6 +147,34 @@ export async function refuseDelegated(
   );
 }
 
+/** The signed authorisation's scan of a request seen through row-level security. */
+export async function authorisationFile(
+  tx: Queryable,
+  id: string,
+): Promise<
+  | {
+      file: Buffer | null;
+      file_type: string | null;
+      auth_reference: string;
+      department: string;
+      region_code: string;
+    }
+  | undefined
+> {
+  const result = await tx.query<{
+    file: Buffer | null;
+    file_type: string | null;
+    auth_reference: string;
+    department: string;
+    region_code: string;
+  }>(
+    `SELECT auth_file AS file, auth_file_type AS file_type, auth_reference, department, region_code
+       FROM delegated_request WHERE id = $1`,
+    [id],
+  );
+  return result.rows[0];
+}
+
 export interface SourceHit {
   source: string;
   department: string;
@@ -194,7 +223,7 @@ export async function sourcesLoaded(tx: Queryable, asOf: string, region: string)
 export interface AccessEntry {
   subjectType: 'delegated' | 'estate';
   subjectId: string;
-  action: 'view' | 'print' | 'complete' | 'refuse' | 'issue';
+  action: 'view' | 'print' | 'complete' | 'refuse' | 'issue' | 'download' | 'purge';
   actorName: string;
   actorRole: string;
   actorDepartment: string | null;

@@ -29,7 +29,7 @@ import {
   listPurposes,
   refuseDelegated,
 } from './delegated.service.ts';
-import { delegatedAccessLog, readDelegatedResult } from './delegatedResult.service.ts';
+import { delegatedAccessLog, downloadAuthorisation, readDelegatedResult } from './delegatedResult.service.ts';
 import { estatePdf } from './estate.pdf.ts';
 import { fileEstateInquiry, listEstateInquiries, readEstateInquiry } from './estate.service.ts';
 
@@ -146,6 +146,30 @@ export const delegatedRoutes =
       },
       async (request) =>
         delegatedAccessLog(deps, actorOf(request), 'delegated', request.params.id, request.id),
+    );
+
+    app.get(
+      '/api/verification/delegated/:id/authorisation',
+      {
+        schema: {
+          tags,
+          summary:
+            '下载申请人授权书扫描件（委托部门和核对中心可下载；其他部门、未上传扫描件均为404）；每次下载记入访问记录和审计',
+          params: ById,
+          produces: ['application/pdf', 'image/jpeg', 'image/png'],
+        },
+      },
+      async (request, reply) => {
+        const file = await downloadAuthorisation(deps, actorOf(request), request.params.id, request.id);
+        reply.header('content-type', file.contentType);
+        reply.header(
+          'content-disposition',
+          `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+        );
+        reply.header('cache-control', 'no-store');
+        reply.header('x-content-type-options', 'nosniff');
+        return reply.send(file.bytes);
+      },
     );
 
     app.post(

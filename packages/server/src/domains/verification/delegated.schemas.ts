@@ -90,6 +90,7 @@ export const DelegatedRequest = Type.Object({
   asOf: NStr,
   expiresOn: NStr,
   expired: Type.Boolean(),
+  resultPurgedOn: NStr,
   refusalReason: NStr,
   decidedByName: NStr,
   decidedAt: NStr,
@@ -106,7 +107,14 @@ export const ListQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const Field = Type.Object({ name: Type.String(), label: Type.String(), value: Scalar, text: Type.String() });
+const Field = Type.Object({
+  name: Type.String(),
+  label: Type.String(),
+  labelEn: Type.String(),
+  value: Scalar,
+  text: Type.String(),
+  textEn: Type.String(),
+});
 
 export const DelegatedResult = Type.Object({
   request: DelegatedRequest,
@@ -188,6 +196,7 @@ export const EstateSummary = Type.Object({
   documentNumber: Type.String(),
   status: Type.Union([Type.Literal('issued'), Type.Literal('refused')]),
   refusalReason: NStr,
+  refusalReasonEn: NStr,
   deceased: Type.Object({ name: Type.String(), idNumberMasked: Type.String(), deathDate: NStr }),
   heir: Type.Object({
     name: Type.String(),

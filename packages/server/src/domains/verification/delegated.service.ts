@@ -91,6 +91,7 @@ export function requestView(r: repo.DelegatedRow, today: string) {
     asOf: r.as_of,
     expiresOn: r.expires_on,
     expired: r.status === 'completed' && r.expires_on !== null && today > r.expires_on,
+    resultPurgedOn: r.result_purged_on,
     refusalReason: r.refusal_reason,
     decidedByName: r.decided_by_name,
     decidedAt: r.decided_at ? new Date(r.decided_at).toISOString() : null,

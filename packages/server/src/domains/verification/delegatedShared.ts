@@ -1,6 +1,6 @@
 /**
  * Pieces shared by delegated verification and the estate inquiry: the idempotency key, ID-number
- * and date checks, the authorisation record, record formatting, and the department setting that
+ * and date checks, the authorisation record, source labels, and the department setting that
  * row-level security reads.
  */
 import { createHash } from 'node:crypto';
@@ -12,7 +12,6 @@ import type { Actor } from '../access/permissions.ts';
 import { normaliseIdNumber } from '../registry/personalData.crypto.ts';
 import { checkDate } from '../registry/registry.model.ts';
 import { findSource } from '../sources/catalogue/index.ts';
-import { yuanText } from './report.build.ts';
 import { chinaToday, type VerificationDeps } from './report.service.ts';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -118,31 +117,6 @@ export function asDelegatedActor<T>(
       await tx.query("SELECT set_config('doudi.department', $1, true)", [actor.department ?? '-']);
     return fn(tx);
   });
-}
-
-type Scalar = string | number | boolean | null;
-
-/** A record's fields as shown: Chinese header → display text, only the fields present. */
-export function formatRecord(source: string, data: Record<string, unknown>) {
-  const spec = findSource(source);
-  const fields: { name: string; label: string; value: Scalar; text: string }[] = [];
-  for (const field of spec?.fields ?? []) {
-    const v = data[field.name];
-    if (v === undefined || v === null || v === '') continue;
-    let text: string;
-    if (field.type === 'money') text = typeof v === 'number' ? yuanText(v) : String(v);
-    else if (field.type === 'decimal2') text = typeof v === 'number' ? (v / 100).toString() : String(v);
-    else if (field.type === 'enum') text = field.values?.[String(v)] ?? String(v);
-    else if (field.type === 'boolean') text = v === true ? '是' : '否';
-    else text = String(v);
-    fields.push({
-      name: field.name,
-      label: field.header.replace(/\(元\)|\(平方米\)/, ''),
-      value: (typeof v === 'object' ? JSON.stringify(v) : v) as Scalar,
-      text,
-    });
-  }
-  return fields;
 }
 
 export function sourceLabel(source: string) {

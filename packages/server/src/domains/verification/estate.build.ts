@@ -8,7 +8,8 @@
  * later snapshot does (the account still stands in the deceased's name), the earliest later
  * snapshot is shown with its date, marked as after the death, rather than reporting nothing.
  */
-import { formatRecord, sourceLabel } from './delegatedShared.ts';
+import { formatRecord } from './delegatedFields.ts';
+import { sourceLabel } from './delegatedShared.ts';
 
 export interface EstateHit {
   source: string;

@@ -78,6 +78,7 @@ export interface EstateRow {
   auth_signed_on: string;
   status: 'issued' | 'refused';
   refusal_reason: string | null;
+  refusal_code: 'noDeathRecord' | 'administratorDocument' | 'kinshipNotRecorded' | null;
   requested_by_name: string;
   requested_at: Date;
   request_hash: string;
@@ -86,8 +87,8 @@ export interface EstateRow {
 
 const COLUMNS = `id, region_code, deceased_name, deceased_masked, death_date::text AS death_date, death_evidence,
   death_certificate, heir_name, heir_masked, heir_relationship, kinship_basis, notarised_reference,
-  auth_reference, auth_signed_on::text AS auth_signed_on, status, refusal_reason, requested_by_name,
-  requested_at, request_hash`;
+  auth_reference, auth_signed_on::text AS auth_signed_on, status, refusal_reason, refusal_code,
+  requested_by_name, requested_at, request_hash`;
 
 export async function insertEstate(
   tx: Queryable,
@@ -101,9 +102,10 @@ export async function insertEstate(
   const result = await tx.query<EstateRow>(
     `INSERT INTO estate_inquiry (region_code, deceased_name, deceased_index, deceased_masked, death_date,
        death_evidence, death_certificate, heir_name, heir_index, heir_masked, heir_relationship, kinship_basis,
-       notarised_reference, auth_reference, auth_signed_on, status, report, refusal_reason, requested_by_name,
-       idempotency_key, request_hash)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20, $21)
+       notarised_reference, auth_reference, auth_signed_on, status, report, refusal_reason, refusal_code,
+       requested_by_name, idempotency_key, request_hash)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18, $19, $20,
+       $21, $22)
      ON CONFLICT (requested_by, idempotency_key) DO NOTHING
      RETURNING ${COLUMNS}`,
     [
@@ -125,6 +127,7 @@ export async function insertEstate(
       r.status,
       r.report === undefined || r.report === null ? null : JSON.stringify(r.report),
       r.refusal_reason,
+      r.refusal_code,
       r.requested_by_name,
       r.idempotency_key,
       r.request_hash,

@@ -26,6 +26,7 @@ import { appendAudit } from '../audit/audit.repo.ts';
 import { locatePerson } from '../registry/registry.repo.ts';
 import { logAccess, sourcesLoaded } from './delegated.repo.ts';
 import type { DelegatedDeps } from './delegated.service.ts';
+import { relabel } from './delegatedFields.ts';
 import {
   type AuthorisationInput,
   asDelegatedActor,
@@ -71,12 +72,30 @@ function centreOnly(actor: Actor) {
 const documentNumber = (r: { id: string; requested_at: Date }) =>
   `身查〔${new Date(r.requested_at).toISOString().slice(0, 4)}〕${r.id.slice(0, 8).toUpperCase()}号`;
 
+/** The reasons for refusing, in both languages; the code is stored beside the Chinese text. */
+const REFUSALS = {
+  noDeathRecord: {
+    zh: '户籍、殡葬数据中没有该人员的死亡记录，不能查询其身后财产；请先由公安户籍注销或民政殡葬数据登记死亡（《个人信息保护法》第四十九条）',
+    en: 'No death of this person is on record in the hukou or funeral data, so their estate cannot be searched; the death must first be registered by the police hukou office or in the civil-affairs funeral data (Personal Information Protection Law, art. 49)',
+  },
+  administratorDocument: {
+    zh: '遗产管理人须提供公证文书或人民法院指定文书的编号（《民法典》第一千一百四十五条）',
+    en: 'An estate administrator must give the number of a notarised document or of the court order appointing them (Civil Code, art. 1145)',
+  },
+  kinshipNotRecorded: {
+    zh: '户籍和赡养关系中没有申请人与死者的亲属关系记录，须提供亲属关系或继承公证书编号（《个人信息保护法》第四十九条、《公证法》第三十六条）',
+    en: 'Neither the hukou nor the supporter records show the requester as kin of the deceased; the number of a notarised kinship or succession document is needed (Personal Information Protection Law, art. 49; Notarisation Law, art. 36)',
+  },
+} as const;
+export type RefusalCode = keyof typeof REFUSALS;
+
 function summaryView(r: repo.EstateRow) {
   return {
     id: r.id,
     documentNumber: documentNumber(r),
     status: r.status,
     refusalReason: r.refusal_reason,
+    refusalReasonEn: r.refusal_code ? REFUSALS[r.refusal_code].en : null,
     deceased: { name: r.deceased_name, idNumberMasked: r.deceased_masked, deathDate: r.death_date },
     heir: {
       name: r.heir_name,
@@ -135,11 +154,9 @@ export async function fileEstateInquiry(
     // Rule 1: a death on record.
     const evidence = await repo.deathEvidence(tx, deceasedIndex);
     const deathDate = evidence[0]?.date ?? null;
-    let refusal: string | null = null;
+    let refusal: RefusalCode | null = null;
     let basis: 'household' | 'supporter' | 'notarised' | null = null;
-    if (!deathDate)
-      refusal =
-        '户籍、殡葬数据中没有该人员的死亡记录，不能查询其身后财产；请先由公安户籍注销或民政殡葬数据登记死亡（《个人信息保护法》第四十九条）';
+    if (!deathDate) refusal = 'noDeathRecord';
     else {
       // Rule 2: kin on record, or a notarised document.
       const [dead, heir] = await Promise.all([locatePerson(tx, deceasedIndex), locatePerson(tx, heirIndex)]);
@@ -149,10 +166,7 @@ export async function fileEstateInquiry(
       }
       if (!basis && notarised) basis = 'notarised';
       if (!basis)
-        refusal =
-          body.heir.relationship === 'administrator'
-            ? '遗产管理人须提供公证文书或人民法院指定文书的编号（《民法典》第一千一百四十五条）'
-            : '户籍和赡养关系中没有申请人与死者的亲属关系记录，须提供亲属关系或继承公证书编号（《个人信息保护法》第四十九条、《公证法》第三十六条）';
+        refusal = body.heir.relationship === 'administrator' ? 'administratorDocument' : 'kinshipNotRecorded';
     }
     let report: Record<string, unknown> | null = null;
     if (!refusal && deathDate) {
@@ -193,7 +207,8 @@ export async function fileEstateInquiry(
       auth_signed_on: auth.signedOn,
       status: refusal ? 'refused' : 'issued',
       report,
-      refusal_reason: refusal,
+      refusal_reason: refusal ? REFUSALS[refusal].zh : null,
+      refusal_code: refusal,
       requested_by_name: actor.displayName,
       idempotency_key: key,
       request_hash: requestHash,
@@ -223,7 +238,7 @@ export async function fileEstateInquiry(
         kinshipBasis: basis,
         notarisedReference: notarised,
         authorisation: { reference: auth.reference, signedOn: auth.signedOn, file: auth.fileType },
-        refusal,
+        refusal: refusal ? REFUSALS[refusal].zh : null,
       },
     });
     return { ...summaryView(row), replayed: false };
@@ -276,7 +291,7 @@ export async function readEstateInquiry(
       actorRole: actor.role,
       after: { deceased: row.deceased_masked, status: row.status },
     });
-    return { ...summaryView(row), report: (row.report ?? null) as EstateReport | null };
+    return { ...summaryView(row), report: relabelReport((row.report ?? null) as EstateReport | null) };
   });
 }
 
@@ -285,5 +300,16 @@ export interface EstateReport {
   issuedOn: string;
   sections: ReturnType<typeof buildEstateSections>;
   notes: { zh: string; en: string }[];
+}
+/** The frozen report with its fields shown again in both languages (delegatedFields.ts says why). */
+function relabelReport(report: EstateReport | null): EstateReport | null {
+  if (!report) return null;
+  return {
+    ...report,
+    sections: report.sections.map((section) => ({
+      ...section,
+      items: section.items.map((item) => ({ ...item, fields: relabel(item.source, item.fields) })),
+    })),
+  };
 }
 export type EstateInquiryView = Awaited<ReturnType<typeof readEstateInquiry>>;

@@ -716,6 +716,14 @@ export interface paths {
                                 nameZh: string;
                             }[];
                             escalated: number;
+                            handleEscalated: number;
+                            handlingEscalations: {
+                                count: number;
+                                key: string;
+                                level: number;
+                                nameZh: string;
+                                open: number;
+                            }[];
                             monthly: {
                                 closed: number;
                                 month: string;
@@ -1710,6 +1718,191 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 打印送达回执：第一次调用时编号生成并保存（记入审计），以后返回同一份；下载用 /api/documents/{回执id}/pdf */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["StatutoryDocument"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/{id}/service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记送达（方式、日期、签收人；留置送达须有见证人和拒收事由）；每份文书一次，须带 Idempotency-Key，重试返回第一次的结果 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        method: "direct" | "leftAtAddress" | "post" | "electronic";
+                        note?: string;
+                        recipientName: string;
+                        recipientRelation: "self" | "adultFamilyMember" | "agent";
+                        refusalReason?: string;
+                        servedOn: string;
+                        serverName?: string;
+                        trackingNumber?: string;
+                        witnessName?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: components["schemas"]["StatutoryDocument"];
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -12047,6 +12240,7 @@ export interface paths {
                             regionCode: string;
                             requestedAt: string;
                             requestedByName: string;
+                            resultPurgedOn: string | null;
                             status: "requested" | "completed" | "refused";
                             subjects: {
                                 idNumberMasked: string;
@@ -12168,6 +12362,7 @@ export interface paths {
                             regionCode: string;
                             requestedAt: string;
                             requestedByName: string;
+                            resultPurgedOn: string | null;
                             status: "requested" | "completed" | "refused";
                             subjects: {
                                 idNumberMasked: string;
@@ -12281,6 +12476,7 @@ export interface paths {
                             regionCode: string;
                             requestedAt: string;
                             requestedByName: string;
+                            resultPurgedOn: string | null;
                             status: "requested" | "completed" | "refused";
                             subjects: {
                                 idNumberMasked: string;
@@ -12435,6 +12631,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/verification/delegated/{id}/authorisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载申请人授权书扫描件（委托部门和核对中心可下载；其他部门、未上传扫描件均为404）；每次下载记入访问记录和审计 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/verification/delegated/{id}/complete": {
         parameters: {
             query?: never;
@@ -12492,6 +12724,7 @@ export interface paths {
                             regionCode: string;
                             requestedAt: string;
                             requestedByName: string;
+                            resultPurgedOn: string | null;
                             status: "requested" | "completed" | "refused";
                             subjects: {
                                 idNumberMasked: string;
@@ -12611,6 +12844,7 @@ export interface paths {
                             regionCode: string;
                             requestedAt: string;
                             requestedByName: string;
+                            resultPurgedOn: string | null;
                             status: "requested" | "completed" | "refused";
                             subjects: {
                                 idNumberMasked: string;
@@ -12723,6 +12957,7 @@ export interface paths {
                                 regionCode: string;
                                 requestedAt: string;
                                 requestedByName: string;
+                                resultPurgedOn: string | null;
                                 status: "requested" | "completed" | "refused";
                                 subjects: {
                                     idNumberMasked: string;
@@ -12750,8 +12985,10 @@ export interface paths {
                                             department: string;
                                             fields: {
                                                 label: string;
+                                                labelEn: string;
                                                 name: string;
                                                 text: string;
+                                                textEn: string;
                                                 value: string | number | boolean | null;
                                             }[];
                                             nameMismatch: boolean;
@@ -12871,6 +13108,7 @@ export interface paths {
                             };
                             id: string;
                             refusalReason: string | null;
+                            refusalReasonEn: string | null;
                             requestedAt: string;
                             requestedByName: string;
                             status: "issued" | "refused";
@@ -12994,6 +13232,7 @@ export interface paths {
                             };
                             id: string;
                             refusalReason: string | null;
+                            refusalReasonEn: string | null;
                             requestedAt: string;
                             requestedByName: string;
                             status: "issued" | "refused";
@@ -13106,6 +13345,7 @@ export interface paths {
                             };
                             id: string;
                             refusalReason: string | null;
+                            refusalReasonEn: string | null;
                             requestedAt: string;
                             requestedByName: string;
                             status: "issued" | "refused";
@@ -13123,8 +13363,10 @@ export interface paths {
                                         department: string;
                                         fields: {
                                             label: string;
+                                            labelEn: string;
                                             name: string;
                                             text: string;
+                                            textEn: string;
                                             value: string | number | boolean | null;
                                         }[];
                                         label: string;
@@ -14950,6 +15192,23 @@ export interface components {
             traceZh: string | null;
         };
         Department: "education" | "medicalSecurity" | "housing" | "humanResources" | "health" | "disabledPersons" | "tradeUnion" | "emergency" | "ruralRevitalization" | "charity" | "publicSecurity" | "civilAffairs" | "tax" | "naturalResources" | "marketRegulation" | "housingFund" | "finance" | "utilities";
+        DocumentService: {
+            appeal: {
+                litigationBy: string;
+                reconsiderationBy: string;
+            } | null;
+            method: "direct" | "leftAtAddress" | "post" | "electronic";
+            note: string | null;
+            recipientName: string;
+            recipientRelation: "self" | "adultFamilyMember" | "agent";
+            recordedAt: string;
+            recordedByName: string;
+            refusalReason: string | null;
+            servedOn: string;
+            serverName: string;
+            trackingNumber: string | null;
+            witnessName: string | null;
+        };
         Enrolment: {
             caseId: string | null;
             category: string;
@@ -15728,9 +15987,14 @@ export interface components {
             id: string;
             issuedOn: string;
             issuer: string;
-            kind: "acceptance" | "intakeRefusal" | "confirmation" | "refusal" | "termination";
+            kind: "acceptance" | "intakeRefusal" | "confirmation" | "refusal" | "termination" | "serviceReceipt";
             number: string;
             policyId: string;
+            receipt: {
+                id: string;
+                number: string;
+            } | null;
+            service: components["schemas"]["DocumentService"] | null;
             sha256: string;
             title: string;
         };

@@ -180,3 +180,46 @@ export function MonthlyTrend({
     />
   );
 }
+
+/** 超期上报: one horizontal bar per township, stacked by how many levels up the alerts went. */
+export function EscalationBars({
+  rows,
+  levelNames,
+}: {
+  rows: { township: string; level: number; count: number }[];
+  levelNames: Record<number, string>;
+}) {
+  const townships = [...new Set(rows.map((r) => r.township))];
+  const totals = new Map<string, number>();
+  for (const r of rows) totals.set(r.township, (totals.get(r.township) ?? 0) + r.count);
+  // Most escalations at the top, as in the other bars.
+  townships.sort((a, b) => (totals.get(a) ?? 0) - (totals.get(b) ?? 0));
+  // Deeper escalations in deeper red: level 3 means the county itself let it run over again.
+  const shades: Record<number, string> = { 1: '#f4b183', 2: '#e06666', 3: '#990000' };
+  return (
+    <Chart
+      testId="handling-escalations"
+      height={Math.max(180, townships.length * 36 + 72)}
+      option={{
+        grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+        legend: { top: 0 },
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        xAxis: { type: 'value', minInterval: 1 },
+        yAxis: {
+          type: 'category',
+          data: townships,
+          axisLabel: { width: 110, overflow: 'truncate' },
+        },
+        series: [1, 2, 3].map((level) => ({
+          type: 'bar',
+          stack: 'level',
+          name: levelNames[level],
+          data: townships.map((t) => rows.find((r) => r.township === t && r.level === level)?.count ?? 0),
+          itemStyle: { color: shades[level] },
+          label: { show: true, formatter: (p: { value: number }) => (p.value ? String(p.value) : '') },
+          barMaxWidth: 28,
+        })),
+      }}
+    />
+  );
+}

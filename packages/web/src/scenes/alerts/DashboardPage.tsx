@@ -1,12 +1,13 @@
 /**
  * /alerts/dashboard — 预警看板: totals, overdue and escalated counts, alerts by colour, status, lead
- * department and township, outcomes, the monthly trend; the same figures as an Excel download.
+ * department and township, handling escalations (超期上报) by township and level, outcomes, the
+ * monthly trend; the same figures as an Excel download.
  */
-import { Button, Card, Col, Row, Space, Statistic, Typography } from 'antd';
+import { Button, Card, Col, Empty, Row, Space, Statistic, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useLoad } from '../../api/useLoad';
 import { ApiErrorPage } from '../errors/ErrorPage';
-import { ColourPie, CountBars, MonthlyTrend } from './AlertCharts';
+import { ColourPie, CountBars, EscalationBars, MonthlyTrend } from './AlertCharts';
 import { COLOUR_HEX, dashboardXlsxUrl, getDashboard } from './alertsApi';
 
 export default function DashboardPage() {
@@ -32,17 +33,23 @@ export default function DashboardPage() {
         </Button>
       </Space>
       <Row gutter={[16, 16]}>
-        {(['total', 'open', 'overdueAccept', 'overdueHandle', 'escalated'] as const).map((k) => (
-          <Col xs={12} md={8} lg={4} key={k}>
-            <Card size="small">
-              <Statistic
-                title={t(`alerts.board.${k}`)}
-                value={d[k]}
-                valueStyle={k.startsWith('overdue') && d[k] > 0 ? { color: '#cf1322' } : undefined}
-              />
-            </Card>
-          </Col>
-        ))}
+        {(['total', 'open', 'overdueAccept', 'overdueHandle', 'escalated', 'handleEscalated'] as const).map(
+          (k) => (
+            <Col xs={12} md={8} lg={4} key={k}>
+              <Card size="small">
+                <Statistic
+                  title={t(`alerts.board.${k}`)}
+                  value={d[k]}
+                  valueStyle={
+                    (k.startsWith('overdue') || k === 'handleEscalated') && d[k] > 0
+                      ? { color: '#cf1322' }
+                      : undefined
+                  }
+                />
+              </Card>
+            </Col>
+          ),
+        )}
       </Row>
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={8}>
@@ -71,6 +78,39 @@ export default function DashboardPage() {
               testId="by-township"
               rows={d.byTownship.map((r) => ({ key: r.key, name: r.nameZh, count: r.count }))}
             />
+          </Card>
+        </Col>
+        <Col xs={24}>
+          <Card
+            size="small"
+            title={t('alerts.board.handlingEscalations')}
+            extra={
+              d.handleEscalated > 0 ? (
+                <Typography.Text type="danger">
+                  {t('alerts.board.stillOpen', { n: d.handleEscalated })}
+                </Typography.Text>
+              ) : null
+            }
+          >
+            {d.handlingEscalations.length === 0 ? (
+              <Empty
+                image={Empty.PRESENTED_IMAGE_SIMPLE}
+                description={t('alerts.board.handlingEscalationsEmpty')}
+              />
+            ) : (
+              <EscalationBars
+                rows={d.handlingEscalations.map((r) => ({
+                  township: r.nameZh,
+                  level: r.level,
+                  count: r.count,
+                }))}
+                levelNames={{
+                  1: t('alerts.board.level.1'),
+                  2: t('alerts.board.level.2'),
+                  3: t('alerts.board.level.3'),
+                }}
+              />
+            )}
           </Card>
         </Col>
         <Col xs={24}>

@@ -6,13 +6,20 @@
 import { Alert, Card, Descriptions, Space, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { ApiError } from '../../api/client';
+import { ApiError, errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
 import { FullPageSpin } from '../../auth/RequireAccount';
 import { departmentName } from '../../components/labels';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { AccessLogCard } from './AccessLogCard';
-import { type DelegatedResult, getAccess, getRequest, getResult } from './delegatedApi';
+import {
+  authorisationUrl,
+  type DelegatedResult,
+  fieldsLine,
+  getAccess,
+  getRequest,
+  getResult,
+} from './delegatedApi';
 
 type Source = DelegatedResult['result']['subjects'][number]['sources'][number];
 
@@ -41,8 +48,7 @@ export default function DelegatedResultPage() {
         {s.records.map((rec, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: records have no id in a frozen result
           <li key={i}>
-            {rec.fields.map((f) => `${f.label}：${f.text}`).join('；')}{' '}
-            <Typography.Text type="secondary">({rec.validFrom})</Typography.Text>
+            {fieldsLine(rec.fields, en)} <Typography.Text type="secondary">({rec.validFrom})</Typography.Text>
             {rec.nameMismatch ? <Tag color="warning">{d('nameMismatch')}</Tag> : null}
           </li>
         ))}
@@ -68,7 +74,14 @@ export default function DelegatedResultPage() {
             {
               key: 'status',
               label: d('columns.status'),
-              children: r.expired ? d('expired') : d(`status.${r.status}`),
+              // A tag does not wrap: in English "Completed" broke inside the narrow cell.
+              children: r.resultPurgedOn ? (
+                <Tag>{d('purged', { date: r.resultPurgedOn })}</Tag>
+              ) : r.expired ? (
+                <Tag>{d('expired')}</Tag>
+              ) : (
+                <Tag color={r.status === 'completed' ? 'green' : undefined}>{d(`status.${r.status}`)}</Tag>
+              ),
             },
             {
               key: 'by',
@@ -78,7 +91,16 @@ export default function DelegatedResultPage() {
             {
               key: 'auth',
               label: d('authorisation'),
-              children: `${r.authorisation.reference}（${r.authorisation.signedOn}）`,
+              children: (
+                <Space wrap size={8}>
+                  <span>{`${r.authorisation.reference}（${r.authorisation.signedOn}）`}</span>
+                  {r.authorisation.fileType ? (
+                    <a href={authorisationUrl(id)} download data-testid="authorisation-scan">
+                      {d('downloadScan')}
+                    </a>
+                  ) : null}
+                </Space>
+              ),
             },
             { key: 'asOf', label: d('columns.asOf'), children: r.asOf ?? '—' },
             { key: 'exp', label: d('columns.expiresOn'), children: r.expiresOn ?? '—' },
@@ -94,7 +116,7 @@ export default function DelegatedResultPage() {
         ) : null}
       </Card>
       {result.error instanceof ApiError ? (
-        <Alert type="warning" showIcon title={result.error.message} />
+        <Alert type="warning" showIcon title={errorText(result.error)} />
       ) : null}
       {data ? (
         <Card size="small" title={d('result')}>
@@ -107,7 +129,7 @@ export default function DelegatedResultPage() {
               asOf: data.asOf,
               expiresOn: r.expiresOn,
             })}
-            description={`${d('legal')}：${data.legal.join('；')}`}
+            description={`${d('legal')}${en ? ': ' : '：'}${data.legal.join('；')}`}
           />
           {data.subjects.map((s) => (
             <Card

@@ -10,7 +10,7 @@ import { FullPageSpin } from '../../auth/RequireAccount';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { yuan } from '../households/registryLabels';
 import { AccessLogCard } from './AccessLogCard';
-import { type EstateInquiry, estatePdfUrl, getEstate, getEstateAccess } from './delegatedApi';
+import { type EstateInquiry, estatePdfUrl, fieldsLine, getEstate, getEstateAccess } from './delegatedApi';
 
 type Section = NonNullable<EstateInquiry['report']>['sections'][number];
 type Item = Section['items'][number];
@@ -77,7 +77,12 @@ export default function EstateReportPage() {
           ]}
         />
         {v.refusalReason ? (
-          <Alert type="error" showIcon style={{ marginTop: 12 }} title={v.refusalReason} />
+          <Alert
+            type="error"
+            showIcon
+            style={{ marginTop: 12 }}
+            title={en ? (v.refusalReasonEn ?? v.refusalReason) : v.refusalReason}
+          />
         ) : null}
       </Card>
       {report?.sections.map((s) => (
@@ -107,7 +112,7 @@ export default function EstateReportPage() {
               {
                 key: 'what',
                 title: '',
-                render: (_, i) => i.fields.map((f) => `${f.label}：${f.text}`).join('；'),
+                render: (_, i) => fieldsLine(i.fields, en),
               },
               {
                 key: 'date',

@@ -56,3 +56,13 @@ export const getEstateAccess = (id: string) =>
 
 /** The PDF is opened by the browser itself (same-origin cookie). */
 export const estatePdfUrl = (id: string) => `/api/verification/estate/${encodeURIComponent(id)}/report.pdf`;
+
+/** The authorisation scan, downloaded by the browser itself (same-origin cookie); logged by the server. */
+export const authorisationUrl = (id: string) =>
+  `/api/verification/delegated/${encodeURIComponent(id)}/authorisation`;
+
+/** A record's fields as one line in the page's language (the server sends both). */
+export const fieldsLine = (
+  fields: readonly { label: string; labelEn: string; text: string; textEn: string }[],
+  en: boolean,
+) => fields.map((f) => (en ? `${f.labelEn}: ${f.textEn}` : `${f.label}：${f.text}`)).join(en ? '; ' : '；');

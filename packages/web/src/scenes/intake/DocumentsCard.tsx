@@ -1,14 +1,24 @@
 /**
  * 文书 and the decision record of a case: each numbered document with its title, issuer, date and a
- * download button (accessible name "下载 <title>"), and the decision with the policy version in
- * force, the rules engine's trace and the approved figures it was taken on. The resident portal
- * reuses the list for its own documents.
+ * download button (accessible name "下载 <title>"), its service (送达: date, method, recipient, and
+ * the time for an appeal counted from it) with, for staff, the receipt to print and the dialog to
+ * record the service; and the decision with the policy version in force, the rules engine's trace
+ * and the approved figures it was taken on. The resident portal reuses the list for its own documents.
  */
-import { DownloadOutlined } from '@ant-design/icons';
-import { Button, Card, Descriptions, Empty, List, Table, Tag, Typography } from 'antd';
+import { DownloadOutlined, FileDoneOutlined, PrinterOutlined } from '@ant-design/icons';
+import { Button, Card, Descriptions, Empty, List, message, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
-import { type CaseDecision, caseDocuments, type StatutoryDocument, staffDocumentUrl } from './decisionsApi';
+import {
+  type CaseDecision,
+  caseDocuments,
+  printReceipt,
+  type StatutoryDocument,
+  staffDocumentUrl,
+} from './decisionsApi';
+import { ServiceDialog } from './ServiceDialog';
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 
@@ -22,49 +32,131 @@ function download(url: string) {
   a.remove();
 }
 
+function ServiceLine({ d, staff }: { d: StatutoryDocument; staff: boolean }) {
+  const { t } = useTranslation();
+  const s = d.service;
+  if (!s)
+    return staff ? (
+      <Tag color="orange" data-testid="document-not-served">
+        {t('decisions.service.notServed')}
+      </Tag>
+    ) : null;
+  return (
+    <div data-testid="document-service">
+      <Tag color="green">
+        {t('decisions.service.served', {
+          date: s.servedOn,
+          method: t(`decisions.service.methods.${s.method}`),
+          recipient: s.recipientName,
+        })}
+      </Tag>
+      {s.appeal ? (
+        <div>
+          {t('decisions.service.appeal', {
+            reconsideration: s.appeal.reconsiderationBy,
+            litigation: s.appeal.litigationBy,
+          })}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
 export function DocumentList({
   documents,
   urlOf,
+  staff = false,
+  onChanged,
 }: {
   documents: readonly StatutoryDocument[];
   urlOf(id: string): string;
+  /** Staff see the receipt and the record-service dialog. */
+  staff?: boolean;
+  onChanged?(): void;
 }) {
   const { t } = useTranslation();
+  const [serving, setServing] = useState<StatutoryDocument | null>(null);
   if (documents.length === 0) return <Empty description={t('decisions.noDocuments')} />;
+  const receipt = async (d: StatutoryDocument) => {
+    try {
+      const printed = await printReceipt(d.id);
+      if (printed.receipt) download(urlOf(printed.receipt.id));
+      if (!d.receipt) onChanged?.();
+    } catch (error) {
+      void message.error(errorText(error));
+    }
+  };
   return (
-    <List
-      size="small"
-      dataSource={[...documents]}
-      renderItem={(d) => (
-        <List.Item
-          data-testid="document"
-          actions={[
-            <Button
-              key="download"
-              icon={<DownloadOutlined />}
-              onClick={() => download(urlOf(d.id))}
-              aria-label={t('decisions.downloadLabel', { title: d.title })}
-            >
-              {t('decisions.download')}
-            </Button>,
-          ]}
-        >
-          <List.Item.Meta
-            title={
-              <>
-                {d.title} <Tag>{t(`decisions.kind.${d.kind}`)}</Tag>
-              </>
-            }
-            description={
-              <>
-                <div>{d.number}</div>
-                <div>{t('decisions.issuedBy', { issuer: d.issuer, date: d.issuedOn })}</div>
-              </>
-            }
-          />
-        </List.Item>
-      )}
-    />
+    <>
+      <List
+        size="small"
+        dataSource={[...documents]}
+        renderItem={(d) => (
+          <List.Item
+            data-testid="document"
+            actions={[
+              <Button
+                key="download"
+                icon={<DownloadOutlined />}
+                onClick={() => download(urlOf(d.id))}
+                aria-label={t('decisions.downloadLabel', { title: d.title })}
+              >
+                {t('decisions.download')}
+              </Button>,
+              ...(staff
+                ? [
+                    <Button
+                      key="receipt"
+                      icon={<PrinterOutlined />}
+                      onClick={() => void receipt(d)}
+                      aria-label={t('decisions.service.receiptLabel', { title: d.title })}
+                    >
+                      {t('decisions.service.receipt')}
+                    </Button>,
+                    ...(d.service
+                      ? []
+                      : [
+                          <Button
+                            key="serve"
+                            type="primary"
+                            icon={<FileDoneOutlined />}
+                            onClick={() => setServing(d)}
+                            aria-label={t('decisions.service.recordLabel', { title: d.title })}
+                          >
+                            {t('decisions.service.record')}
+                          </Button>,
+                        ]),
+                  ]
+                : []),
+            ]}
+          >
+            <List.Item.Meta
+              title={
+                <>
+                  {d.title} <Tag>{t(`decisions.kind.${d.kind}`)}</Tag>
+                </>
+              }
+              description={
+                <>
+                  <div>{d.number}</div>
+                  <div>{t('decisions.issuedBy', { issuer: d.issuer, date: d.issuedOn })}</div>
+                  <ServiceLine d={d} staff={staff} />
+                </>
+              }
+            />
+          </List.Item>
+        )}
+      />
+      {serving ? (
+        <ServiceDialog
+          document={serving}
+          onClose={(recorded) => {
+            setServing(null);
+            if (recorded) onChanged?.();
+          }}
+        />
+      ) : null}
+    </>
   );
 }
 
@@ -141,7 +233,8 @@ function DecisionCard({ d }: { d: CaseDecision }) {
 /** For the case drawer; `version` reloads the card after a transition. */
 export function DocumentsCard({ caseId, version }: { caseId: string; version: number }) {
   const { t } = useTranslation();
-  const loaded = useLoad(() => caseDocuments(caseId), [caseId, version]);
+  const [reloads, setReloads] = useState(0);
+  const loaded = useLoad(() => caseDocuments(caseId), [caseId, version, reloads]);
   const data = loaded.data;
   return (
     <>
@@ -151,7 +244,14 @@ export function DocumentsCard({ caseId, version }: { caseId: string; version: nu
         loading={loaded.loading && !data}
         data-testid="documents-card"
       >
-        {data ? <DocumentList documents={data.documents} urlOf={staffDocumentUrl} /> : null}
+        {data ? (
+          <DocumentList
+            documents={data.documents}
+            urlOf={staffDocumentUrl}
+            staff
+            onChanged={() => setReloads((n) => n + 1)}
+          />
+        ) : null}
       </Card>
       {data?.decision ? <DecisionCard d={data.decision} /> : null}
     </>

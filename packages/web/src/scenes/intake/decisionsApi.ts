@@ -1,6 +1,6 @@
 /** Calls of documents and decision records (server: domains/decisions), typed by the generated schema. */
 import { api, call } from '../../api/client';
-import type { components } from '../../api/generated/schema';
+import type { components, paths } from '../../api/generated/schema';
 
 export type StatutoryDocument = components['schemas']['StatutoryDocument'];
 export type CaseDecision = components['schemas']['CaseDecision'];
@@ -9,6 +9,23 @@ export const caseDocuments = (id: string) =>
   call(api.GET('/api/intake/cases/{id}/documents', { params: { path: { id } } }));
 
 export const myDocuments = () => call(api.GET('/api/resident/documents'));
+
+export type ServiceBody = NonNullable<
+  paths['/api/documents/{id}/service']['post']['requestBody']
+>['content']['application/json'];
+
+/** 打印送达回执: numbered on the first call, the same receipt after. */
+export const printReceipt = (id: string) =>
+  call(api.POST('/api/documents/{id}/receipt', { params: { path: { id } } }));
+
+/** 登记送达, once per document; the key makes a retried submission of the same form one record. */
+export const recordService = (id: string, body: ServiceBody, key: string) =>
+  call(
+    api.POST('/api/documents/{id}/service', {
+      params: { path: { id }, header: { 'idempotency-key': key } },
+      body,
+    }),
+  );
 
 /** The stored PDF; a plain link, so the browser downloads it with the session cookie. */
 export const staffDocumentUrl = (id: string) => `/api/documents/${id}/pdf`;

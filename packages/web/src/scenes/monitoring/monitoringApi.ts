@@ -30,6 +30,8 @@ export interface Tally {
   withOutcome: number;
   truePositive: number;
   precision: number | null;
+  /** Only against a complete truth (the synthetic county's). */
+  recall?: number | null;
 }
 
 export interface CalibrationResult {

@@ -99,10 +99,12 @@ export default function BatchVerificationPage() {
     const timer = setInterval(() => runs.reload(), 1500);
     return () => clearInterval(timer);
   }, [running, runs.reload]);
-  // When a run finishes, the changes it found are shown at once.
+  // When a run finishes, the changes it found are shown at once. Keyed on every run's status, not
+  // only on "something is running": a small run can finish before the list ever sees it running.
+  const runsKey = runs.data?.items.map((r) => `${r.id}:${r.status}`).join(',');
   useEffect(() => {
-    if (!running) changes.reload();
-  }, [running, changes.reload]);
+    if (!running && runsKey !== undefined) changes.reload();
+  }, [running, runsKey, changes.reload]);
 
   if (runs.error) return <ApiErrorPage error={runs.error} />;
   const english = i18n.language === 'en';

@@ -1,0 +1,90 @@
+/** SQL of the service of documents (document_service) and their receipts; in the caller's transaction. */
+import type { Queryable } from '../../db/database.ts';
+import type { RecipientRelation, ServiceMethod } from './serviceRules.ts';
+
+export interface ServiceRow {
+  id: string;
+  document_id: string;
+  household_id: string;
+  region_code: string;
+  method: ServiceMethod;
+  served_on: string;
+  recipient_name: string;
+  recipient_relation: RecipientRelation;
+  witness_name: string | null;
+  refusal_reason: string | null;
+  tracking_number: string | null;
+  server_name: string;
+  note: string | null;
+  idempotency_key: string;
+  recorded_by_name: string;
+  recorded_at: Date;
+}
+
+const COLUMNS = `id, document_id, household_id, region_code, method, to_char(served_on, 'YYYY-MM-DD') AS served_on,
+  recipient_name, recipient_relation, witness_name, refusal_reason, tracking_number, server_name, note,
+  idempotency_key, recorded_by_name, recorded_at`;
+
+export type NewService = Omit<ServiceRow, 'id' | 'recorded_at'>;
+
+/** Inserts unless the document already has its service; returns the new row's id, or null. */
+export async function insertService(tx: Queryable, s: NewService): Promise<string | null> {
+  const r = await tx.query<{ id: string }>(
+    `INSERT INTO document_service (document_id, household_id, region_code, method, served_on, recipient_name,
+       recipient_relation, witness_name, refusal_reason, tracking_number, server_name, note, idempotency_key,
+       recorded_by_name)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+     ON CONFLICT (document_id) DO NOTHING RETURNING id`,
+    [
+      s.document_id,
+      s.household_id,
+      s.region_code,
+      s.method,
+      s.served_on,
+      s.recipient_name,
+      s.recipient_relation,
+      s.witness_name,
+      s.refusal_reason,
+      s.tracking_number,
+      s.server_name,
+      s.note,
+      s.idempotency_key,
+      s.recorded_by_name,
+    ],
+  );
+  return r.rows[0]?.id ?? null;
+}
+
+/** The caller's own earlier request with this key (a retry). */
+export async function serviceByKey(tx: Queryable, key: string): Promise<ServiceRow | undefined> {
+  const r = await tx.query<ServiceRow>(
+    `SELECT ${COLUMNS} FROM document_service WHERE recorded_by = doudi_actor_id() AND idempotency_key = $1`,
+    [key],
+  );
+  return r.rows[0];
+}
+
+export async function servicesOf(tx: Queryable, documentIds: readonly string[]): Promise<ServiceRow[]> {
+  if (documentIds.length === 0) return [];
+  const r = await tx.query<ServiceRow>(
+    `SELECT ${COLUMNS} FROM document_service WHERE document_id = ANY($1::uuid[])`,
+    [documentIds],
+  );
+  return r.rows;
+}
+
+export interface ReceiptRef {
+  id: string;
+  number: string;
+  served_document_id: string;
+}
+
+export async function receiptsOf(tx: Queryable, documentIds: readonly string[]): Promise<ReceiptRef[]> {
+  if (documentIds.length === 0) return [];
+  const r = await tx.query<ReceiptRef>(
+    `SELECT id, number, served_document_id FROM statutory_document
+      WHERE served_document_id = ANY($1::uuid[])`,
+    [documentIds],
+  );
+  return r.rows;
+}

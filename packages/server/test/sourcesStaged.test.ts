@@ -1,0 +1,161 @@
+/**
+ * The staged import path (COPY into a temporary table, one INSERT … ON CONFLICT per batch) and the
+ * CSV line reader: counts of new, unchanged and changed rows over several batches, hostile rows in
+ * the middle of a COPY batch, COPY escapes stored verbatim, and quoting read as csv-parse reads it.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cipherFor } from '../src/domains/registry/personalData.crypto.ts';
+import { hashFile } from '../src/domains/sources/files.ts';
+import { startImport } from '../src/domains/sources/import.service.ts';
+import { AS_OF, csvOf, expectBalanced, login, seedSources } from './sourcesFactories.ts';
+import { createTestApp, type TestApp, type TestClient } from './testApp.ts';
+
+const PF_HEADER = '记录编号,身份证号码,姓名,单位名称,月缴存额(元),账户余额(元)';
+
+describe('departmental import, staged path', () => {
+  let t: TestApp;
+  let dir: string;
+  let verify: TestClient;
+  let files = 0;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    dir = await seedSources(t);
+    verify = await login(t, 'verify');
+  });
+  afterAll(() => t.drop());
+
+  /** Imports `body` as the verification centre in batches of `batchSize` rows. */
+  async function importText(source: string, body: string, asOf: string, batchSize = 7) {
+    const path = join(dir, `staged-${++files}.csv`);
+    await writeFile(path, body);
+    const user = (await t.db.query<{ id: string }>("SELECT id FROM app_user WHERE username = 'verify'"))
+      .rows[0];
+    const handle = await startImport(
+      { db: t.db, cipher: cipherFor(t.config.dataKey), maxBytes: 1 << 24, batchSize },
+      {
+        userId: user?.id as string,
+        username: 'verify',
+        displayName: 'verify',
+        role: 'verificationCentre',
+        department: null,
+        regionCode: '420921000000',
+      },
+      { source, file: await hashFile(path, 1 << 24), fileName: `staged-${files}.csv`, asOf, via: 'cli' },
+    );
+    return handle.finished;
+  }
+
+  async function errorsOf(id: string): Promise<string> {
+    return (await verify.request('GET', `/api/sources/imports/${id}/errors.csv`)).body;
+  }
+
+  it('new rows are inserted, the same rows in a newer snapshot are all unchanged, a changed row keeps its history', async () => {
+    const bank = (await csvOf(dir, 'bank-deposits.csv')).trim();
+    const lines = bank.split('\n');
+    const rows = lines.length - 1;
+    const first = await importText('bankDeposit', bank, AS_OF);
+    expect(first).toMatchObject({
+      status: 'done',
+      rowsRead: rows,
+      inserted: rows,
+      unchanged: 0,
+      unmatched: 0,
+    });
+
+    const again = await importText('bankDeposit', `${bank}\n`, '2025-09-30');
+    expect(again).toMatchObject({ status: 'done', rowsRead: rows, inserted: 0, updated: 0, unchanged: rows });
+    const seen = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM source_record
+        WHERE source = 'bankDeposit' AND valid_to IS NULL AND seen_as_of = '2025-09-30'`,
+    );
+    expect(seen.rows[0]?.n).toBe(rows);
+
+    const cells = (lines[3] as string).split(',');
+    cells[6] = '1234567.89';
+    const changed = [...lines.slice(0, 3), cells.join(','), ...lines.slice(4)].join('\n');
+    const third = await importText('bankDeposit', changed, '2025-12-31');
+    expect(third).toMatchObject({
+      status: 'done',
+      inserted: 0,
+      updated: 1,
+      unchanged: rows - 1,
+      rejected: 0,
+    });
+    expectBalanced(third);
+    const versions = await t.db.query<{ valid_from: string; valid_to: string | null; balance: number }>(
+      `SELECT valid_from, valid_to, (data->>'balanceFen')::bigint AS balance FROM source_record
+        WHERE source = 'bankDeposit' AND record_key = $1 ORDER BY valid_from`,
+      [cells[0]],
+    );
+    expect(versions.rows.map((v) => [v.valid_from, v.valid_to])).toEqual([
+      [AS_OF, '2025-12-31'],
+      ['2025-12-31', null],
+    ]);
+    expect(versions.rows[1]?.balance).toBe(123456789);
+  });
+
+  it('hostile rows in the middle of a COPY batch are quarantined, the rest loaded, COPY escapes stored verbatim', async () => {
+    const hostile = '单位\\N\\.\\x01';
+    const body = [
+      PF_HEADER,
+      'H-1,11010519491231002X,张三,单位甲,100.00,1.00',
+      'H-2,110105194912310021,李四,单位乙,100.00,1.00',
+      `H-3,11010519491231002X,张三,${hostile},100.00,1.00`,
+      '"H-4","11010519491231002X","张三","单位\t丙\n第二行",100.00,1.00',
+      'H-1,11010519491231002X,张三,单位丁,100.00,1.00',
+      'H-5,11010519491231002X,张三,单位戊,-5.00,1.00',
+      'H-6,11010519491231002X,张三,单位己,100.00,1.00',
+    ].join('\n');
+    const result = await importText('providentFund', body, AS_OF, 100);
+    expect(result).toMatchObject({ status: 'done', rowsRead: 7, inserted: 4, rejected: 3 });
+    expectBalanced(result);
+    const stored = await t.db.query<{ record_key: string; employer: string }>(
+      `SELECT record_key, data->>'employerName' AS employer FROM source_record
+        WHERE source = 'providentFund' AND record_key LIKE 'H-%' ORDER BY record_key`,
+    );
+    expect(stored.rows).toEqual([
+      { record_key: 'H-1', employer: '单位甲' },
+      { record_key: 'H-3', employer: hostile },
+      { record_key: 'H-4', employer: '单位\t丙\n第二行' },
+      { record_key: 'H-6', employer: '单位己' },
+    ]);
+    const report = await errorsOf(result.id);
+    expect(report).toMatch(/^3,身份证号码,/m);
+    expect(report).toMatch(/^7,记录编号,H-1,记录编号与第 2 行重复/m);
+    expect(report).toMatch(/^8,月缴存额\(元\),-5\.00,/m);
+  });
+
+  it('CSV quoting: CRLF, a fully quoted file, a cell over two lines and an unclosed quote between good rows', async () => {
+    const quoted = [
+      PF_HEADER,
+      ...Array.from(
+        { length: 30 },
+        (_, i) => `"Q2-${i}","11010519491231002X","张三","单位,甲","1.00","${i}.00"`,
+      ),
+    ].join('\r\n');
+    const all = await importText('providentFund', quoted, AS_OF);
+    expect(all).toMatchObject({ status: 'done', rowsRead: 30, inserted: 30, rejected: 0 });
+
+    // Mostly plain lines (the line reader), one cell over two lines, one quote never closed.
+    const filler = Array.from({ length: 80 }, (_, i) => `U-F${i},11010519491231002X,张三,单位,1.00,1.00`);
+    const mixed = [
+      PF_HEADER,
+      'U-1,11010519491231002X,张三,单位,1.00,1.00',
+      'U-2,11010519491231002X,张三,"单位,第一行',
+      '第二行",1.00,1.00',
+      'U-3,11010519491231002X,张三,"单位,1.00,1.00',
+      'U-4,11010519491231002X,张三,单位,1.00,1.00',
+      ...filler,
+    ].join('\r\n');
+    const result = await importText('providentFund', mixed, AS_OF);
+    expect(result).toMatchObject({ status: 'done', rowsRead: 84, inserted: 83, rejected: 1 });
+    const two = await t.db.query<{ employer: string }>(
+      "SELECT data->>'employerName' AS employer FROM source_record WHERE source = 'providentFund' AND record_key = 'U-2'",
+    );
+    expect(two.rows[0]?.employer).toBe('单位,第一行\n第二行');
+    expect(await errorsOf(result.id)).toMatch(/^5,,,CSV 格式错误：引号未闭合/m);
+  });
+});
