@@ -86,6 +86,36 @@
  * After an import only the triggers' alerts are updated; the indicator alerts are left as their
  * scoring wrote them (the same content: tested against a full run in monitoringIncremental.test.ts),
  * so their raise_count no longer counts imports.
+ *
+ * Session 7 (monitor8), 2026-11-23, database doudi_bench_monitoring_mwt0ab9v (100,000 households,
+ * 26,376 open alerts, every full run updates all of them), `--full-only --no-migrate`, load 10–22
+ * (CPU-seconds only; wall-clock meaningless). "before" is this tree with the changed files taken
+ * from HEAD 524df5c, run from a copy against the same database:
+ *
+ * | code                                             | load | process CPU | PostgreSQL CPU | per household |
+ * | ------------------------------------------------ | ---- | ----------- | -------------- | ------------- |
+ * | before                                           | 10   | 11.3 s      | 7.1 s          | 184 µs        |
+ * | before, again                                    | 13   | 12.2 s      | 7.2 s          | 194 µs        |
+ * | lenient conditions, 0-point items skipped,       | 14   | 10.3 s      | 7.1 s          | 174 µs        |
+ * |   records by person index (LATERAL … OFFSET 0)   | 14   | 10.0 s      | 6.6 s          | 166 µs        |
+ * | + lenient detail scoring, scorings as delimited  | 22   | 10.0 s      | 8.1 s          | 181 µs        |
+ * |   text (final)                                   | 17   | 9.8 s       | 7.4 s          | 172 µs        |
+ * | before, back to back with the final rows         | 21   | 12.5 s      | 8.3 s          | 208 µs        |
+ *
+ * Same alerts (26,376 updated, none raised; test/monitoringSpeed.test.ts holds the evidence to the
+ * traced path); precision / recall 0.6548 / 0.6603, every cause and colour as before. Scoring alone, same process, 20,000 households decoded and scored with evidence
+ * (a scratch script, back to back): 58 µs per household before, 33 after (decode ≈18 of them).
+ * Statement CPU from psql with the backend's /proc ticks (one 2,000-household batch, load 11–12):
+ * recordsOfPersons 41 → 24 ms (the ≈6,000-person `= ANY` was a scan of the table or a bitmap of
+ * every probe); the snapshot page 14 ms (its JSON-to-text output only 4 ms of it); the scorings
+ * upsert 20–30 ms (10–15 µs per household); the alert upsert of 520 updated alerts 65 ms (update
+ * 44 ms: ≈2 kB of WAL and nine index entries per alert, events 8 ms, foreign-key checks 6 ms).
+ * A lower fillfactor or evidence stored out of line gave no measurable gain on that statement.
+ * Worker threads (`--workers 2`, load 11): process CPU 14.2 s against 10.3 s on this thread.
+ * `--max-semi-space-size=32`: 9.5 s against 10.0 s (noise level). Incremental (`--rerun-import`,
+ * 6,753 households, none scored): CPU 1.0 s + PostgreSQL 0.8–1.1 s before and after, wall 2.7–4.5 s
+ * at load 12–17 (half of it waiting for reads). Process CPU fell ≈20% (scoring ≈45%); the
+ * PostgreSQL side is lost in the noise at this load (the records statement's gain is ≈0.9 s a run).
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -217,6 +217,13 @@ export interface IndicatorBatchOptions extends IndicatorOptions {
    * computed), the same `scoreModel` as the traced path, so the evidence is the traced path's.
    */
   detailColours?: Readonly<Record<string, readonly AlertColor[]>>;
+  /**
+   * For callers that read the colours and scores only (a monitoring run): items worth 0 points
+   * (kept in a model for the record, e.g. zeroed by calibration) are not evaluated. The scores,
+   * ranges, colours and details are the same; `statuses` may say scored where only such an item
+   * lacked a fact, and a rule error inside one goes unreported (the traced path reports both).
+   */
+  colourOnly?: boolean;
 }
 
 /** Scores many households with the models, without trace; variables are computed on first read. */
@@ -234,7 +241,9 @@ export function evaluateIndicatorsBatch(
   const scores = new Float64Array(size);
   const alertColors = new Uint8Array(size);
   const statuses = new Uint8Array(size);
-  const sink = newSink(false);
+  // Lenient conditions: the batch reports colours and statuses, never the names of missing facts.
+  const sink = newSink(false, true);
+  sink.skipInert = options.colourOnly === true;
   const budget = catalog.limits.iterationBudget;
   const details = new Map<number, IndicatorDetail>();
   // Per model, colour code → wanted; undefined when no detail is asked for that model.
@@ -276,7 +285,8 @@ export function evaluateIndicatorsBatch(
         alertColors[slot] = colour;
         statuses[slot] = sink.missing === undefined ? 0 : 1;
         if (certain && wanted[m]?.[colour]) {
-          const full = newSink(true);
+          // Lenient too: a detail holds the fired items and groups, never the missing facts' names.
+          const full = newSink(true, true);
           scoreModel(ctx.models[m] as CompiledIndicatorModel, engine.scope, budget, full);
           if (full.error === undefined)
             details.set(slot, {

@@ -305,6 +305,42 @@ describe('indicator models: evaluation', () => {
     expect(evaluateIndicatorsBatch(catalog, households, D, R).details.size).toBe(0);
   });
 
+  it('colour-only batches skip items worth 0 points: same scores, colours and details', () => {
+    // Zeroed items (as calibration leaves them), one lacking a fact on some households.
+    const zeroed = loadCatalog(
+      sources(
+        MODEL.replace(
+          '      - { id: vehicle,',
+          '      - { id: noted, label: 记录项, condition: household.income < 80000, points: 0 }\n' +
+            '      - { id: vehicle,',
+        ).replace(
+          '  - id: housing',
+          '      - { id: aged, label: 高龄, perMember: true, aggregation: sum, condition: member.age >= 80, points: 0 }\n' +
+            '      - { id: illNoted, label: 患病（记录）, perMember: true, aggregation: sum, condition: member.ill, points: 0 }\n' +
+            '  - id: housing',
+        ),
+      ),
+    );
+    const households = Array.from({ length: 300 }, (_, i) =>
+      home(
+        { income: (i * 7919) % 120000, vehicles: i % 5 === 0 ? 1 : 0, flooded: i % 7 === 0 ? null : false },
+        [
+          { age: 20 + (i % 75), ill: i % 4 === 0 },
+          ...(i % 2 ? [{ age: 85, ill: i % 11 === 0 ? null : true, away: i % 9 === 0 }] : []),
+        ],
+      ),
+    );
+    const options = { detailColours: { risk: ['red', 'yellow'] as const } };
+    const all = evaluateIndicatorsBatch(zeroed, households, D, R, options);
+    const colourOnly = evaluateIndicatorsBatch(zeroed, households, D, R, { ...options, colourOnly: true });
+    expect(colourOnly.scores).toEqual(all.scores);
+    expect(colourOnly.alertColors).toEqual(all.alertColors);
+    expect(colourOnly.details).toEqual(all.details);
+    expect(all.details.size).toBeGreaterThan(20);
+    // The zero-point items are in the evidence (fired), as on the traced path.
+    expect([...all.details.values()].some((d) => d.fired.some((f) => f.item === 'noted'))).toBe(true);
+  });
+
   it('on worker threads: the same scores, colours and details, in input order', async () => {
     const households = Array.from({ length: 700 }, (_, i) =>
       home({ income: (i * 7919) % 120000, vehicles: i % 5 === 0 ? 1 : 0 }, [

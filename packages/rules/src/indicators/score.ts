@@ -7,7 +7,8 @@
  * per-member item, only the undecided members count). Group caps and per-member averaging apply
  * to both ends. The caller reports the band only when both ends fall in the same band.
  */
-import type { Scope } from '../cel/compile.ts';
+import { lenientForm, type Scope } from '../cel/compile.ts';
+import { MISSING } from '../cel/runtime.ts';
 import { MissingFactError } from '../errors.ts';
 import type { CompiledIndicatorItem, CompiledIndicatorModel, FiredItem, GroupScore } from './types.ts';
 
@@ -25,12 +26,24 @@ export interface ScoreSink {
   error: unknown;
   /** Only collected when `detail` is true. */
   detail: boolean;
+  /**
+   * Conditions run in their lenient form (cel/compile.ts): a missing fact is the value `MISSING`,
+   * not an exception and a second, exact run. `missing` then says only *that* a fact is missing
+   * (its names are a placeholder, also in `missingItems`): for the batch path, which reports
+   * colours, statuses and the fired items and groups, never which facts were missing.
+   */
+  lenient: boolean;
+  /**
+   * Items worth 0 points are not run (the batch's `colourOnly`): they can change neither the score
+   * nor its range, only `missing` (a fact they lack) or `error` (a rule error inside them).
+   */
+  skipInert: boolean;
   groups: GroupScore[];
   fired: FiredItem[];
   missingItems: { group: string; item: string; facts: string[] }[];
 }
 
-export function newSink(detail: boolean): ScoreSink {
+export function newSink(detail: boolean, lenient = false): ScoreSink {
   return {
     score: 0,
     lower: 0,
@@ -38,6 +51,8 @@ export function newSink(detail: boolean): ScoreSink {
     missing: undefined,
     error: undefined,
     detail,
+    lenient,
+    skipInert: false,
     groups: [],
     fired: [],
     missingItems: [],
@@ -64,15 +79,25 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 const countedStack: boolean[][] = [];
 let depth = 0;
 
+/** What a lenient run lacks: that a fact is missing, not which (never mutated). */
+const UNNAMED: readonly string[] = Object.freeze(['(missing fact)']);
+
 /** Runs a condition: true, false, or the facts it lacks; other errors propagate. */
 function decide(
   scope: Scope,
   item: CompiledIndicatorItem,
   budget: number,
   facts: string[] | null,
+  lenient: boolean,
 ): boolean | string[] {
   scope.budget = budget;
   try {
+    const run = lenient ? lenientForm(item.condition.run) : undefined;
+    if (run) {
+      const value = run(scope);
+      if (value === MISSING) return facts ?? (UNNAMED as string[]);
+      return value === true;
+    }
     return item.condition.run(scope) === true;
   } catch (error) {
     if (error instanceof MissingFactError) return facts ? [...facts, ...error.facts] : [...error.facts];
@@ -106,6 +131,8 @@ export function scoreModel(
   const outerMember = root.member;
   const household = root.household as Record_;
   const members = (Array.isArray(root.members) ? root.members : []) as Record_[];
+  const lenient = sink.lenient;
+  const membersRun = model.members && ((lenient && lenientForm(model.members.run)) || model.members.run);
   let counted = countedStack[depth];
   if (!counted) {
     counted = [];
@@ -118,11 +145,17 @@ export function scoreModel(
     counted.length = members.length;
     for (let m = 0; m < members.length; m++) {
       let isCounted = true;
-      if (model.members) {
+      if (membersRun) {
         root.member = members[m];
         scope.budget = budget;
         try {
-          isCounted = model.members.run(scope) === true;
+          const value = membersRun(scope);
+          isCounted = value === true;
+          if (value === MISSING) {
+            sink.missing ??= new Set();
+            for (const f of UNNAMED) sink.missing.add(f);
+            uncertainMembers = true;
+          }
         } catch (error) {
           if (!(error instanceof MissingFactError)) throw error;
           sink.missing ??= new Set();
@@ -143,10 +176,11 @@ export function scoreModel(
       let upper = 0;
       for (const item of group.items) {
         const points = item.points;
+        if (points === 0 && sink.skipInert) continue;
         if (!item.perMember) {
           root.member = undefined;
           const lacking = requiredMissing(item, household, 'household');
-          const outcome = decide(scope, item, budget, lacking);
+          const outcome = decide(scope, item, budget, lacking, lenient);
           if (outcome === true && lacking === null) {
             sum += points;
             lower += points;
@@ -169,7 +203,7 @@ export function scoreModel(
           const member = members[m] as Record_;
           root.member = member;
           const lacking = requiredMissing(item, member, `members[${m}]`);
-          const outcome = decide(scope, item, budget, lacking);
+          const outcome = decide(scope, item, budget, lacking, lenient);
           if (outcome === true && lacking === null) {
             meeting++;
             if (sink.detail) {

@@ -68,6 +68,8 @@ export function scoreRows(ctx: Context, rows: readonly repo.FactsRow[]): Promise
   const options = {
     models: ctx.models.map((m) => m.model.id),
     detailColours: Object.fromEntries(ctx.models.map((m) => [m.model.id, m.raise as AlertColor[]])),
+    // Colours and evidence are stored, never statuses: items worth 0 points need not run.
+    colourOnly: true,
   };
   const pool = ctx.pool;
   return Promise.all(
