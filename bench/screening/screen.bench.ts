@@ -127,6 +127,32 @@
  * of backend CPU per stored row. Where the ≈ 125 µs of process CPU goes now (by thread): main 18,
  * workers 74, V8 helper threads (GC, optimising compiler) 32, real work: with --single-threaded the total
  * is the same. 1,000,000 households at ≈ 170 µs ≈ 170 CPU-s: ≥ 85 s on two idle cores, target 60 s.
+ *
+ * Session 7 (2026-11-23, screen8; load 10–24 from four other engineers). New 200,000-household
+ * database doudi_bench_screening_mwt0a7k6 (same draw; seeded in 631 s, snapshot built in 82 s; its
+ * first run, old code: 117 µs per household, load 12). "HEAD" ran from an export of HEAD, "tree" from
+ * an export of HEAD plus this area's files (other engineers' migrations kept out). 2nd and later runs:
+ * | code                                                    | load  | total    | main / workers / V8 helpers (s) | PostgreSQL | per household |
+ * | ------------------------------------------------------- | ----- | -------- | ------------------------------- | ---------- | ------------- |
+ * | HEAD                                                    | 10    | 111.8 s  | 2.7 / 5.6 + 4.9 / 5.7           | 63.8 s     | 414 µs        |
+ * | + previous run's findings by primary key (eligibleIn)   | 13    | 47.5 s   | 2.7 / 5.7 + 5.6 / 5.9           | 6.4 s      | 132 µs        |
+ * |   the same, again (alternating with the next row)       | 15–24 | 86–91 s  | 2.9–3.0 / 12.0–12.4 / 5.8–6.1   | 8.2–8.4 s  | 146–148 µs    |
+ * | + COPY into a temporary table, result rows per group    | 14–21 | 51–82 s  | 2.5–2.8 / 10.9–11.5 / 5.7–6.0   | 5.0–7.4 s  | 126–138 µs    |
+ * Same 140,173 households / 313,634 pairs in every run. The first row is a bug, not load: with no
+ * statistics on screening_result (autovacuum off), the prepared eligibleIn statement's generic
+ * plan walked the (run_id, region_code) index over the whole previous run for every batch and
+ * tested each row against the batch's 4,000 ids (6–9 s of backend CPU per batch in the server log;
+ * at 1M, quadratic: hours). Storage alone (4,000 rows, backend CPU per row): one JSON document
+ * 13–18 µs, COPY + INSERT … SELECT 10 µs. Page read alone: 9 µs per row (jsonb → text ≈ 3.5).
+ * Where the rest goes: the V8 helper threads are 4 platform threads of ≈1.3–1.5 s each; with
+ * --single-threaded-gc they drop by 1.5 s (GC, mostly the main thread's: the page strings live
+ * across batches) and the owning threads gain 0.6 s; the remaining ≈ 4.4 s is largely fixed
+ * (one township, 9,954 households: 2.3 s): compiling the catalogue's generated code in two workers.
+ * So at 1M the per-household figure falls: ≈ 12 main + ≈ 47 workers + ≈ 21 helpers + ≈ 28–35
+ * PostgreSQL ≈ 110–115 µs, at the 110 µs that 60 s on two idle cores allows; to be measured there.
+ * Tried, no effect (dropped): a 96 MB young generation for the workers (resourceLimits), the
+ * fact setter without its per-call map lookup. In a worker (profile) snapshot decoding is ≈ 30%,
+ * JSON.parse of members most of it; the engine the rest.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -347,6 +373,14 @@ try {
         .slice(workers)
         .reduce((sum, [, s]) => sum + s, 0)
         .toFixed(1)}`,
+    ],
+    [
+      '  the other threads over 0.2 s (name#tid: s)',
+      busiest
+        .slice(workers)
+        .filter(([, s]) => s > 0.2)
+        .map(([k, s]) => `${k}: ${s.toFixed(1)}`)
+        .join(', '),
     ],
     [
       "PostgreSQL CPU, this database's backends (user+sys)",

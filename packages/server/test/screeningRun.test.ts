@@ -5,8 +5,10 @@
 import { SAMPLE_VILLAGES } from '@doudi/synth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import { asSystem } from '../src/db/scope.ts';
+import type { Queryable } from '../src/db/database.ts';
+import { asActor, asSystem } from '../src/db/scope.ts';
 import { systemActor } from '../src/demo/demoAccounts.ts';
+import type { Actor } from '../src/domains/access/permissions.ts';
 import { cipherFor } from '../src/domains/registry/personalData.crypto.ts';
 import { seedRegistry } from '../src/domains/registry/seed.ts';
 import * as repo from '../src/domains/screening/screening.repo.ts';
@@ -162,6 +164,70 @@ describe('screening run', () => {
     const outcome = await runScreening(t.db, first, { workers: 0 });
     expect(outcome.status).toBe('done');
     expect(await results(first)).toEqual(before);
+  }, 60_000);
+
+  it('stores a batch through COPY as the JSON statement does, and a repeated batch writes nothing', async () => {
+    const officer: Actor = { ...systemActor, role: 'countyOfficer', regionCode: regions.county };
+    const households = (
+      await t.db.query<{ id: string; region_code: string }>(
+        'SELECT id, region_code FROM household ORDER BY id LIMIT 3',
+      )
+    ).rows;
+    const rows: repo.ResultRow[] = households.map((h, i) => ({
+      householdId: h.id,
+      regionCode: h.region_code,
+      eligible: i === 0 ? [] : ['dibao', 'temporaryAid'],
+      amountsFen: i === 0 ? [] : [123_456, null],
+      newly: i === 2 ? ['temporaryAid'] : [],
+      needsInfo: i === 1 ? [] : ['medicalAid', 'nearDibao'],
+      monthlyTotalFen: i === 0 ? 0 : 123_456,
+    }));
+    const progress = (cursor: string) => ({
+      cursor,
+      processed: rows.length,
+      householdsFound: 2,
+      pairsFound: 4,
+      pairsNewly: 1,
+      counts: {},
+    });
+    const stored = async (runId: string) =>
+      (
+        await t.db.query(
+          `SELECT household_id, region_code, eligible, amounts_fen::text AS amounts, newly, needs_info,
+                  monthly_total_fen::text AS total FROM screening_result WHERE run_id = $1 ORDER BY household_id`,
+          [runId],
+        )
+      ).rows.map(({ household_id: _, ...rest }) => rest);
+    const last = (households.at(-1) as { id: string }).id;
+    // One active run per region at a time: each is closed before the next is made.
+    const storedBy = async (store: (tx: Queryable, runId: string) => Promise<void>) => {
+      const runId = (await newRun()).id;
+      try {
+        await asActor(t.db, officer, undefined, (tx) => store(tx, runId));
+        // Repeated in its own transaction, as a run that crashed after storing would.
+        await asActor(t.db, officer, undefined, (tx) => store(tx, runId));
+      } finally {
+        await asSystem(t.db, (tx) => repo.markFinished(tx, runId, 'failed', 'storage test'));
+      }
+      return runId;
+    };
+    const viaCopy = await storedBy(async (tx, runId) => {
+      await repo.storeBatch(tx, runId, rows, progress(last));
+      await repo.storeBatch(tx, runId, rows, progress(last));
+    });
+    // The same batch through the JSON statement: a connection without COPY.
+    const viaJson = await storedBy((tx, runId) =>
+      repo.storeBatch(
+        { query: (q, p) => tx.query(q, p), exec: (q) => tx.exec(q) },
+        runId,
+        rows,
+        progress(last),
+      ),
+    );
+    const copied = await stored(viaCopy);
+    expect(copied).toHaveLength(3);
+    expect(copied).toEqual(await stored(viaJson));
+    expect(copied.map((r) => r.amounts)).toContain('{123456,NULL}');
   }, 60_000);
 
   it('continues a crashed run after its last stored batch, with the same results as a clean run', async () => {
