@@ -56,6 +56,35 @@
  * on first download from the immutable content instead of in the transition (but a served
  * document is printed at least once, so that moves the cost rather than saving it).
  *
+ * door8, 2026-11-23 08:45–09:20, shared machine (load average 10–18 from other helpers' work: compare
+ * CPU ms per request, not latency; closed loop, so throughput follows the load). HEAD = 524df5c;
+ * "new" = font caches for PDFs (documents/fontCaches.ts: a notice 7.3 → 4.4 CPU ms at load 10,
+ * 8.0–8.3 → 5.4 at load 14, bench/intake/pdfRender.bench.ts) + a transition's state, papers and
+ * event in one statement, the same for an opened case (intake/caseWrites.repo.ts), no re-read of the
+ * case after its UPDATE. Pairs run back to back, alternating:
+ *
+ * | run (workers × seconds, load 1-min at start)  | requests | Node ms/req | PostgreSQL ms/req | sum  |
+ * | --------------------------------------------- | -------- | ----------- | ----------------- | ---- |
+ * | HEAD, 200 × 60 (load 13, with tests running)  | 2152     | 4.28        | 2.46              | 6.73 |
+ * | PDF caches + UPDATE … RETURNING, 200 × 30 (9) | 3868     | 3.18        | 2.07              | 5.23 |
+ * | HEAD, 200 × 30 (12)                           | 2585     | 3.79        | 2.01              | 5.79 |
+ * | PDF caches + UPDATE … RETURNING, 200 × 30 (14)| 5576     | 2.56        | 1.87              | 4.42 |
+ * | HEAD, 200 × 30 (14)                           | 3153     | 3.39        | 1.93              | 5.34 |
+ * | new, 200 × 30 (10)                            | 5084     | 2.28        | 1.53              | 3.82 |
+ * | HEAD, 200 × 30 (13)                           | 4401     | 3.20        | 2.04              | 5.25 |
+ * | new, 200 × 30 (13)                            | 4361     | 2.64        | 1.74              | 4.38 |
+ * | HEAD, 200 × 30 (14)                           | 3856     | 3.09        | 1.66              | 4.74 |
+ * | new, 200 × 60 (14)                            | 7491     | 2.75        | 1.91              | 4.67 |
+ * | HEAD, 200 × 60 (16)                           | 3317     | 3.80        | 2.26              | 6.04 |
+ * | HEAD, 200 × 60 (11)                           | 6405     | 3.15        | 2.15              | 5.30 |
+ * | new, 200 × 60 (11)                            | 8486     | 2.67        | 2.35              | 5.02 |
+ *
+ * Node −15 to −30% per request in every pair. PostgreSQL: lower in four pairs of five, higher in the
+ * last (other helpers' database work shares the server; the lead's quiet run decides). Still open in the Node profile (new tree,
+ * 233 req/s run): PDFs 24% of busy time (deflate and fontkit's table encoding are most of what is
+ * left), pg socket writes 13% (reads are already 4 statements: session, BEGIN + scope, query,
+ * COMMIT), pino's synchronous log writes ~12% (two lines per request to stdout).
+ *
  * Every run: nothing lost or duplicated (all checks ok), each retried key one application.
  * In the working tree, 46% of the server's main thread went to renderPdf: the decisions hook renders
  * the acceptance notice (≈77 ms CPU each, fonts parsed anew per document) inside the transition's

@@ -17,6 +17,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import { AppError } from '../http/errors.ts';
+import { cacheSubsetGlyphs, shareLayoutCache } from './fontCaches.ts';
 
 export type DocumentBlock =
   | { kind: 'heading'; text: string }
@@ -102,6 +103,7 @@ function parsedFont(font: CjkFont): fontkit.Font {
     // A collection without the named face gives the collection back, which cannot lay text out.
     if (!('layout' in created)) throw new Error(`font ${key}: no such face in the collection`);
     parsed = created;
+    cacheSubsetGlyphs(parsed);
     parsedFonts.set(key, parsed);
   }
   return parsed;
@@ -170,6 +172,7 @@ export function renderPdf(spec: DocumentSpec, fontChoice?: CjkFont | null): Prom
   const parsed = parsedFont(font);
   doc.registerFont('cjk', parsed as unknown as PDFKit.Mixins.PDFFontSource, parsed.postscriptName);
   doc.font('cjk');
+  shareLayoutCache(doc, parsed);
 
   doc.fontSize(18).text(spec.title, { align: 'center' });
   doc.moveDown(0.3);

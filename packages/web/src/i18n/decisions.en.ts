@@ -71,5 +71,16 @@ export const decisionsEn: typeof decisionsZh = {
     submit: 'Record',
     done: 'Service recorded',
     required: 'Enter {{what}}',
+    correct: 'Correct',
+    correctLabel: 'Correct the service record of {{title}}',
+    correctTitle: 'Correct the service record: {{title}}',
+    correctHint:
+      'The current record is kept as superseded and the appeal deadlines are counted again from the corrected date.',
+    reason: 'Reason for the correction',
+    correctSubmit: 'Save correction',
+    corrected: 'Service record corrected',
+    supersededTitle: 'Earlier records ({{count}})',
+    supersededLine: '{{date}} ({{method}}), received by {{recipient}}; entered by {{by}}',
+    correctedBecause: 'Corrected: {{reason}}',
   },
 };

@@ -15,6 +15,7 @@ import { registerDecisionHooks } from './decisions.hooks.ts';
 import { DocumentKinds } from './documentCatalog.ts';
 import { printReceipt, recordService } from './documentService.service.ts';
 import { caseDocuments, downloadForResident, downloadForStaff, myDocuments } from './documents.service.ts';
+import { correctService } from './serviceCorrection.service.ts';
 import { RecipientRelations, ServiceMethods } from './serviceRules.ts';
 
 const N = <T extends import('typebox').TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -26,21 +27,30 @@ export interface DecisionDeps extends IntakeDeps {
 const Method = Type.Union(ServiceMethods.map((m) => Type.Literal(m)));
 const Relation = Type.Union(RecipientRelations.map((r) => Type.Literal(r)));
 
+/** One service record, as entered or as corrected (correctionReason says why it replaced the last). */
+const serviceRecordFields = {
+  id: Type.String(),
+  method: Method,
+  servedOn: Type.String(),
+  recipientName: Type.String(),
+  recipientRelation: Relation,
+  witnessName: N(Type.String()),
+  refusalReason: N(Type.String()),
+  trackingNumber: N(Type.String()),
+  serverName: Type.String(),
+  note: N(Type.String()),
+  recordedByName: Type.String(),
+  recordedAt: Type.String(),
+  correctionReason: N(Type.String()),
+};
+
 export const DocumentService = Type.Object(
   {
-    method: Method,
-    servedOn: Type.String(),
-    recipientName: Type.String(),
-    recipientRelation: Relation,
-    witnessName: N(Type.String()),
-    refusalReason: N(Type.String()),
-    trackingNumber: N(Type.String()),
-    serverName: Type.String(),
-    note: N(Type.String()),
-    recordedByName: Type.String(),
-    recordedAt: Type.String(),
+    ...serviceRecordFields,
     /** From the day served; null for documents that name no route of appeal. */
     appeal: N(Type.Object({ reconsiderationBy: Type.String(), litigationBy: Type.String() })),
+    /** The records this one corrected, newest first (kept: the file shows what was changed and why). */
+    superseded: Type.Array(Type.Object(serviceRecordFields)),
   },
   { $id: 'DocumentService' },
 );
@@ -132,6 +142,15 @@ const ServiceBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const CorrectionBody = Type.Object(
+  {
+    ...ServiceBody.properties,
+    corrects: Type.String({ format: 'uuid' }),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+  },
+  { additionalProperties: false },
+);
+const ServiceAnswer = Type.Object({ document: Type.Ref('StatutoryDocument'), replayed: Type.Boolean() });
 
 export const decisionRoutes =
   (deps: DecisionDeps): FastifyPluginAsyncTypebox =>
@@ -192,14 +211,34 @@ export const decisionRoutes =
           params: ById,
           headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
           body: ServiceBody,
-          response: {
-            200: Type.Object({ document: Type.Ref('StatutoryDocument'), replayed: Type.Boolean() }),
-            ...errorResponses,
-          },
+          response: { 200: ServiceAnswer, ...errorResponses },
         },
       },
       async (request) =>
         recordService(
+          deps,
+          actorOf(request),
+          request.params.id,
+          request.body,
+          request.headers['idempotency-key'],
+          request.id,
+        ),
+    );
+    app.post(
+      '/api/documents/:id/service/correction',
+      {
+        schema: {
+          tags,
+          summary:
+            '更正送达记录（登记人本人或县级民政部门，须写明理由）：原记录保留为已更正，复议和诉讼期限按更正后的送达日期重新计算；须带 Idempotency-Key',
+          params: ById,
+          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
+          body: CorrectionBody,
+          response: { 200: ServiceAnswer, ...errorResponses },
+        },
+      },
+      async (request) =>
+        correctService(
           deps,
           actorOf(request),
           request.params.id,

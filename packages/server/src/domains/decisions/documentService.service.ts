@@ -24,7 +24,7 @@ import { cleanName, METHOD_ZH, type RecipientRelation, type ServiceMethod } from
 
 const SERVING_ROLES: readonly Role[] = ['caseworker', 'countyOfficer', 'departmentOfficer', 'gridWorker'];
 
-function authorizeServing(actor: Actor | undefined): asserts actor is Actor {
+export function authorizeServing(actor: Actor | undefined): asserts actor is Actor {
   authorize(actor, Permission.intakeHandle);
   if (!SERVING_ROLES.includes(actor.role)) throw errors.forbidden('document.serve');
 }
@@ -53,7 +53,7 @@ const name = (field: string, value: string, label: string) => {
 };
 
 /** The record as it will be stored, or a clear 400 naming the field. */
-function checkService(body: ServiceBody, actor: Actor) {
+export function checkService(body: ServiceBody, actor: Actor) {
   const servedOn = checkDate(body.servedOn, 'servedOn');
   const recipientName = name('recipientName', body.recipientName, '签收人姓名');
   const serverName = name('serverName', body.serverName ?? actor.displayName, '送达人姓名');
@@ -114,7 +114,7 @@ function checkService(body: ServiceBody, actor: Actor) {
 }
 
 /** The document, seen by staff of its case (a department officer: their department's only). */
-async function servedDocument(tx: Queryable, actor: Actor, id: string) {
+export async function servedDocument(tx: Queryable, actor: Actor, id: string) {
   const d = await repo.findDocument(tx, id);
   if (!d) throw errors.notFound('该文书');
   const caseId = d.case_id ?? (await enrolmentCase(tx, d.enrolment_id));
@@ -237,6 +237,27 @@ function receiptService(
   };
 }
 
+export function checkIdempotencyKey(key: string | undefined): asserts key is string {
+  if (!key || !/^[A-Za-z0-9._:-]{8,100}$/.test(key))
+    throw errors.validation(
+      'Idempotency-Key',
+      '登记送达须带 Idempotency-Key 请求头（8到100位字母、数字或 ._:-），重试时使用同一个值',
+      'an Idempotency-Key header of 8–100 characters is required',
+    );
+}
+
+/** A date served: not before the document was issued, not after today. */
+export function checkServedOn(servedOn: string, issuedOn: string, today: string): void {
+  if (servedOn < issuedOn)
+    throw errors.validation(
+      'servedOn',
+      `送达日期不能早于文书成文日期（${issuedOn}）`,
+      'served before issued',
+    );
+  if (servedOn > today)
+    throw errors.validation('servedOn', '送达日期不能晚于今天', 'the date served is in the future');
+}
+
 /** 登记送达: how, when and to whom the document was served; once per document. */
 export async function recordService(
   deps: IntakeDeps,
@@ -247,12 +268,7 @@ export async function recordService(
   requestId?: string,
 ) {
   authorizeServing(actor);
-  if (!idempotencyKey || !/^[A-Za-z0-9._:-]{8,100}$/.test(idempotencyKey))
-    throw errors.validation(
-      'Idempotency-Key',
-      '登记送达须带 Idempotency-Key 请求头（8到100位字母、数字或 ._:-），重试时使用同一个值',
-      'an Idempotency-Key header of 8–100 characters is required',
-    );
+  checkIdempotencyKey(idempotencyKey);
   const s = checkService(body, actor);
   const today = todayOf(deps);
   return asActor(deps.db, actor, requestId, async (tx) => {
@@ -265,14 +281,7 @@ export async function recordService(
         'this Idempotency-Key was used for another document',
       );
     if (prior) return { document: (await withService(tx, [documentView(d)]))[0], replayed: true };
-    if (s.served_on < d.issued_on)
-      throw errors.validation(
-        'servedOn',
-        `送达日期不能早于文书成文日期（${d.issued_on}）`,
-        'served before issued',
-      );
-    if (s.served_on > today)
-      throw errors.validation('servedOn', '送达日期不能晚于今天', 'the date served is in the future');
+    checkServedOn(s.served_on, d.issued_on, today);
     const inserted = await serviceRepo.insertService(tx, {
       ...s,
       document_id: d.id,

@@ -14,6 +14,7 @@ import { appendAudit } from '../audit/audit.repo.ts';
 import { isWithin } from '../regions/regionCode.ts';
 import { assertOwnHousehold } from '../residents/ownHousehold.ts';
 import { calendarFor, chinaDate } from './calendar.ts';
+import { openCase } from './caseWrites.repo.ts';
 import * as repo from './intake.repo.ts';
 import { applicationView, caseView, policyRefs } from './intake.views.ts';
 import {
@@ -163,45 +164,46 @@ export async function submitApplication(
     for (const [i, { item, template, department }] of items.entries()) {
       const first = template.steps[0];
       if (!first) throw new AppError(500, 'BAD_TEMPLATE', '流程模板有误', 'template without steps');
-      const row = await repo.insertCase(tx, {
-        application_id: inserted.id,
-        item_no: i + 1,
-        household_id: household.id,
-        region_code: handledIn,
-        policy_id: item.policyId,
-        template_id: template.id,
-        department,
-        current_step: first.id,
-        step_office: first.office,
-        step_started_on: today,
-        step_due_on: calendar.addWorkingDays(today, first.workingDays),
-        step_working_days: first.workingDays,
-        received_on: today,
-        // Hukou and residence split: the longer time limit, with the split recorded as its reason.
-        case_due_on: calendar.addWorkingDays(
-          today,
-          body.residence && template.extendedWorkingDays
-            ? template.extendedWorkingDays
-            : template.totalWorkingDays,
-        ),
-        extended_reason: body.residence && template.extendedWorkingDays ? RESIDENCE_EXTENSION_REASON : null,
-        // Registered separately (备案): the county's list is the cases carrying this flag.
-        flags: body.staffRelative ? ['staffRelative'] : [],
-      });
-      await repo.recordDocuments(tx, row.id, row.region_code, first.id, today, item.documents ?? []);
-      await repo.insertEvent(tx, {
-        case_id: row.id,
-        region_code: row.region_code,
-        on_date: today,
-        action: 'open',
-        from_step: null,
-        to_step: first.id,
-        outcome: null,
-        legal_ground: template.legalBasis[0] ?? null,
-        detail: { channel: body.channel, department, documents: item.documents ?? [] },
-        actor_name: actor.displayName,
-        actor_role: actor.role,
-      });
+      // The case, the papers brought and its `open` event: one statement (caseWrites.repo.ts).
+      const row = await openCase(
+        tx,
+        {
+          application_id: inserted.id,
+          item_no: i + 1,
+          household_id: household.id,
+          region_code: handledIn,
+          policy_id: item.policyId,
+          template_id: template.id,
+          department,
+          current_step: first.id,
+          step_office: first.office,
+          step_started_on: today,
+          step_due_on: calendar.addWorkingDays(today, first.workingDays),
+          step_working_days: first.workingDays,
+          received_on: today,
+          // Hukou and residence split: the longer time limit, with the split recorded as its reason.
+          case_due_on: calendar.addWorkingDays(
+            today,
+            body.residence && template.extendedWorkingDays
+              ? template.extendedWorkingDays
+              : template.totalWorkingDays,
+          ),
+          extended_reason: body.residence && template.extendedWorkingDays ? RESIDENCE_EXTENSION_REASON : null,
+          // Registered separately (备案): the county's list is the cases carrying this flag.
+          flags: body.staffRelative ? ['staffRelative'] : [],
+        },
+        item.documents ?? [],
+        {
+          action: 'open',
+          from_step: null,
+          to_step: first.id,
+          outcome: null,
+          legal_ground: template.legalBasis[0] ?? null,
+          detail: { channel: body.channel, department, documents: item.documents ?? [] },
+          actor_name: actor.displayName,
+          actor_role: actor.role,
+        },
+      );
       cases.push(row);
     }
     await appendAudit(tx, {

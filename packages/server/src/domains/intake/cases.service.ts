@@ -12,6 +12,7 @@ import { type IntakeDeps, todayOf } from './applications.service.ts';
 import { calendarFor } from './calendar.ts';
 import { runAfterHooks, runBeforeHooks } from './caseHooks.ts';
 import { type CaseWithTimeline, findCaseWithTimeline } from './caseTimeline.repo.ts';
+import { moveCase } from './caseWrites.repo.ts';
 import * as repo from './intake.repo.ts';
 import { caseView, eventView, templateOf } from './intake.views.ts';
 import { stepOf } from './templates.ts';
@@ -135,9 +136,8 @@ export async function transition(
       today,
     );
     await runBeforeHooks({ tx, actor, today, before: row, input: body, decision });
-    await repo.recordDocuments(tx, id, row.region_code, fromStep, today, body.documents ?? []);
 
-    let set: Parameters<typeof repo.updateCase>[3];
+    let set: Parameters<typeof moveCase>[3];
     let toStep: string | null = null;
     const detail: Record<string, unknown> = {};
     if (body.documents?.length) detail.documents = body.documents;
@@ -197,12 +197,6 @@ export async function transition(
         };
         break;
     }
-    if (!(await repo.updateCase(tx, id, row.version, set)))
-      throw errors.conflict(
-        'CASE_VERSION_CONFLICT',
-        '该案件刚刚已被他人办理，请刷新后重新确认',
-        'the case changed',
-      );
     const action =
       decision.kind === 'returned'
         ? 'returnToApplicant'
@@ -211,21 +205,36 @@ export async function transition(
             ? 'complete'
             : body.action
           : body.action;
-    await repo.insertEvent(tx, {
-      case_id: id,
-      region_code: row.region_code,
-      on_date: today,
-      action,
-      from_step: fromStep,
-      to_step: toStep,
-      outcome:
-        decision.kind === 'moved' ? decision.outcome : decision.kind === 'finished' ? decision.status : null,
-      legal_ground: decision.legalGround,
-      detail,
-      actor_name: actor.displayName,
-      actor_role: actor.role,
-    });
-    const updated = (await repo.findCase(tx, id)) as repo.CaseRow;
+    // The new state, the papers attached at this step and the event: one statement (caseWrites.repo.ts).
+    const updated = await moveCase(
+      tx,
+      id,
+      row.version,
+      set,
+      { step: fromStep, ids: body.documents ?? [] },
+      today,
+      {
+        action,
+        from_step: fromStep,
+        to_step: toStep,
+        outcome:
+          decision.kind === 'moved'
+            ? decision.outcome
+            : decision.kind === 'finished'
+              ? decision.status
+              : null,
+        legal_ground: decision.legalGround,
+        detail,
+        actor_name: actor.displayName,
+        actor_role: actor.role,
+      },
+    );
+    if (!updated)
+      throw errors.conflict(
+        'CASE_VERSION_CONFLICT',
+        '该案件刚刚已被他人办理，请刷新后重新确认',
+        'the case changed',
+      );
     // The hooks first, the audit entry last: appending takes the audit chain's head row until commit,
     // and every writer in the system queues on it, so nothing slow (a hook rendering a PDF: ≈80 ms of
     // CPU, seconds under load) may run after it. Same transaction: all or nothing, as before.

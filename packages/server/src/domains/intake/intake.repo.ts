@@ -143,54 +143,6 @@ export async function setOwner(tx: Queryable, id: string, ownerId: string, owner
   );
 }
 
-export async function insertCase(
-  tx: Queryable,
-  c: Pick<
-    CaseRow,
-    | 'application_id'
-    | 'item_no'
-    | 'household_id'
-    | 'region_code'
-    | 'policy_id'
-    | 'template_id'
-    | 'department'
-    | 'current_step'
-    | 'step_office'
-    | 'step_started_on'
-    | 'step_due_on'
-    | 'step_working_days'
-    | 'received_on'
-    | 'case_due_on'
-  > &
-    Partial<Pick<CaseRow, 'extended_reason' | 'flags'>>,
-): Promise<CaseRow> {
-  const r = await tx.query<CaseRow>(
-    `INSERT INTO intake_case AS c (application_id, item_no, household_id, region_code, policy_id, template_id, department,
-       current_step, step_office, step_started_on, step_due_on, step_working_days, received_on, case_due_on,
-       extended_reason, flags)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING ${CASE_COLUMNS}`,
-    [
-      c.application_id,
-      c.item_no,
-      c.household_id,
-      c.region_code,
-      c.policy_id,
-      c.template_id,
-      c.department,
-      c.current_step,
-      c.step_office,
-      c.step_started_on,
-      c.step_due_on,
-      c.step_working_days,
-      c.received_on,
-      c.case_due_on,
-      c.extended_reason ?? null,
-      c.flags ?? [],
-    ],
-  );
-  return r.rows[0] as CaseRow;
-}
-
 export async function casesOfApplication(tx: Queryable, applicationId: string) {
   const r = await tx.query<CaseRow>(
     `SELECT ${CASE_COLUMNS} FROM intake_case c WHERE c.application_id = $1 ORDER BY c.item_no`,
@@ -240,23 +192,6 @@ export async function listCases(tx: Queryable, f: CaseFilter, limit: number, off
     ],
   );
   return { rows: r.rows, total: r.rows[0]?.total ?? 0 };
-}
-
-/** Writes a case's new state if nobody changed it since `version` was read; false when someone did. */
-export async function updateCase(
-  tx: Queryable,
-  id: string,
-  version: number,
-  set: Partial<Omit<CaseRow, 'id' | 'version' | 'created_at' | 'updated_at'>>,
-): Promise<boolean> {
-  const entries = Object.entries(set);
-  const assignments = entries.map(([k], i) => `${k} = $${i + 3}`);
-  const r = await tx.query(
-    `UPDATE intake_case SET ${[...assignments, 'version = version + 1', 'updated_at = now()'].join(', ')}
-      WHERE id = $1 AND version = $2`,
-    [id, version, ...entries.map(([, v]) => v)],
-  );
-  return (r.rowCount ?? 0) === 1;
 }
 
 export interface EventRow {

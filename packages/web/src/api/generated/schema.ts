@@ -1909,6 +1909,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/documents/{id}/service/correction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更正送达记录（登记人本人或县级民政部门，须写明理由）：原记录保留为已更正，复议和诉讼期限按更正后的送达日期重新计算；须带 Idempotency-Key */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        corrects: string;
+                        method: "direct" | "leftAtAddress" | "post" | "electronic";
+                        note?: string;
+                        reason: string;
+                        recipientName: string;
+                        recipientRelation: "self" | "adultFamilyMember" | "agent";
+                        refusalReason?: string;
+                        servedOn: string;
+                        serverName?: string;
+                        trackingNumber?: string;
+                        witnessName?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            document: components["schemas"]["StatutoryDocument"];
+                            replayed: boolean;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorResponse"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/enrolments": {
         parameters: {
             query?: never;
@@ -15197,6 +15302,8 @@ export interface components {
                 litigationBy: string;
                 reconsiderationBy: string;
             } | null;
+            correctionReason: string | null;
+            id: string;
             method: "direct" | "leftAtAddress" | "post" | "electronic";
             note: string | null;
             recipientName: string;
@@ -15206,6 +15313,21 @@ export interface components {
             refusalReason: string | null;
             servedOn: string;
             serverName: string;
+            superseded: {
+                correctionReason: string | null;
+                id: string;
+                method: "direct" | "leftAtAddress" | "post" | "electronic";
+                note: string | null;
+                recipientName: string;
+                recipientRelation: "self" | "adultFamilyMember" | "agent";
+                recordedAt: string;
+                recordedByName: string;
+                refusalReason: string | null;
+                servedOn: string;
+                serverName: string;
+                trackingNumber: string | null;
+                witnessName: string | null;
+            }[];
             trackingNumber: string | null;
             witnessName: string | null;
         };

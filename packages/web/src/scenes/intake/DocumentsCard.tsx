@@ -1,11 +1,11 @@
 /**
  * 文书 and the decision record of a case: each numbered document with its title, issuer, date and a
  * download button (accessible name "下载 <title>"), its service (送达: date, method, recipient, and
- * the time for an appeal counted from it) with, for staff, the receipt to print and the dialog to
- * record the service; and the decision with the policy version in force, the rules engine's trace
+ * the time for an appeal counted from it, and the records a correction superseded) with, for staff,
+ * the receipt to print and the dialog to record or correct the service; and the decision with the policy version in force, the rules engine's trace
  * and the approved figures it was taken on. The resident portal reuses the list for its own documents.
  */
-import { DownloadOutlined, FileDoneOutlined, PrinterOutlined } from '@ant-design/icons';
+import { DownloadOutlined, EditOutlined, FileDoneOutlined, PrinterOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Empty, List, message, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -58,6 +58,29 @@ function ServiceLine({ d, staff }: { d: StatutoryDocument; staff: boolean }) {
           })}
         </div>
       ) : null}
+      {s.correctionReason ? (
+        <div>{t('decisions.service.correctedBecause', { reason: s.correctionReason })}</div>
+      ) : null}
+      {s.superseded.length ? (
+        <details data-testid="document-service-superseded">
+          <summary>{t('decisions.service.supersededTitle', { count: s.superseded.length })}</summary>
+          {s.superseded.map((old) => (
+            <div key={old.id}>
+              <Typography.Text delete type="secondary">
+                {t('decisions.service.supersededLine', {
+                  date: old.servedOn,
+                  method: t(`decisions.service.methods.${old.method}`),
+                  recipient: old.recipientName,
+                  by: old.recordedByName,
+                })}
+              </Typography.Text>
+              {old.correctionReason ? (
+                <div>{t('decisions.service.correctedBecause', { reason: old.correctionReason })}</div>
+              ) : null}
+            </div>
+          ))}
+        </details>
+      ) : null}
     </div>
   );
 }
@@ -76,6 +99,7 @@ export function DocumentList({
 }) {
   const { t } = useTranslation();
   const [serving, setServing] = useState<StatutoryDocument | null>(null);
+  const [correcting, setCorrecting] = useState(false);
   if (documents.length === 0) return <Empty description={t('decisions.noDocuments')} />;
   const receipt = async (d: StatutoryDocument) => {
     try {
@@ -114,13 +138,28 @@ export function DocumentList({
                       {t('decisions.service.receipt')}
                     </Button>,
                     ...(d.service
-                      ? []
+                      ? [
+                          <Button
+                            key="correct"
+                            icon={<EditOutlined />}
+                            onClick={() => {
+                              setCorrecting(true);
+                              setServing(d);
+                            }}
+                            aria-label={t('decisions.service.correctLabel', { title: d.title })}
+                          >
+                            {t('decisions.service.correct')}
+                          </Button>,
+                        ]
                       : [
                           <Button
                             key="serve"
                             type="primary"
                             icon={<FileDoneOutlined />}
-                            onClick={() => setServing(d)}
+                            onClick={() => {
+                              setCorrecting(false);
+                              setServing(d);
+                            }}
                             aria-label={t('decisions.service.recordLabel', { title: d.title })}
                           >
                             {t('decisions.service.record')}
@@ -150,6 +189,7 @@ export function DocumentList({
       {serving ? (
         <ServiceDialog
           document={serving}
+          correcting={correcting ? (serving.service ?? undefined) : undefined}
           onClose={(recorded) => {
             setServing(null);
             if (recorded) onChanged?.();

@@ -1,7 +1,8 @@
 /**
  * 登记送达: how, when and to whom a document was served. 留置送达 asks for the witness and the reason
  * given for refusing, 邮寄送达 for the tracking number; the server checks again and answers in
- * Chinese. One Idempotency-Key per opened dialog, so a retried submission records once.
+ * Chinese. One Idempotency-Key per opened dialog, so a retried submission records once. With
+ * `correcting` (the current record) it is 更正送达记录: filled in from that record, with a reason.
  */
 import { Alert, DatePicker, Form, Input, Modal, message, Select, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -9,18 +10,45 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
 import { newIdempotencyKey } from '../resident/residentApi';
-import { recordService, type ServiceBody, type StatutoryDocument } from './decisionsApi';
+import {
+  correctService,
+  type DocumentService,
+  recordService,
+  type ServiceBody,
+  type StatutoryDocument,
+} from './decisionsApi';
 
 const METHODS = ['direct', 'leftAtAddress', 'post', 'electronic'] as const;
 const RELATIONS = ['self', 'adultFamilyMember', 'agent'] as const;
 
-type Values = Omit<ServiceBody, 'servedOn'> & { servedOn: Dayjs };
+type Values = Omit<ServiceBody, 'servedOn'> & { servedOn: Dayjs; reason?: string };
+
+/** The form's starting values: the record being corrected, else today and the addressee in person. */
+function initialValues(d: StatutoryDocument, s: DocumentService | undefined) {
+  if (!s)
+    return { method: 'direct', recipientRelation: 'self', servedOn: dayjs(), recipientName: d.addressee };
+  const optional = (v: string | null) => v ?? undefined;
+  return {
+    method: s.method,
+    servedOn: dayjs(s.servedOn),
+    recipientName: s.recipientName,
+    recipientRelation: s.recipientRelation,
+    witnessName: optional(s.witnessName),
+    refusalReason: optional(s.refusalReason),
+    trackingNumber: optional(s.trackingNumber),
+    serverName: s.serverName,
+    note: optional(s.note),
+  };
+}
 
 export function ServiceDialog({
   document: d,
+  correcting,
   onClose,
 }: {
   document: StatutoryDocument;
+  /** The current service record, when correcting it. */
+  correcting?: DocumentService;
   onClose(recorded: boolean): void;
 }) {
   const { t } = useTranslation();
@@ -43,12 +71,20 @@ export function ServiceDialog({
     setBusy(true);
     setFailure(null);
     try {
-      const { servedOn, ...rest } = values;
-      const body = Object.fromEntries(
-        Object.entries(rest).filter(([, v]) => typeof v !== 'string' || v.trim() !== ''),
-      ) as Omit<ServiceBody, 'servedOn'>;
-      await recordService(d.id, { ...body, servedOn: servedOn.format('YYYY-MM-DD') }, key);
-      void message.success(t('decisions.service.done'));
+      const { servedOn, reason, ...rest } = values;
+      const body = {
+        ...(Object.fromEntries(
+          Object.entries(rest).filter(([, v]) => typeof v !== 'string' || v.trim() !== ''),
+        ) as Omit<ServiceBody, 'servedOn'>),
+        servedOn: servedOn.format('YYYY-MM-DD'),
+      };
+      if (correcting) {
+        await correctService(d.id, { ...body, corrects: correcting.id, reason: reason ?? '' }, key);
+        void message.success(t('decisions.service.corrected'));
+      } else {
+        await recordService(d.id, body, key);
+        void message.success(t('decisions.service.done'));
+      }
       onClose(true);
     } catch (error) {
       setFailure(error);
@@ -60,24 +96,23 @@ export function ServiceDialog({
   return (
     <Modal
       open
-      title={t('decisions.service.title', { title: d.title })}
-      okText={t('decisions.service.submit')}
+      title={t(correcting ? 'decisions.service.correctTitle' : 'decisions.service.title', { title: d.title })}
+      okText={t(correcting ? 'decisions.service.correctSubmit' : 'decisions.service.submit')}
       onOk={submit}
       confirmLoading={busy}
       onCancel={() => onClose(false)}
       okButtonProps={{ 'data-testid': 'service-submit' } as never}
     >
       <Typography.Paragraph type="secondary">{d.number}</Typography.Paragraph>
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{
-          method: 'direct',
-          recipientRelation: 'self',
-          servedOn: dayjs(),
-          recipientName: d.addressee,
-        }}
-      >
+      {correcting ? (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={t('decisions.service.correctHint')}
+        />
+      ) : null}
+      <Form form={form} layout="vertical" initialValues={initialValues(d, correcting)}>
         <Form.Item name="method" label={t('decisions.service.method')}>
           <Select options={METHODS.map((m) => ({ value: m, label: t(`decisions.service.methods.${m}`) }))} />
         </Form.Item>
@@ -134,6 +169,15 @@ export function ServiceDialog({
         <Form.Item name="note" label={t('decisions.service.note')}>
           <Input.TextArea rows={2} maxLength={500} />
         </Form.Item>
+        {correcting ? (
+          <Form.Item
+            name="reason"
+            label={t('decisions.service.reason')}
+            rules={[...required(t('decisions.service.reason')), { min: 2 }]}
+          >
+            <Input.TextArea rows={2} maxLength={500} data-testid="service-correction-reason" />
+          </Form.Item>
+        ) : null}
       </Form>
       {failure ? <Alert type="error" showIcon title={errorText(failure)} /> : null}
     </Modal>

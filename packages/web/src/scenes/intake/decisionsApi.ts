@@ -27,6 +27,20 @@ export const recordService = (id: string, body: ServiceBody, key: string) =>
     }),
   );
 
+export type DocumentService = components['schemas']['DocumentService'];
+export type CorrectionBody = NonNullable<
+  paths['/api/documents/{id}/service/correction']['post']['requestBody']
+>['content']['application/json'];
+
+/** 更正送达记录: names the record corrected, so a stale form is a 409; the key makes a retry one row. */
+export const correctService = (id: string, body: CorrectionBody, key: string) =>
+  call(
+    api.POST('/api/documents/{id}/service/correction', {
+      params: { path: { id }, header: { 'idempotency-key': key } },
+      body,
+    }),
+  );
+
 /** The stored PDF; a plain link, so the browser downloads it with the session cookie. */
 export const staffDocumentUrl = (id: string) => `/api/documents/${id}/pdf`;
 export const residentDocumentUrl = (id: string) => `/api/resident/documents/${id}/pdf`;
