@@ -74,6 +74,8 @@ export async function buildApp(
 ): Promise<FastifyInstance & { state: AppState }> {
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
+    // One line per request, written when it is answered (see the onResponse hook below).
+    disableRequestLogging: true,
     bodyLimit: config.bodyLimit,
     trustProxy: process.env.DOUDI_TRUST_PROXY === 'true',
     requestIdHeader: false,
@@ -88,6 +90,24 @@ export async function buildApp(
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // Fastify's own request logging writes two lines per request (received, completed), each a
+  // synchronous write to stdout: ≈12% of the main thread in the 200-caseworker bench. One line
+  // when answered says the same. The path is logged without its query string: filters carry
+  // ID numbers and names (the access-log search, household lookups), which logs must not hold.
+  app.addHook('onResponse', async (request, reply) => {
+    const url = request.url;
+    const query = url.indexOf('?');
+    request.log.info(
+      {
+        method: request.method,
+        path: query < 0 ? url : url.slice(0, query),
+        statusCode: reply.statusCode,
+        responseTime: Math.round(reply.elapsedTime * 10) / 10,
+        remoteAddress: request.ip,
+      },
+      'request completed',
+    );
   });
   // While stopping, tell keep-alive clients to hang up after this response, so that in-flight
   // requests finish and no idle connection holds the process open.

@@ -107,6 +107,29 @@ describe('self-check stores nothing', () => {
     for (const figure of ['7654', '765432', '31415', '3141500', 'chronicIllness', 'self-check'])
       expect(log).not.toContain(figure);
   });
+
+  it('logs one line per request, with the path but not the query string (filters hold ID numbers)', async () => {
+    const client = t.client();
+    written.length = 0;
+    const answer = await client.request(
+      'GET',
+      '/api/public/regions?idNumber=420921198001011234&name=%E9%99%88',
+    );
+    expect(answer.statusCode).toBe(200);
+    const lines = written
+      .join('')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      msg: 'request completed',
+      method: 'GET',
+      path: '/api/public/regions',
+      statusCode: 200,
+    });
+    expect(written.join('')).not.toContain('420921198001011234');
+  });
 });
 
 describe('self-check rate limit and hostile input', () => {
