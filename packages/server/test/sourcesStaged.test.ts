@@ -158,4 +158,87 @@ describe('departmental import, staged path', () => {
     expect(two.rows[0]?.employer).toBe('单位,第一行\n第二行');
     expect(await errorsOf(result.id)).toMatch(/^5,,,CSV 格式错误：引号未闭合/m);
   });
+  it('changed records, set-based: closed and replaced with counts as the row rules give; repeats, older and same-date rows keep their rules', async () => {
+    const pf = (rows: string[]) => [PF_HEADER, ...rows].join('\n');
+    const row = (key: string, balance: string) => `${key},11010519491231002X,张三,单位,1.00,${balance}`;
+    const first = await importText(
+      'providentFund',
+      pf([row('C-1', '1.00'), row('C-2', '1.00'), row('C-3', '1.00')]),
+      '2026-01-31',
+      100,
+    );
+    expect(first).toMatchObject({ status: 'done', inserted: 3, unmatched: 3 });
+
+    // Two changed (one of them repeated further down), one unchanged, one new: one batch.
+    const second = await importText(
+      'providentFund',
+      pf([
+        row('C-1', '2.00'),
+        row('C-2', '2.00'),
+        row('C-3', '1.00'),
+        row('C-4', '1.00'),
+        row('C-2', '3.00'),
+      ]),
+      '2026-02-28',
+      100,
+    );
+    expect(second).toMatchObject({
+      status: 'done',
+      rowsRead: 5,
+      inserted: 1,
+      updated: 2,
+      unchanged: 1,
+      rejected: 1,
+      unmatched: 3,
+    });
+    expectBalanced(second);
+    expect(await errorsOf(second.id)).toMatch(/^6,记录编号,C-2,记录编号与第 3 行重复/m);
+
+    // An older snapshot is refused for a record that has a newer version.
+    const older = await importText('providentFund', pf([row('C-1', '5.00')]), '2026-01-31', 100);
+    expect(older).toMatchObject({ status: 'done', updated: 0, rejected: 1 });
+
+    // A correction on the same date replaces the version in place.
+    const same = await importText(
+      'providentFund',
+      pf([row('C-1', '7.00'), row('C-2', '2.00'), row('C-3', '1.00'), row('C-4', '1.00')]),
+      '2026-02-28',
+      100,
+    );
+    expect(same).toMatchObject({ status: 'done', updated: 1, unchanged: 3, rejected: 0 });
+    const versions = await t.db.query<{
+      key: string;
+      valid_from: string;
+      valid_to: string | null;
+      closed: boolean;
+      balance: number;
+    }>(
+      `SELECT record_key AS key, valid_from, valid_to, closed_by = $1 AS closed, (data->>'balanceFen')::bigint AS balance
+         FROM source_record WHERE source = 'providentFund' AND record_key IN ('C-1', 'C-2') ORDER BY record_key, valid_from`,
+      [second.id],
+    );
+    expect(versions.rows).toEqual([
+      { key: 'C-1', valid_from: '2026-01-31', valid_to: '2026-02-28', closed: true, balance: 100 },
+      { key: 'C-1', valid_from: '2026-02-28', valid_to: null, closed: null, balance: 700 },
+      { key: 'C-2', valid_from: '2026-01-31', valid_to: '2026-02-28', closed: true, balance: 100 },
+      { key: 'C-2', valid_from: '2026-02-28', valid_to: null, closed: null, balance: 200 },
+    ]);
+
+    // A matched person's changed record under another name: updated and flagged.
+    const bank = (await csvOf(dir, 'bank-deposits.csv')).trim().split('\n');
+    const cells = (bank[5] as string).split(',');
+    cells[2] = '甲乙丙';
+    cells[6] = '1.00';
+    const renamed = [...bank.slice(0, 5), cells.join(','), ...bank.slice(6)].join('\n');
+    const result = await importText('bankDeposit', renamed, '2026-03-31');
+    // Row 3 differs too: the first test left its balance at 1234567.89.
+    expect(result).toMatchObject({
+      status: 'done',
+      updated: 2,
+      nameMismatches: 1,
+      unmatched: 0,
+      rejected: 0,
+    });
+    expectBalanced(result);
+  });
 });

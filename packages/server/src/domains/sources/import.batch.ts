@@ -1,9 +1,10 @@
 /**
  * One batch of rows: prepared outside the transaction (blind index, encryption, content hash, the
  * COPY text), then written in one transaction as the importer: the set-based path
- * (import.stage.ts) inserts new records and marks unchanged ones seen; the rows it leaves over
- * (changed, duplicated, out of region, older) are matched to persons, compared with the open
- * versions by record number and content hash, closed, replaced or rejected here, and counted.
+ * (import.stage.ts) inserts new records, marks unchanged ones seen and replaces changed ones
+ * from an earlier snapshot; the rows it leaves over (repeated, out of region, older, same-date
+ * corrections) are matched to persons, compared with the open versions by record number and
+ * content hash, closed, replaced or rejected here, and counted.
  */
 import { hash } from 'node:crypto';
 import { maskIdNumber } from '@doudi/rules';
@@ -23,7 +24,7 @@ import {
   saveProgress,
   touchRecords,
 } from './import.repo.ts';
-import { copyBytea, copyJson, copyText, writeStaged } from './import.stage.ts';
+import { copyBytea, copyJson, copyText, writeChanged, writeStaged } from './import.stage.ts';
 import type { ValidRecord } from './validate.ts';
 
 /** SHA-256 of record number, ID number, name and data (the same bytes as before: stored hashes stay valid). */
@@ -54,8 +55,10 @@ export interface Prepared {
   rows: number;
   errors: RowError[];
   good: Good[];
-  /** The good rows as COPY text (import.stage.ts). */
+  /** The good rows as COPY text (import.stage.ts), each record number once. */
   copy: string;
+  /** Rows whose record number an earlier row of the batch has: not staged, left to the row rules. */
+  repeats: number[];
 }
 
 const IDENTITY_CACHE = 100_000;
@@ -69,6 +72,8 @@ export function prepareBatch(ctx: RunContext, batch: Pending[], cache: Map<strin
   const errors: RowError[] = [];
   const good: Good[] = [];
   const lines: string[] = [];
+  const keys = new Set<string>();
+  const repeats: number[] = [];
   for (const p of batch) {
     if (p.errors) {
       for (const e of p.errors) errors.push(e);
@@ -94,11 +99,16 @@ export function prepareBatch(ctx: RunContext, batch: Pending[], cache: Map<strin
     const data = JSON.stringify(record.data);
     const digest = contentHash(record, data);
     good.push({ rowNo: p.rowNo, record, identity, data, hash: digest });
+    if (keys.has(record.recordId)) {
+      repeats.push(p.rowNo);
+      continue;
+    }
+    keys.add(record.recordId);
     lines.push(
       `${p.rowNo}\t${copyText(record.recordId)}\t${identity.copy}\t${copyText(record.name)}\t${copyJson(data)}\t${copyBytea(digest)}\n`,
     );
   }
-  return { rows: batch.length, errors, good, copy: lines.join('') };
+  return { rows: batch.length, errors, good, copy: lines.join(''), repeats };
 }
 
 /** Writes one prepared batch: staged insert-or-touch, then the rows left over one by one; counts. */
@@ -115,24 +125,25 @@ export async function writeBatch(
     counts.rejected += prepared.rows - prepared.good.length;
     let rest = prepared.good;
     if (rest.length > 0) {
-      const staged = await writeStaged(
-        tx,
-        {
-          source: spec.id,
-          department: row.department,
-          asOf: row.as_of,
-          importId: row.id,
-          regionCode: row.region_code,
-          regionPrefix: regionPrefix(row.region_code),
-        },
-        prepared.copy,
-      );
+      const meta = {
+        source: spec.id,
+        department: row.department,
+        asOf: row.as_of,
+        importId: row.id,
+        regionCode: row.region_code,
+        regionPrefix: regionPrefix(row.region_code),
+      };
+      const staged = await writeStaged(tx, meta, prepared.copy);
+      const changed = await writeChanged(tx, meta, staged.leftover);
       counts.inserted += staged.inserted;
       counts.unchanged += staged.unchanged;
-      counts.unmatched += staged.unmatched;
-      counts.nameMismatches += staged.nameMismatches;
-      if (staged.leftover.length > 0) {
-        const left = new Set(staged.leftover);
+      counts.updated += changed.updated;
+      counts.unmatched += staged.unmatched + changed.unmatched;
+      counts.nameMismatches += staged.nameMismatches + changed.nameMismatches;
+      const settled = new Set(changed.settled);
+      const leftover = staged.leftover.filter((n) => !settled.has(n));
+      if (leftover.length > 0 || prepared.repeats.length > 0) {
+        const left = new Set([...leftover, ...prepared.repeats]);
         rest = prepared.good.filter((g) => left.has(g.rowNo));
         await writeLeftovers(tx, ctx, prepared.good, rest, counts, errors);
       }
