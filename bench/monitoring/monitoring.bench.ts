@@ -116,6 +116,29 @@
  * 6,753 households, none scored): CPU 1.0 s + PostgreSQL 0.8–1.1 s before and after, wall 2.7–4.5 s
  * at load 12–17 (half of it waiting for reads). Process CPU fell ≈20% (scoring ≈45%); the
  * PostgreSQL side is lost in the noise at this load (the records statement's gain is ≈0.9 s a run).
+ *
+ * Session 8 (monitor8b), 2026-11-23, same database, `--full-only --no-migrate`: unchanged re-raises
+ * move only the counters, with no event, as a HOT update (migration 032, fillfactor 50). This server
+ * runs without autovacuum, so the bench's tables pile up dead rows run after run (monitoring_scoring
+ * had 1M after ten runs, and PostgreSQL CPU drifted 6.4 → 10.9 s with no code change): each row below
+ * follows `VACUUM ANALYZE monitoring_alert, monitoring_alert_event, monitoring_scoring,
+ * household_facts_dirty`. "old" is HEAD 82be9c5's monitoring.repo.ts swapped in for the run.
+ *
+ * | code                             | load    | wall   | process CPU | PostgreSQL CPU | HOT updates   |
+ * | -------------------------------- | ------- | ------ | ----------- | -------------- | ------------- |
+ * | old, fillfactor 100 (HEAD)       | 10–13   | 34.2 s | 9.0 s       | 6.4 s          | 7,213/26,376  |
+ * | old, fillfactor 50               | 5–7     | 19.8 s | 9.0 s       | 6.4 s          | 26,376/26,376 |
+ * | old, fillfactor 50               | 4–6     | 13.4 s | 8.2 s       | 5.9 s          | 26,376/26,376 |
+ * | new                              | 4–6     | 12.5 s | 8.5 s       | 4.8 s          | 26,376/26,376 |
+ * | new                              | 4–6     | 14.1 s | 9.5 s       | 5.2 s          |               |
+ *
+ * The upsert alone (51 batches of 520 alerts, all unchanged, backend /proc ticks, superuser, load
+ * 5–6, alternated twice): old 2.17 / 2.13 s, new 1.08 / 1.13 s; of the new 1.1 s, finding and
+ * comparing the rows (evidence decompressed) is 0.35 s and the foreign-key check of last_run_id
+ * ≈0.13 s. So ≈10 µs of PostgreSQL CPU per household saved, not 30; each run also adds no events
+ * (26,376 rows before). The first version as a join (UPDATE … FROM input) cost 3–4 s more per run:
+ * under row-level security the planner walked the region index over every alert for each batch.
+ * Alerts identical (26,376 updated, none raised), precision / recall 0.6548 / 0.6603.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

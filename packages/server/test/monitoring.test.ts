@@ -116,6 +116,12 @@ describe('monitoring runs', () => {
 
   it('a re-run raises nothing twice: the open alert is updated and counted', async () => {
     const before = await alertState(t);
+    // One alert stored with a stale colour: the run sets it back, and that change is an event.
+    const stale = (
+      await t.db.query<{ id: string; colour: string }>(
+        "UPDATE monitoring_alert SET colour = CASE WHEN colour = 'red' THEN 'yellow' ELSE 'red' END WHERE id = (SELECT id FROM monitoring_alert ORDER BY subject_key, cause LIMIT 1) RETURNING id, colour",
+      )
+    ).rows[0] as { id: string; colour: string };
     const { outcome } = await fullRun(t);
     expect(outcome.raised).toBe(0);
     expect(outcome.updated).toBe(before.length);
@@ -126,10 +132,14 @@ describe('monitoring runs', () => {
     // A data update leaves the lifecycle version alone: an officer about to accept gets no conflict.
     const versions = await t.db.query<{ version: number }>('SELECT DISTINCT version FROM monitoring_alert');
     expect(versions.rows).toEqual([{ version: 1 }]);
-    const updates = await t.db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM monitoring_alert_event WHERE action = 'update'",
+    // Events record changes, not repetitions: the household timeline shows what changed, and an
+    // alert seen again as it was is counted in raise_count, not logged. Only the stale one has an event.
+    const updates = await t.db.query<{ alert_id: string; detail: { colour: string; raiseCount: number } }>(
+      "SELECT alert_id, detail FROM monitoring_alert_event WHERE action = 'update'",
     );
-    expect(updates.rows[0]?.n).toBe(before.length);
+    expect(updates.rows).toHaveLength(1);
+    expect(updates.rows[0]).toMatchObject({ alert_id: stale.id, detail: { raiseCount: 2 } });
+    expect(updates.rows[0]?.detail.colour).not.toBe(stale.colour);
   });
 
   it('a run killed mid-way and restarted gives the same alerts as an uninterrupted run', async () => {
@@ -167,6 +177,23 @@ describe('monitoring runs', () => {
     const again = await runMonitoring(t.db, row.id);
     expect(again).toMatchObject({ status: 'completed', raised: resumed.raised, updated: resumed.updated });
     expect(await alertState(t)).toEqual(uninterrupted);
+  });
+
+  it('a re-raise redone from the start of the same run counts once and logs nothing', async () => {
+    const { id } = await fullRun(t);
+    const once = await alertState(t);
+    expect(once.every((a) => a.raise_count === 2)).toBe(true);
+    // The same run redone from its first batch, as after a crash before any cursor was stored.
+    await asSystem(t.db, (tx) =>
+      tx.query("UPDATE monitoring_run SET status = 'failed', cursor = NULL WHERE id = $1", [id]),
+    );
+    const redone = await runMonitoring(t.db, id);
+    expect(redone).toMatchObject({ status: 'completed', raised: 0 });
+    expect(await alertState(t)).toEqual(once);
+    const events = await t.db.query<{ action: string; n: number }>(
+      'SELECT action, count(*)::int AS n FROM monitoring_alert_event GROUP BY action',
+    );
+    expect(events.rows).toEqual([{ action: 'raise', n: once.length }]);
   });
 
   it('a closed alert is not reopened by a run: the next hit raises a new one', async () => {

@@ -150,9 +150,11 @@ export interface AlertDraft {
 }
 
 /**
- * One statement per batch: insert or update, then one event per alert touched. An alert this
- * run already touched (a batch redone after a crash) is left alone, so raise_count counts runs,
- * and a restarted run ends with exactly the alerts of an uninterrupted one.
+ * One statement per batch. An alert this run already touched (a batch redone after a crash) is
+ * left alone, so raise_count counts runs and a restarted run ends with the alerts of an
+ * uninterrupted one. Events record changes, not repetitions: an open alert seen again exactly as
+ * stored only moves its counters ('same', no event; the household's timeline shows what changed).
+ * That update sets no indexed or large column: a HOT update in the room migration 032 leaves.
  */
 export async function upsertAlerts(
   tx: Queryable,
@@ -172,35 +174,58 @@ export async function upsertAlerts(
     evidence: d.evidence,
     summary_zh: d.summaryZh.slice(0, 500),
   }));
-  const r = await tx.query<{ action: string }>(
+  const r = await tx.query<{ same: number; raised: number; events: number }>(
     `WITH input AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(household_id uuid, subject_key text, region_code text,
          cause text, colour text, score numeric, model_version text, evidence jsonb, summary_zh text)),
+     same AS (
+       -- One open-index probe per draft, then the row by its address (as a join, under row-level
+       -- security the planner walked every alert of the county). A row changed since by another
+       -- transaction no longer matches its address and takes the upsert below instead.
+       UPDATE monitoring_alert AS a
+          SET raise_count = a.raise_count + 1, last_raised_at = now(), last_run_id = $2::uuid, updated_at = now()
+         FROM input i CROSS JOIN LATERAL (
+                SELECT o.ctid AS tid FROM monitoring_alert o
+                 WHERE o.subject_key = i.subject_key AND o.cause = i.cause AND o.status <> 'closed'
+                   AND o.last_run_id IS DISTINCT FROM $2::uuid
+                   AND o.colour = i.colour AND o.score IS NOT DISTINCT FROM i.score
+                   AND o.model_version IS NOT DISTINCT FROM i.model_version
+                   AND o.summary_zh = i.summary_zh AND o.evidence = i.evidence
+                 LIMIT 1) m
+        WHERE a.ctid = m.tid
+       RETURNING a.subject_key, a.cause),
      up AS (
        INSERT INTO monitoring_alert AS a (household_id, subject_key, region_code, cause, origin, colour, score,
          model_version, evidence, summary_zh, last_run_id)
        SELECT household_id, subject_key, region_code, cause, 'data', colour, score, model_version, evidence,
-              summary_zh, $2::uuid FROM input
+              summary_zh, $2::uuid
+         FROM input i
+        -- A row 'same' updated must not be touched twice by one statement.
+        WHERE NOT EXISTS (SELECT 1 FROM same s WHERE s.subject_key = i.subject_key AND s.cause = i.cause)
        -- version is the lifecycle's optimistic lock (accept, handle, close): fresh data does not bump it,
        -- or every monthly run would turn an officer's accept into a 409.
-       -- Unchanged evidence keeps the stored value (its compressed or TOAST form reused, not
-       -- written again): a re-run's trigger evidence is usually the same records.
+       -- Equal evidence keeps the stored value (its compressed or TOAST form reused).
        ON CONFLICT (subject_key, cause) WHERE status <> 'closed' DO UPDATE SET
          colour = EXCLUDED.colour, score = EXCLUDED.score, model_version = EXCLUDED.model_version,
-         evidence = CASE WHEN a.evidence = EXCLUDED.evidence THEN a.evidence ELSE EXCLUDED.evidence END, summary_zh = EXCLUDED.summary_zh, raise_count = a.raise_count + 1,
+         evidence = CASE WHEN a.evidence = EXCLUDED.evidence THEN a.evidence ELSE EXCLUDED.evidence END,
+         summary_zh = EXCLUDED.summary_zh, raise_count = a.raise_count + 1,
          last_raised_at = now(), last_run_id = EXCLUDED.last_run_id, updated_at = now()
        WHERE a.last_run_id IS DISTINCT FROM EXCLUDED.last_run_id
-       RETURNING a.id, a.region_code, a.status, a.colour, a.raise_count, (xmax = 0) AS inserted)
-     INSERT INTO monitoring_alert_event (alert_id, action, from_status, to_status, detail, actor_name, region_code)
-     SELECT id, CASE WHEN inserted THEN 'raise' ELSE 'update' END, CASE WHEN inserted THEN NULL ELSE status END,
-            status, jsonb_build_object('runId', $2::text, 'colour', colour, 'raiseCount', raise_count), $3, region_code
-       FROM up
-     RETURNING action`,
+       RETURNING a.id, a.region_code, a.status, a.colour, a.raise_count, (xmax = 0) AS inserted),
+     ev AS (
+       INSERT INTO monitoring_alert_event (alert_id, action, from_status, to_status, detail, actor_name, region_code)
+       SELECT id, CASE WHEN inserted THEN 'raise' ELSE 'update' END, CASE WHEN inserted THEN NULL ELSE status END,
+              status, jsonb_build_object('runId', $2::text, 'colour', colour, 'raiseCount', raise_count), $3, region_code
+         FROM up
+       RETURNING action)
+     SELECT (SELECT count(*) FROM same)::int AS same, count(*) FILTER (WHERE action = 'raise')::int AS raised,
+            count(*)::int AS events
+       FROM ev`,
     [JSON.stringify(input), runId, actorName],
   );
-  let raised = 0;
-  for (const row of r.rows) if (row.action === 'raise') raised += 1;
-  return { raised, updated: r.rows.length - raised };
+  const { same = 0, raised = 0, events = 0 } = r.rows[0] ?? {};
+  // A re-raise counts as updated whether or not it changed anything (the run's alerts_updated).
+  return { raised, updated: same + events - raised };
 }
 
 export interface MemberRow {
