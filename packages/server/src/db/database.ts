@@ -77,7 +77,9 @@ export const sqlLiteral = (value: string): string => pg.escapeLiteral(value);
 const prepared = process.env.DOUDI_PG_PREPARED !== 'false';
 const planCacheMode = process.env.DOUDI_PG_PLAN_CACHE_MODE || 'force_custom_plan';
 if (!/^(auto|force_custom_plan|force_generic_plan)$/.test(planCacheMode))
-  throw new Error(`DOUDI_PG_PLAN_CACHE_MODE 只能是 auto、force_custom_plan 或 force_generic_plan，而不是 ${planCacheMode}`);
+  throw new Error(
+    `DOUDI_PG_PLAN_CACHE_MODE 只能是 auto、force_custom_plan 或 force_generic_plan，而不是 ${planCacheMode}`,
+  );
 const statementNames = new Map<string, string>();
 const MAX_PREPARED = 2000;
 
