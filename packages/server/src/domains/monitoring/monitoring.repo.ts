@@ -1,9 +1,11 @@
 /**
- * SQL of monitoring runs (migrations 011 and 014): runs, the alert upsert, and the reads a run
- * needs (members of a batch of households, their source records, unmatched records).
+ * SQL of monitoring runs (migrations 011 and 014): runs, the alert upsert and snapshot pages; the
+ * reads of source records are in monitoring.records.repo.ts (re-exported here).
  */
 import type { Queryable } from '../../db/database.ts';
 import type { SnapshotRow } from '../householdFacts/snapshotFacts.ts';
+
+export * from './monitoring.records.repo.ts';
 
 export interface RunRow {
   id: string;
@@ -226,116 +228,6 @@ export async function upsertAlerts(
   const { same = 0, raised = 0, events = 0 } = r.rows[0] ?? {};
   // A re-raise counts as updated whether or not it changed anything (the run's alerts_updated).
   return { raised, updated: same + events - raised };
-}
-
-export interface MemberRow {
-  id: string;
-  household_id: string;
-  name: string;
-  birth_date: string;
-  sex: string;
-  relationship_to_head: string;
-}
-
-export interface RecordRow {
-  id: string;
-  source: string;
-  record_key: string;
-  person_id: string | null;
-  index_hex: string;
-  id_number_masked: string;
-  name: string;
-  region_code: string;
-  data: Record<string, unknown>;
-  valid_from: string;
-  previous: Record<string, unknown> | null;
-}
-
-/** The columns of a RecordRow, of a source_record aliased `r`. */
-const RECORD_COLUMNS = `SELECT r.id::text AS id, r.source, r.record_key, r.person_id, encode(r.id_number_index, 'hex') AS index_hex,
-       r.id_number_masked, r.name, r.region_code, r.data, to_char(r.valid_from, 'YYYY-MM-DD') AS valid_from,
-       (SELECT p.data FROM source_record p WHERE p.closed_by = r.import_id AND p.source = r.source
-           AND p.record_key = r.record_key ORDER BY p.id DESC LIMIT 1) AS previous`;
-const RECORD_SELECT = `${RECORD_COLUMNS}
-  FROM source_record r`;
-
-/**
- * Records of these persons in these sources that are current on the date. One person-index lookup
- * per person, in id order (LATERAL ... OFFSET 0 keeps it a nested loop): `person_id = ANY(...)` over
- * a batch's ≈6,000 persons, most of whom have no record, was planned as a scan of the whole table
- * (or a bitmap of every probe) and cost twice the PostgreSQL CPU (bench/monitoring, session 7).
- */
-export async function recordsOfPersons(
-  tx: Queryable,
-  personIds: readonly string[],
-  sources: readonly string[],
-  asOf: string,
-): Promise<RecordRow[]> {
-  if (personIds.length === 0 || sources.length === 0) return [];
-  const r = await tx.query<RecordRow>(
-    `${RECORD_COLUMNS}
-       FROM (SELECT DISTINCT u.id FROM unnest($1::uuid[]) AS u(id) ORDER BY u.id) AS ids
-      CROSS JOIN LATERAL (
-        SELECT * FROM source_record x
-         WHERE x.person_id = ids.id AND x.source = ANY($2::text[]) AND x.valid_from <= $3::date
-           AND (x.valid_to IS NULL OR x.valid_to > $3::date)
-        OFFSET 0) r
-      ORDER BY r.id`,
-    [personIds, sources, asOf],
-  );
-  return r.rows;
-}
-
-/**
- * Unmatched records (a person not in the registry) of these sources, current on the date, by blind
- * index; keyset by index (hex) so a candidate pass is resumable. `indexes` limits it to some persons.
- */
-export async function unmatchedRecords(
-  tx: Queryable,
-  options: {
-    sources: readonly string[];
-    asOf: string;
-    after: string | null;
-    limit: number;
-    indexes?: string[];
-  },
-): Promise<RecordRow[]> {
-  const r = await tx.query<RecordRow>(
-    `WITH keys AS (
-       SELECT DISTINCT id_number_index FROM source_record
-        WHERE person_id IS NULL AND source = ANY($1::text[]) AND valid_from <= $2::date
-          AND (valid_to IS NULL OR valid_to > $2::date)
-          AND ($3::text IS NULL OR id_number_index > decode($3::text, 'hex'))
-          AND ($5::text[] IS NULL OR id_number_index = ANY(SELECT decode(x, 'hex') FROM unnest($5::text[]) x))
-        ORDER BY id_number_index LIMIT $4)
-     ${RECORD_SELECT} JOIN keys k ON k.id_number_index = r.id_number_index
-      WHERE r.person_id IS NULL AND r.source = ANY($1::text[]) AND r.valid_from <= $2::date
-        AND (r.valid_to IS NULL OR r.valid_to > $2::date)
-      ORDER BY r.id_number_index, r.id`,
-    [options.sources, options.asOf, options.after, options.limit, options.indexes ?? null],
-  );
-  return r.rows;
-}
-
-/** What an import touched: households of matched persons, and blind indexes of unmatched ones. */
-export async function touchedByImport(
-  tx: Queryable,
-  importId: string,
-): Promise<{ householdIds: string[]; candidates: string[] }> {
-  const households = await tx.query<{ household_id: string }>(
-    `SELECT DISTINCT p.household_id FROM source_record r JOIN person p ON p.id = r.person_id
-      WHERE r.import_id = $1 AND p.household_id IS NOT NULL ORDER BY p.household_id`,
-    [importId],
-  );
-  const candidates = await tx.query<{ k: string }>(
-    `SELECT DISTINCT encode(id_number_index, 'hex') AS k FROM source_record
-      WHERE import_id = $1 AND person_id IS NULL ORDER BY 1`,
-    [importId],
-  );
-  return {
-    householdIds: households.rows.map((r) => r.household_id),
-    candidates: candidates.rows.map((r) => r.k),
-  };
 }
 
 /** A snapshot row with its version (refreshed_at as text): what a scoring stores (monitoring.scoring.ts). */
