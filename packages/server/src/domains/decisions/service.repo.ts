@@ -34,6 +34,24 @@ export type NewService = Omit<
   'id' | 'recorded_at' | 'recorded_by' | 'corrects' | 'correction_reason'
 >;
 
+/** The values of a record's columns, in the order of the two INSERTs below. */
+const serviceValues = (s: NewService) => [
+  s.document_id,
+  s.household_id,
+  s.region_code,
+  s.method,
+  s.served_on,
+  s.recipient_name,
+  s.recipient_relation,
+  s.witness_name,
+  s.refusal_reason,
+  s.tracking_number,
+  s.server_name,
+  s.note,
+  s.idempotency_key,
+  s.recorded_by_name,
+];
+
 /**
  * Inserts unless the document already has its service (the original record: corrections go through
  * insertCorrection); returns the new row's id, or null.
@@ -45,22 +63,7 @@ export async function insertService(tx: Queryable, s: NewService): Promise<strin
        recorded_by_name)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
      ON CONFLICT (document_id) WHERE corrects IS NULL DO NOTHING RETURNING id`,
-    [
-      s.document_id,
-      s.household_id,
-      s.region_code,
-      s.method,
-      s.served_on,
-      s.recipient_name,
-      s.recipient_relation,
-      s.witness_name,
-      s.refusal_reason,
-      s.tracking_number,
-      s.server_name,
-      s.note,
-      s.idempotency_key,
-      s.recorded_by_name,
-    ],
+    serviceValues(s),
   );
   return r.rows[0]?.id ?? null;
 }
@@ -88,24 +91,7 @@ export async function insertCorrection(
        recorded_by_name, corrects, correction_reason)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
      ON CONFLICT (corrects) DO NOTHING RETURNING id`,
-    [
-      s.document_id,
-      s.household_id,
-      s.region_code,
-      s.method,
-      s.served_on,
-      s.recipient_name,
-      s.recipient_relation,
-      s.witness_name,
-      s.refusal_reason,
-      s.tracking_number,
-      s.server_name,
-      s.note,
-      s.idempotency_key,
-      s.recorded_by_name,
-      s.corrects,
-      s.correction_reason,
-    ],
+    [...serviceValues(s), s.corrects, s.correction_reason],
   );
   return r.rows[0]?.id ?? null;
 }
