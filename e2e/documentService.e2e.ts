@@ -78,6 +78,11 @@ describe('文书送达', () => {
     await seeText(page, /如不服，申请行政复议至 \d{4}-\d{2}-\d{2}/);
     expect(await card.getByRole('button', { name: /登记送达/ }).count()).toBe(0);
     await screenshot(page, 'D-document-served-zh');
+    // The officer who recorded it may correct it: the dialog says the old record is kept.
+    await card.getByRole('button', { name: /更正送达记录.*临时救助申请不予受理通知书/ }).click();
+    await seeText(page, /原记录保留为“已更正”/);
+    await page.getByTestId('service-correction-reason').waitFor();
+    await screenshot(page, 'D-document-service-correction-zh');
     await context.close();
   });
 });
