@@ -85,6 +85,22 @@
  * left), pg socket writes 13% (reads are already 4 statements: session, BEGIN + scope, query,
  * COMMIT), pino's synchronous log writes ~12% (two lines per request to stdout).
  *
+ * Session 8, 2026-11-23 12:24–14:07, quiet machine (load 0 before each run; 1.4–3.0 at start is the
+ * bench's own seeding), 200 × 60, think 1 s. Plan cache mode, alternating:
+ *
+ * | tree / DOUDI_PG_PLAN_CACHE_MODE                      | req/s | p50 / p99 ms | CPU ms/request: Node + PostgreSQL |
+ * | ---------------------------------------------------- | ----- | ------------ | --------------------------------- |
+ * | b6a7d36, force_custom_plan (its default)             | 204.0 | 219 / 754    | 3.66 + 3.40 = 7.06                |
+ * | b6a7d36, auto                                        | 237.7 | 73 / 473     | 3.33 + 2.45 = 5.78                |
+ * | b6a7d36, auto                                        | 241.6 | 60 / 320     | 3.19 + 2.38 = 5.58                |
+ * | b6a7d36, force_custom_plan                           | 227.2 | 110 / 662    | 3.19 + 3.09 = 6.28                |
+ * | auto, array-parameter statements unprepared (now)    | 255.9 | 22 / 328     | 2.71 + 2.19 = 4.90                |
+ * | b6a7d36, force_custom_plan, --think 3000             | 85.3  | 9 / 88       | 4.57 + 3.23 = 7.81                |
+ *
+ * Forcing custom plans cost 0.7–1.0 ms of PostgreSQL CPU per request; db/database.ts now prepares
+ * under auto and leaves statements with array parameters unprepared (the batch probes that needed
+ * custom plans). At think 3 s the target holds (p99 88 ms); at think 1 s the two cores are full.
+ *
  * Every run: nothing lost or duplicated (all checks ok), each retried key one application.
  * In the working tree, 46% of the server's main thread went to renderPdf: the decisions hook renders
  * the acceptance notice (≈77 ms CPU each, fonts parsed anew per document) inside the transition's

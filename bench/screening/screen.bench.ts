@@ -55,6 +55,13 @@
  * Tried, no effect (dropped): a 96 MB young generation for the workers (resourceLimits), the
  * fact setter without its per-call map lookup. In a worker (profile) snapshot decoding is ≈ 30%,
  * JSON.parse of members most of it; the engine the rest.
+ *
+ * Session 8 (quiet machine, new 30,000-household county, 2nd and later runs): 37.6–42.0 s and
+ * 55–58 s of PostgreSQL CPU per run, in both plan cache modes and at b6a7d36, against 4.8 s for the
+ * first run. eligibleIn's primary-key probe of the previous run had become a scan of the whole run
+ * per household: under row-level security and without statistics the planner took the (run_id,
+ * region_code) index. A run now ends with ANALYZE screening_result: 2nd runs 5.8 / 5.5 s, 1.0–1.3 s
+ * PostgreSQL CPU, 330–352 µs per household (at 30,000 the V8 helper threads' warm-up dominates).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';

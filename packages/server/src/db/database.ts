@@ -68,24 +68,29 @@ export const sqlLiteral = (value: string): string => pg.escapeLiteral(value);
  * connection's statement cache without bound; past the cap, statements run unnamed as before.
  * DOUDI_PG_PREPARED=false turns it off (e.g. behind a transaction-pooling PgBouncer).
  *
- * Plans stay custom (plan_cache_mode=force_custom_plan, DOUDI_PG_PLAN_CACHE_MODE to change it):
- * a generic plan is made without the parameters' values, and for `x = ANY($1)` over a batch's
- * thousands of ids on a table without statistics it chose to walk the whole index and test each
- * row against the array: 6–9 s a batch in a screening run that takes 0.05 s with a custom plan
- * (issue 4, session 7). Parsing is still saved; planning is what it was before preparing.
+ * Statements that take an array parameter (`= ANY($n)`, `unnest($n)`) are never prepared: they run
+ * unnamed and are planned each time with the array in hand. A generic plan is made without the
+ * parameters' values, and for `x = ANY($1)` over a batch's thousands of ids on a table without
+ * statistics it chose to walk the whole index and test each row against the array: 6–9 s a batch
+ * in a screening run that takes 0.05 s with a custom plan (issue 4, session 7). Every other
+ * statement is prepared under plan_cache_mode=auto (DOUDI_PG_PLAN_CACHE_MODE to change it): forcing
+ * custom plans on all of them cost the caseworker bench 0.8–1.0 ms of PostgreSQL CPU per request,
+ * +35% (session 8, bench/intake/caseworkers.bench.ts).
  */
 const prepared = process.env.DOUDI_PG_PREPARED !== 'false';
-const planCacheMode = process.env.DOUDI_PG_PLAN_CACHE_MODE || 'force_custom_plan';
+const planCacheMode = process.env.DOUDI_PG_PLAN_CACHE_MODE || 'auto';
 if (!/^(auto|force_custom_plan|force_generic_plan)$/.test(planCacheMode))
   throw new Error(
     `DOUDI_PG_PLAN_CACHE_MODE 只能是 auto、force_custom_plan 或 force_generic_plan，而不是 ${planCacheMode}`,
   );
+/** An array parameter: its size, and so the best plan, changes from one call to the next. */
+const ARRAY_PARAMETER = /\b(?:any|unnest)\s*\(\s*\$\d/i;
 const statementNames = new Map<string, string>();
 const MAX_PREPARED = 2000;
 
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_PREPARED) {
+  if (name === undefined && statementNames.size < MAX_PREPARED && !ARRAY_PARAMETER.test(text)) {
     name = `d_${createHash('sha1').update(text).digest('base64url')}`;
     statementNames.set(text, name);
   }

@@ -158,6 +158,18 @@ export async function eligibleIn(
 }
 
 /**
+ * Statistics for screening_result once a run is stored (as the tables' owner; reads nothing back).
+ * The next run's eligibleIn probes this run by primary key; without statistics (autovacuum off, as
+ * on the project's machines) the row-level-security range made the planner guess 2 rows for
+ * (run_id, region_code) and take that index instead, scanning the whole previous run once per
+ * household: a second run of a new 30,000-household county took 38 s and 55 s of PostgreSQL CPU
+ * instead of 5 s and 1 s (session 8). Sampling the table costs well under a second.
+ */
+export async function analyzeResults(tx: Queryable): Promise<void> {
+  await tx.query('ANALYZE screening_result');
+}
+
+/**
  * Stores one batch and moves the run's cursor and counters in the same transaction: after a crash
  * either both happened or neither, and a repeat of the batch inserts nothing (primary key). The
  * run row is checked here once per batch, not by a foreign key per row (migration 027): a batch

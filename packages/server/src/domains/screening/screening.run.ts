@@ -374,6 +374,7 @@ export async function runScreening(
       await evaluator.close();
     }
     await asActor(db, scope, undefined, (tx) => repo.markFinished(tx, runId, 'done'));
+    await asSystem(db, (tx) => repo.analyzeResults(tx));
     return { runId, status: 'done', processed, seconds: (performance.now() - startedAt) / 1000, phases };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
