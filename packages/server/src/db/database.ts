@@ -74,7 +74,7 @@ export const sqlLiteral = (value: string): string => pg.escapeLiteral(value);
  * statistics it chose to walk the whole index and test each row against the array: 6–9 s a batch
  * in a screening run that takes 0.05 s with a custom plan (issue 4, session 7). Every other
  * statement is prepared under plan_cache_mode=auto (DOUDI_PG_PLAN_CACHE_MODE to change it): forcing
- * custom plans on all of them cost the caseworker bench 0.8–1.0 ms of PostgreSQL CPU per request,
+ * custom plans on all of them cost the caseworker bench 0.7–1.0 ms of PostgreSQL CPU per request,
  * +35% (session 8, bench/intake/caseworkers.bench.ts).
  */
 const prepared = process.env.DOUDI_PG_PREPARED !== 'false';
@@ -85,16 +85,17 @@ if (!/^(auto|force_custom_plan|force_generic_plan)$/.test(planCacheMode))
   );
 /** An array parameter: its size, and so the best plan, changes from one call to the next. */
 const ARRAY_PARAMETER = /\b(?:any|unnest)\s*\(\s*\$\d/i;
-const statementNames = new Map<string, string>();
+/** Text → its statement name, or null for a text that is never prepared (tested once, not per call). */
+const statementNames = new Map<string, string | null>();
 const MAX_PREPARED = 2000;
 
 function statementName(text: string): string | undefined {
   let name = statementNames.get(text);
-  if (name === undefined && statementNames.size < MAX_PREPARED && !ARRAY_PARAMETER.test(text)) {
-    name = `d_${createHash('sha1').update(text).digest('base64url')}`;
+  if (name === undefined && statementNames.size < MAX_PREPARED) {
+    name = ARRAY_PARAMETER.test(text) ? null : `d_${createHash('sha1').update(text).digest('base64url')}`;
     statementNames.set(text, name);
   }
-  return name;
+  return name ?? undefined;
 }
 
 export async function openPostgres(url: string, poolSize = 10): Promise<Database> {
