@@ -50,6 +50,11 @@ const benches = [
     args: ['--households', quick ? '20000' : '100000'],
   },
   {
+    name: 'trigger conditions: compiled against the interpreter',
+    file: 'bench/monitoring/triggers.bench.ts',
+    args: ['--records', quick ? '20000' : '100000'],
+  },
+  {
     name: 'alert loop: dispatch and escalation sweeps, dashboard',
     file: 'bench/alerts/loop.bench.ts',
     args: ['--alerts', quick ? '5000' : '50000'],

@@ -1,7 +1,8 @@
 /**
  * 送达 in the browser: the caseworker prints the receipt of a refusal at intake, records that it was
  * left at the address (留置送达, with the witness and the reason given for refusing), and sees the
- * service and the time for an appeal on the case's 文书 card.
+ * service and the time for an appeal on the case's 文书 card; then corrects that record (the witness
+ * was wrong: it was served in person) and sees the superseded record kept, in Chinese and English.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,7 @@ import {
   type TestServer,
 } from './harness.ts';
 import { openCase, pdfFrom } from './journeyHelpers.ts';
+import { pickOption } from './selects.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -65,7 +67,7 @@ describe('文书送达', () => {
     await card.getByRole('button', { name: /登记送达.*临时救助申请不予受理通知书/ }).click();
     const dialog = page.locator('.ant-modal');
     await dialog.locator('.ant-select').first().click();
-    await page.locator('.ant-select-item-option[title="留置送达"]').click();
+    await pickOption(page, '留置送达');
     // Without the witness the form says what is missing and records nothing.
     await page.getByTestId('service-submit').click();
     await seeText(page, /请填写见证人/);
@@ -83,6 +85,31 @@ describe('文书送达', () => {
     await seeText(page, /原记录保留为“已更正”/);
     await page.getByTestId('service-correction-reason').waitFor();
     await screenshot(page, 'D-document-service-correction-zh');
+    // The witness signed for it after all: correct to direct service, which needs a reason.
+    await dialog.locator('.ant-select').first().click();
+    await pickOption(page, '直接送达');
+    await page.getByTestId('service-submit').click();
+    await seeText(page, /请填写更正理由/);
+    await page.getByTestId('service-correction-reason').fill('当日复访时黄德福本人已签收，原登记有误');
+    await page.getByTestId('service-submit').click();
+    await seeText(page, '送达记录已更正');
+    await seeText(page, /直接送达，签收人 黄德福/);
+    await seeText(page, /更正理由：当日复访时黄德福本人已签收/);
+    const superseded = card.getByTestId('document-service-superseded');
+    await superseded.locator('summary').click();
+    await expect(superseded.textContent()).resolves.toMatch(
+      /更正前的记录（1条）.*留置送达，签收人 黄德福；登记人/,
+    );
+    await screenshot(page, 'D-document-service-corrected-zh');
+
+    // The same dialog in English, on the corrected record.
+    await page.evaluate(() => localStorage.setItem('doudi.language', 'en'));
+    await openCase(page, application.id, 'Temporary aid');
+    await card.getByTestId('document-service').waitFor();
+    await seeText(page, /Corrected: 当日复访时黄德福本人已签收/);
+    await card.getByRole('button', { name: /Correct the service record of/ }).click();
+    await seeText(page, /The current record is kept as superseded/);
+    await screenshot(page, 'D-document-service-correction-en');
     await context.close();
   });
 });

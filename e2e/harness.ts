@@ -258,9 +258,31 @@ export async function apiSession(baseUrl: string, username: string, password = D
   };
 }
 
-/** Waits until the text is visible somewhere on the page (fails after the timeout). */
+/**
+ * Waits until the text is visible somewhere on the page. On timeout the failure says what the page
+ * showed instead (error toasts, field errors, alerts) and leaves a FAILED-… screenshot: a CI run once
+ * timed out here with nothing else to go on.
+ */
 export async function seeText(page: Page, text: string | RegExp, timeout = 15_000): Promise<void> {
-  await page.getByText(text).first().waitFor({ state: 'visible', timeout });
+  try {
+    await page.getByText(text).first().waitFor({ state: 'visible', timeout });
+  } catch (error) {
+    const shown = await page
+      .locator('.ant-message-notice, .ant-form-item-explain-error, .ant-alert-message, .ant-result-title')
+      .allTextContents()
+      .catch(() => []);
+    const name = `FAILED-${String(text)
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .slice(0, 40)}`;
+    await screenshot(page, name).catch(() => undefined);
+    const detail = shown.length ? `; the page showed: ${shown.join(' | ')}` : '; no error on the page';
+    throw new Error(
+      `"${String(text)}" not visible after ${timeout} ms at ${page.url()}${detail} (screenshot ${name})`,
+      {
+        cause: error,
+      },
+    );
+  }
 }
 
 /** Cookie and CSRF headers of a signed-in user, for raw requests whose status or body a test checks. */

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
+import { pickOption } from './selects.ts';
 
 /** GB 11643 check character (as in intake.e2e.ts): a valid ID number of the county. */
 export function idNumber(birth: string, sequence: string): string {
@@ -25,7 +26,7 @@ export async function act(page: Page, options: { outcome?: string; documents?: s
   const drawer = page.getByTestId('case-drawer');
   if (options.outcome) {
     await drawer.locator('.ant-form-item').filter({ hasText: '办理结果' }).locator('.ant-select').click();
-    await page.locator(`.ant-select-item-option[title="${options.outcome}"]`).click();
+    await pickOption(page, options.outcome);
   }
   for (const name of options.documents ?? []) await drawer.getByLabel(name, { exact: true }).check();
   await drawer.getByTestId('act').click();

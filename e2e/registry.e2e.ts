@@ -17,6 +17,7 @@ import {
   startServer,
   type TestServer,
 } from './harness.ts';
+import { pickOption } from './selects.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -78,7 +79,7 @@ describe('户籍（花园镇全科社工）', () => {
     await page.getByTestId('field-name').fill(HEAD);
     await page.getByTestId('field-idNumber').fill(WRONG_ID);
     await page.locator('#sex').click();
-    await page.locator('.ant-select-item-option', { hasText: '男' }).click();
+    await pickOption(page, '男');
     await fillDate(page, 'birthDate', '1980-01-01');
     await page.getByTestId('field-phone').fill('13812345678');
     await page.getByTestId('household-submit').click();

@@ -17,6 +17,7 @@ import {
   startServer,
   type TestServer,
 } from './harness.ts';
+import { pickOption } from './selects.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -104,36 +105,6 @@ async function fillDate(page: Page, id: string, date: string): Promise<void> {
   await page.locator(`#${id}`).click();
   await page.locator(`#${id}`).fill(date);
   await page.keyboard.press('Enter');
-}
-
-/**
- * Picks an option of the open select. Long lists are virtual (only the rows in view exist), and
- * a select opens scrolled to its current value, so scroll from the top until the option is there.
- */
-async function pickOption(page: Page, text: string | RegExp): Promise<void> {
-  // A click that lands while the dropdown is still sliding in can be lost (seen twice in CI, once
-  // on each engine): the dropdown then stays open. Click again until it closes on the choice.
-  for (let attempt = 1; ; attempt++) {
-    const dropdown = page.locator('.ant-select-dropdown:visible').last();
-    await dropdown.waitFor();
-    const option = dropdown.locator('.ant-select-item-option', { hasText: text }).first();
-    // The virtual list moves on wheel events (it keeps its own offset): wheel up to the top, then down.
-    if ((await option.count()) === 0) {
-      await dropdown.locator('.ant-select-item-option').first().hover();
-      await page.mouse.wheel(0, -2000);
-      for (let step = 0; step < 20 && (await option.count()) === 0; step++) {
-        await page.mouse.wheel(0, 100);
-        await page.waitForTimeout(50);
-      }
-    }
-    await option.click();
-    try {
-      await dropdown.waitFor({ state: 'hidden', timeout: 5_000 });
-      return;
-    } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-  }
 }
 
 async function errorUnder(page: Page, field: string): Promise<string> {
@@ -272,7 +243,10 @@ describe('户籍办理（花园镇全科社工）', () => {
       .getByTestId('revealed-value')
       .or(page.locator('.ant-message-error, .ant-form-item-explain-error'))
       .first();
-    await outcome.waitFor();
+    await outcome.waitFor().catch(async (error: unknown) => {
+      await screenshot(page, 'FAILED-reveal-id-number');
+      throw error;
+    });
     expect(await outcome.textContent()).toBe(HEAD_A_ID);
     await context.close();
   });

@@ -5,6 +5,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openSession, screenshot, seeText, startServer, type TestServer } from './harness.ts';
+import { pickOption } from './selects.ts';
 
 const SMALL_PHONE = { width: 375, height: 812 };
 
@@ -24,11 +25,7 @@ afterAll(async () => {
 /** Opens an antd Select by its test id and picks the option with this text (or the first). */
 async function choose(page: Page, testId: string, text?: string) {
   await page.getByTestId(testId).click();
-  const options = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-  await options.first().waitFor();
-  await (text ? options.filter({ hasText: text }).first() : options.first()).click();
-  // Wait for the list to close, so the next Select's options are the only ones on screen.
-  await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+  await pickOption(page, text ?? /./);
 }
 
 async function noSideways(page: Page) {
@@ -98,9 +95,7 @@ describe('救助助手（手机）', () => {
     for (const i of [0, 1]) {
       const card = page.getByTestId(`self-check-member-${i}`);
       await card.locator('.ant-form-item').filter({ hasText: '现在做什么' }).locator('.ant-select').click();
-      const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option');
-      await option.filter({ hasText: '没有工作' }).click();
-      await page.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
+      await pickOption(page, '没有工作');
     }
     await page.getByTestId('self-check-next').click();
 

@@ -10,6 +10,7 @@ import { loadVillagesFromChinaDivision, writeCountyCsv } from '@doudi/synth';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, login, openSession, screenshot, startServer, type TestServer } from './harness.ts';
+import { pickOption } from './selects.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -59,9 +60,7 @@ describe('部门数据', () => {
     // 18 sources make a virtual list: type to filter rather than scroll.
     await page.getByTestId('source-select').click();
     await page.keyboard.type('银行存款');
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '银行存款与理财' })
-      .click();
+    await pickOption(page, '银行存款与理财');
     await page.locator('input[type=file]').setInputFiles(file);
     await page.getByTestId('import-progress').waitFor();
     const result = page.getByTestId('import-result');
@@ -92,7 +91,7 @@ describe('部门数据', () => {
     const pick = async (page: Page, label: string) => {
       await page.getByTestId('source-select').click();
       await page.keyboard.type(label);
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).click();
+      await pickOption(page, label);
     };
     const { page, context } = await openSession(browser, server.baseUrl);
     await login(page, 'verify');
@@ -115,9 +114,7 @@ describe('部门数据', () => {
     await page.getByRole('tab', { name: '记录与异议' }).click();
     await page.getByTestId('records-source').click();
     await page.keyboard.type('教育支出');
-    await page
-      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '教育支出' })
-      .click();
+    await pickOption(page, '教育支出');
     // Dispute a row of that source, whichever list is on screen while it reloads (clicking the first
     // button of the previous, all-sources list picked another source's record once in CI).
     await page

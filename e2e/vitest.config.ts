@@ -9,5 +9,9 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 1,
     fileParallelism: false,
+    // A browser step that times out is tried once more (a click lost while a dropdown slid in, a
+    // loaded two-core machine): each such flake had cost a session's CI. Only timeouts are
+    // retried; a wrong value fails at once. The default reporter marks a retried test.
+    retry: { count: 1, condition: /Timeout|timed out/ },
   },
 });

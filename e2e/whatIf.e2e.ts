@@ -6,6 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, login, openSession, screenshot, startServer, type TestServer } from './harness.ts';
+import { pickOption } from './selects.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -30,7 +31,7 @@ describe('政策测算', () => {
     const option = page.locator('.ant-select-item-option').filter({ hasText: '农村最低生活保障标准' });
     // The option shows the value in force (the demo county's standard, in yuan per month).
     expect(await option.first().textContent()).toMatch(/现值 ¥[\d,]+\.\d{2}\/月/);
-    await option.first().click();
+    await pickOption(page, '农村最低生活保障标准');
     expect(await page.getByTestId('what-if-amount-0').inputValue()).toBe('+5');
     await screenshot(page, 'what-if-form-desktop-zh');
     await page.getByTestId('what-if-run').click();

@@ -14,131 +14,68 @@
  * and prints the alert precision and recall against the synthetic ground truth.
  * Targets (issue 7): 1M households under 60 s; incremental after 10,000 records under 2 s.
  *
- * Measured 2026-11-23 on the shared 2-core machine (database doudi_bench_monitoring_mwsgu938, 100,000
- * households, 58,163 medical claims, 567 deaths, 20,035 disability certificates, batch 2,000):
+ * Figures of sessions 4–8 (100,000 households): bench/monitoring/HISTORY.md.
  *
- * | code                                    | load  | full 100k | process CPU | incremental (6,753 households) |
- * | --------------------------------------- | ----- | --------- | ----------- | ------------------------------ |
- * | first version (members from person)     | 20–21 | 285 s     | 26.2 s      | 48.4 s                          |
- * | members from the snapshot, pipelined    | 18–21 | 222 s     | 22.7 s      | 18.7 s                          |
- * | + ages without dayjs, records converted |       |           |             |                                 |
- * |   once per source                       | 7–12  | 57.7 s    | 15.1 s      | 7.5 s (CPU 2.3 s)               |
- * | the same, again (all 30,766 updated)    | 6–11  | 41.8 s    | 13.0 s      |                                 |
+ * **1,000,000 households, session 9** (2026-11-23, database doudi_bench_monitoring_mwtkjcxj, 2 cores):
  *
- * Where the time goes (last row): reads of the facts snapshot 29 s, scoring + triggers on the main
- * thread 25 s, writes 0.3 s (overlapped). 1M households would take ≈10× (≈150 s of CPU on this
- * thread alone): the 60 s target is missed; scoring on worker threads (as screening does) and
- * reading pages in parallel are the next steps. Incremental: 7.5 s against 2 s, half of it reads.
- * Alert precision against the synthetic ground truth (100k, after the bench's duplicated claims):
- * 0.51, recall 0.63; the Xiaochang model alone 0.48 / 0.49 (its sample bands are not calibrated);
- * disability certificate and main-earner death triggers 1.0; serious illness 0.69.
+ * | run (load at start)                                | wall    | process CPU | PostgreSQL CPU | raised / updated |
+ * | -------------------------------------------------- | ------- | ----------- | -------------- | ---------------- |
+ * | first full run, workers off (load 4.7, e2e beside) | 161.6 s | 75.8 s      | 68.9 s         | 258,074 / 0      |
+ * | full again, same                                   | 137.0 s | 75.6 s      | 54.5 s         | 0 / 258,074      |
+ * | `--full-only --workers 2` (3.7)                    | 78.4 s  | 77.3 s      | 54.3 s         | 0 / 258,601      |
+ * | the same, statements logged (1.3)                  | 80.8 s  | 78.8 s      | 56.9 s         | 0 / 258,601      |
+ * | the same, shared_buffers 4 GB, prewarmed (1.7)     | 76.4 s  | 78.0 s      | 50.6 s         | 0 / 258,601      |
+ * | incremental, right after the full runs             | 24.2 s  | 0.9 s       | 36.6 s         | 247 / 1,384      |
+ * | incremental, tables analysed (`--incremental-only`)| 2.53 s  | 1.1 s       | 1.7 s          | 280 / 1,631      |
  *
- * Session 5 (perf7), same machine at load 23–41 (wall-clock meaningless; CPU-seconds compare), one
- * database of 100,000 households, `--full-only --fresh` (every alert raised; 29,643 both times):
+ * Precision / recall 0.6502 / 0.6521 (200,017 households alerted). The slow incremental ran on
+ * tables analysed while empty (before the first full run raised 258,074 alerts); full runs now end
+ * with ANALYZE (monitoring.repo analyzeRunTables). The 60 s target is missed: the CPU alone is
+ * ≈130 s for two cores, so even perfect overlap gives ≈65 s. PostgreSQL's wall time per statement
+ * (log_min_duration_statement = 0, 500 batches of 2,000): records of the batch's persons 32 s
+ * (≈5,900 person-index probes a batch, most finding nothing; 38 ms in EXPLAIN), alert upsert 21 s +
+ * 6 s binding its JSON, snapshot pages 20 s, scorings 16 s. Next: send unchanged alerts as a hash
+ * only, and read a trigger source's records by household range rather than by person probe.
  *
- * | code                                         | load | wall    | process CPU | PostgreSQL CPU | CPU per household |
- * | -------------------------------------------- | ---- | ------- | ----------- | -------------- | ----------------- |
- * | before (HEAD 13eba70)                         | 23   | 163.8 s | 25.8 s      | 27.1 s         | 529 µs            |
- * | + detail scored in the batch, 2 workers       | 41   | 233.4 s | 54.9 s      | 29.0 s         | 839 µs            |
- * | + snapshot pages by primary key, no workers   | 30   | 74.7 s  | 20.3 s      | 8.6 s          | 289 µs            |
+ * **Session 10** (2026-11-23, database doudi_bench_monitoring_mwtsjgnw, 1,000,000 households, 587,717
+ * claims (more from each incremental bench), 198,089 certificates, 5,709 deaths; `--full-only
+ * --workers 2 --no-migrate`). "old" is 807caf6's monitoring and indicator files swapped into the tree,
+ * run back to back with HEAD against the same database:
  *
+ * | run                                    | code | wall   | process CPU | PostgreSQL CPU | raised / updated |
+ * | -------------------------------------- | ---- | ------ | ----------- | -------------- | ---------------- |
+ * | first full run (all raised)            | old  | 101.0 s | 92.0 s     | 75.2 s         | 258,074 / 0      |
+ * | first full run, `--fresh`              | new  | 98.1 s | 91.7 s      | 68.3 s         | 259,370 / 0      |
+ * | full again (all unchanged)             | old  | 87.2 s | 92.1 s      | 58.5 s         | 0 / 259,370      |
+ * | full again (all unchanged)             | new  | 80.8 s | 88.9 s      | 45.6 s         | 0 / 259,370      |
+ * | incremental, same import re-run (warm) | old  | 2.35 s, 7.49 s | 2.1 s, 1.9 s | 1.2 s, 1.3 s | 0 / 2,680 |
+ * | incremental, same import re-run (warm) | new  | 2.22 s, 2.93 s | 2.0 s, 2.3 s | 1.1 s, 1.2 s | 0 / 2,680 |
+ * | incremental right after a new import   | new  | 2.84–4.21 s (setup 0.3–0.7, reads 1.0–1.9 s) | 1.4–2.0 s | 1.4–1.7 s | |
  *
- * Incremental after 10,000 new claims (6,753 households touched), `--incremental-only`, load 30–31:
- * before 28.9 s wall, process CPU 3.8 s, PostgreSQL CPU 2.5 s; after 19.8 s, 2.3 s, 1.1 s (snapshot
- * rows by primary key; evidence without the traced re-evaluation). 88% of what is left on this
- * thread is scoring the model for the touched households, whose inputs (the facts snapshot) an
- * import of source records does not change; see the perf7 report for that choice.
+ * New: unchanged alerts sent as key + SHA-256 digest (migration 036; the evidence JSON only for new or
+ * changed ones); records probed only for the 618,370 persons who have any (one DISTINCT pass, 1.7 s;
+ * a batch's ≈5,900 member probes fall to ≈1,240); worker decoding straight to engine records; the
+ * incremental run reads three batches ahead. PostgreSQL CPU of a repeat −22%; the wall-clock −7%.
+ * Both targets are still missed. The full run is CPU-bound: ≈135 CPU-seconds on two cores. The
+ * process side (profile, main thread + two workers): JSON.parse of the snapshot's members ≈20 s
+ * (membersOn in the workers, snapshotMembers on the main thread for the trigger households), garbage
+ * collection ≈24 s, CEL closures ≈12 s, pg row parsing and buffer slicing ≈6 s, the digest ≈1.5 s.
+ * A larger young generation (`--max-semi-space-size=32`, workers 96 MB) changed nothing measurable.
+ * Each incremental bench adds 10,000 claims copied from the same lines, so the same households
+ * accumulate records and later runs update more alerts (1,384 → 2,507): compare runs of one import
+ * (`--rerun-import`) only. The first import after the full runs took 25 s for 10,000 rows (the next
+ * ones 1.7–2.1 s): not investigated (issue 5).
  *
- * The snapshot page query hashed the whole subtree for every page (the planner cannot see the
- * row-level-security bounds): 4 s a page at 100k, a cost that grew with the square of the size.
- * Worker threads cost ≈60% more CPU per household (each compiles the catalogue; batches cross
- * threads) and gave nothing back on busy cores, so a run uses them only while a core is idle.
- * Same alerts, evidence and precision (0.5136 / 0.6233) before and after.
- *
- * Session 6 (monitor7), 2026-11-23, database doudi_bench_monitoring_mwsu7w9y (100,000 households),
- * load 19–31. The catalogue was being recalibrated meanwhile (calib7), so each before/after pair is
- * the same catalogue version, measured back to back: "before" is HEAD 740ed68's server code run
- * from a copy of the tree against the same database and the same catalogue files.
- *
- * | run                                          | code   | process CPU | PostgreSQL CPU | per household | alerts            |
- * | -------------------------------------------- | ------ | ----------- | -------------- | ------------- | ----------------- |
- * | full (first of the day, old catalogue)       | before | 14.2 s      | 8.5 s          | 227 µs        | 29,643 raised     |
- * | full again (old catalogue)                   | before | 13.0 s      | 9.1 s          | 221 µs        | 29,643 updated    |
- * | full, `--full-only` (catalogue 74f76f2f)     | before | 13.6 s      | 9.4 s          | 230 µs        | 26,656 updated    |
- * | the same, + scorings stored (migration 026)  | after  | 13.9 s      | 10.8 s         | 247 µs        | 26,656 updated    |
- *
- * Storing each household's scoring (snapshot version, models that raised) costs ≈14 µs of
- * PostgreSQL CPU per household on the full run (one 2,000-row upsert per batch): the price of
- * incremental runs that need not score. One row per batch with arrays would cost ≈1 µs (next step).
- * The 60 s goal at 1M is still missed by ≈4× in CPU; what is left (first profile of this session,
- * main thread): garbage collection 14%, snapshot JSON decode (membersOn, snapshotMembers), missing
- * facts thrown as exceptions (MissingFactError, cel runtime: helper screen4's work), the alert
- * upsert and the snapshot reads on the PostgreSQL side (≈95 µs per household).
- *
- * Incremental, the same import of 10,000 claims (6,753 households) run again (`--rerun-import`):
- *
- * | code                                                   | wall   | process CPU | PostgreSQL CPU | scored | updated |
- * | ------------------------------------------------------ | ------ | ----------- | -------------- | ------ | ------- |
- * | before (every touched household scored)                | 9.6 s  | 2.5 s       | 1.4 s          | 6,753  | 3,614   |
- * | after, catalogue changed since the last scoring        | 12.8 s | 2.8 s       | 1.6 s          | 6,753  | 3,614   |
- * | after, snapshot and catalogue unchanged (the usual)    | 5.7 s  | 1.4 s       | 1.2 s          | 0      | 1,911   |
- *
- * After an import only the triggers' alerts are updated; the indicator alerts are left as their
- * scoring wrote them (the same content: tested against a full run in monitoringIncremental.test.ts),
- * so their raise_count no longer counts imports.
- *
- * Session 7 (monitor8), 2026-11-23, database doudi_bench_monitoring_mwt0ab9v (100,000 households,
- * 26,376 open alerts, every full run updates all of them), `--full-only --no-migrate`, load 10–22
- * (CPU-seconds only; wall-clock meaningless). "before" is this tree with the changed files taken
- * from HEAD 524df5c, run from a copy against the same database:
- *
- * | code                                             | load | process CPU | PostgreSQL CPU | per household |
- * | ------------------------------------------------ | ---- | ----------- | -------------- | ------------- |
- * | before                                           | 10   | 11.3 s      | 7.1 s          | 184 µs        |
- * | before, again                                    | 13   | 12.2 s      | 7.2 s          | 194 µs        |
- * | lenient conditions, 0-point items skipped,       | 14   | 10.3 s      | 7.1 s          | 174 µs        |
- * |   records by person index (LATERAL … OFFSET 0)   | 14   | 10.0 s      | 6.6 s          | 166 µs        |
- * | + lenient detail scoring, scorings as delimited  | 22   | 10.0 s      | 8.1 s          | 181 µs        |
- * |   text (final)                                   | 17   | 9.8 s       | 7.4 s          | 172 µs        |
- * | before, back to back with the final rows         | 21   | 12.5 s      | 8.3 s          | 208 µs        |
- *
- * Same alerts (26,376 updated, none raised; test/monitoringSpeed.test.ts holds the evidence to the
- * traced path); precision / recall 0.6548 / 0.6603, every cause and colour as before. Scoring alone, same process, 20,000 households decoded and scored with evidence
- * (a scratch script, back to back): 58 µs per household before, 33 after (decode ≈18 of them).
- * Statement CPU from psql with the backend's /proc ticks (one 2,000-household batch, load 11–12):
- * recordsOfPersons 41 → 24 ms (the ≈6,000-person `= ANY` was a scan of the table or a bitmap of
- * every probe); the snapshot page 14 ms (its JSON-to-text output only 4 ms of it); the scorings
- * upsert 20–30 ms (10–15 µs per household); the alert upsert of 520 updated alerts 65 ms (update
- * 44 ms: ≈2 kB of WAL and nine index entries per alert, events 8 ms, foreign-key checks 6 ms).
- * A lower fillfactor or evidence stored out of line gave no measurable gain on that statement.
- * Worker threads (`--workers 2`, load 11): process CPU 14.2 s against 10.3 s on this thread.
- * `--max-semi-space-size=32`: 9.5 s against 10.0 s (noise level). Incremental (`--rerun-import`,
- * 6,753 households, none scored): CPU 1.0 s + PostgreSQL 0.8–1.1 s before and after, wall 2.7–4.5 s
- * at load 12–17 (half of it waiting for reads). Process CPU fell ≈20% (scoring ≈45%); the
- * PostgreSQL side is lost in the noise at this load (the records statement's gain is ≈0.9 s a run).
- *
- * Session 8 (monitor8b), 2026-11-23, same database, `--full-only --no-migrate`: unchanged re-raises
- * move only the counters, with no event, as a HOT update (migration 032, fillfactor 50). This server
- * runs without autovacuum, so the bench's tables pile up dead rows run after run (monitoring_scoring
- * had 1M after ten runs, and PostgreSQL CPU drifted 6.4 → 10.9 s with no code change): each row below
- * follows `VACUUM ANALYZE monitoring_alert, monitoring_alert_event, monitoring_scoring,
- * household_facts_dirty`. "old" is HEAD 82be9c5's monitoring.repo.ts swapped in for the run.
- *
- * | code                             | load    | wall   | process CPU | PostgreSQL CPU | HOT updates   |
- * | -------------------------------- | ------- | ------ | ----------- | -------------- | ------------- |
- * | old, fillfactor 100 (HEAD)       | 10–13   | 34.2 s | 9.0 s       | 6.4 s          | 7,213/26,376  |
- * | old, fillfactor 50               | 5–7     | 19.8 s | 9.0 s       | 6.4 s          | 26,376/26,376 |
- * | old, fillfactor 50               | 4–6     | 13.4 s | 8.2 s       | 5.9 s          | 26,376/26,376 |
- * | new                              | 4–6     | 12.5 s | 8.5 s       | 4.8 s          | 26,376/26,376 |
- * | new                              | 4–6     | 14.1 s | 9.5 s       | 5.2 s          |               |
- *
- * The upsert alone (51 batches of 520 alerts, all unchanged, backend /proc ticks, superuser, load
- * 5–6, alternated twice): old 2.17 / 2.13 s, new 1.08 / 1.13 s; of the new 1.1 s, finding and
- * comparing the rows (evidence decompressed) is 0.35 s and the foreign-key check of last_run_id
- * ≈0.13 s. So ≈10 µs of PostgreSQL CPU per household saved, not 30; each run also adds no events
- * (26,376 rows before). The first version as a join (UPDATE … FROM input) cost 3–4 s more per run:
- * under row-level security the planner walked the region index over every alert for each batch.
- * Alerts identical (26,376 updated, none raised), precision / recall 0.6548 / 0.6603.
+ * **Session 11** (2026-11-24, a slower VM: 2 Intel Xeon cores, about twice session 9's CPU time for
+ * the same work; database doudi_bench_monitoring_mwtzqby0, 200,000 households, seeded in 256 s):
+ * trigger conditions compiled (bench/monitoring/triggers.bench.ts: 2.2× per test) against the
+ * interpreter, repeat full runs back to back, `--full-only --workers 2`: compiled 27.5 s, 31.2 s
+ * (process CPU 33.4, 38.3 s); interpreted 30.9 s, 29.0 s (37.0, 35.0 s): inside the noise, the
+ * triggers being a small share of a full run (readWait 16–18 s while the workers score, 30–35
+ * CPU-s). Incremental after 10,000 new claims, no `--workers` (an incremental run scores nothing
+ * here; `--workers 2` starts two idle workers whose start-up costs ≈5 CPU-s): 3.04, 4.18, 4.20 s
+ * (setup 0.2 / reads 1.1–1.4 / evaluate 0.7–1.0 / writes 1.0–1.6 s). Main-thread profile of one:
+ * pg row parsing 0.3 s, members JSON for the trigger households 0.28 s, ageOn 0.16 s, GC 0.57 s.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

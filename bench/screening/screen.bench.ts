@@ -17,6 +17,17 @@
  *
  * Earlier measurements (sessions 1–6, from 580 to 2,465 households/s): bench/screening/HISTORY.md.
  *
+ * **1,000,000 households, session 9 (2026-11-23 18:38, load 3.4–4.2, 2 cores; database
+ * doudi_bench_monitoring_mwtkjcxj, seeded by `monitoring.bench.ts --households 1000000 --keep`),
+ * `--database … --households 1000000`, two runs back to back (target < 60 s):**
+ *
+ * | run    | total  | reads / evaluating / writes | process CPU (main / workers) | PostgreSQL | per household | peak RSS |
+ * | ------ | ------ | --------------------------- | ---------------------------- | ---------- | ------------- | -------- |
+ * | first  | 40.6 s | 1.3 / 30.5 / 7.6 s          | 57.0 s (8.3 / 19.8 + 19.3)   | 20.3 s     | 77 µs         | 605 MB   |
+ * | second | 42.2 s | 2.7 / 29.5 / 9.0 s          | 55.2 s (9.1 / 18.7 + 18.2)   | 24.4 s     | 80 µs         | 605 MB   |
+ *
+ * 701,482 households / 1,562,739 pairs found both times, 0 newly in the second (the same draw).
+ *
  * Session 6 (2026-11-23, load 17–25, last run 9; database doudi_bench_screening_mwsu7rqc, 200,000, same draw).
  * HEAD run from a copy of HEAD, alternating with the tree; 2nd and later runs of the county:
  * | code                                                     | total     | process CPU | PostgreSQL | per household |

@@ -68,6 +68,34 @@
  * the INSERT (heap + five B-trees; _bt_compare and buffer lookups lead perf's profile), ~50 per
  * changed record (conflict lock, non-HOT close, insert). With both at full speed on two cores the
  * first import is bound by PostgreSQL at ~25 µs a row: ~40,000 rows/s on a quiet machine, not 50,000.
+ *
+ * Session 9 (2026-11-23 19:47, quiet, another VM of the same kind, unchanged import code), 1,000,000
+ * rows: first import 29.1 s = 34,417 rows/s (13.9 s Node + 25.2 s PostgreSQL CPU, 421 MB); newer
+ * snapshot, same rows 24.0 s = 41,749 rows/s (14.4 + 20.2 s, 372 MB); a third changed 50.1 s =
+ * 19,963 rows/s (15.3 + 45.0 s, 374 MB). 200,000 rows: 30,852 / 40,236 / 23,768 rows/s. The
+ * PostgreSQL side runs on one connection and is the wall time; 50,000 would need the batches
+ * written on two connections at once (the counts and cursor committed in file order), and even
+ * then the CPU total, 39 s for the first import, leaves no room: two cores give 40 CPU-s in 20 s.
+ *
+ * Session 11 (2026-11-24, another VM: 2 Intel Xeon cores that do the same work in about twice the
+ * CPU time of session 9's), 1,000,000 rows, `--rows 1000000`, before and after two batches are
+ * written at once on two connections (committed in file order, import.run.ts):
+ *
+ * | tree | run | wall | rows/s | Node CPU | PG CPU | peak RSS |
+ * | --- | --- | ---: | ---: | ---: | ---: | ---: |
+ * | one writer (session start) | first import | 73.0 s | 13,693 | 28.1 s | 52.7 s | 413 MB |
+ * | one writer | newer snapshot, same rows | 47.5 s | 21,064 | 26.6 s | 37.5 s | 371 MB |
+ * | two writers | first import | 45.0 s, 43.2 s | 22,219, 23,169 | 27.2, 21.1 s | 51.2, 40.3 s | 442, 422 MB |
+ * | two writers | newer snapshot, same rows | 31.1 s, 31.0 s | 32,188, 32,274 | 21.5, 22.0 s | 33.4, 32.9 s | 438, 433 MB |
+ * | two writers | a third changed | 65.0 s | 15,388 | 28.5 s | 85.1 s | 423 MB |
+ *
+ * Both cores are now busy through the first import (vmstat: 4–10% idle), so what is left is CPU:
+ * ≈60 CPU-s for 1M rows on this VM, ≈30 s of wall at best. Tried at 300,000 rows and not kept:
+ * dropping source_record_person_idx saves ≈3 s of 14 s PostgreSQL CPU, the id-number index ≈1 s
+ * (both are read by verification, estate inquiries and monitoring); B-tree deduplication off, and
+ * the C collation for source and record number, change nothing measurable; batches of 10,000
+ * rows gain nothing clear and pass 500 MB. On session 9's VM the same code should give ≈45,000
+ * rows/s for a first import; the 50,000 target is still not met.
  */
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -4,8 +4,8 @@
  * officer, and request bodies.
  */
 import { expect } from 'vitest';
+import { today } from '../src/domains/registry/registry.model.ts';
 import { addDays } from '../src/domains/verification/delegatedShared.ts';
-import { chinaToday } from '../src/domains/verification/report.service.ts';
 import { buildUser, regions } from './factories.ts';
 import { login } from './sourcesFactories.ts';
 import type { TestApp, TestClient } from './testApp.ts';
@@ -30,7 +30,7 @@ export async function seedDelegated(t: TestApp): Promise<DelegatedWorld> {
   };
 }
 
-export const signedOn = () => addDays(chinaToday(), -3);
+export const signedOn = () => addDays(today(), -3);
 
 let keyCounter = 0;
 export const newKey = () => `test-key-${Date.now()}-${++keyCounter}`;

@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { evaluateIndicators, type HouseholdFacts } from '@doudi/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { todayInChina } from '../src/domains/policies/policies.service.ts';
-import { addDays } from '../src/domains/registry/registry.model.ts';
+import { addDays, chinaDate } from '../src/domains/registry/registry.model.ts';
 import { activeCatalog, diskCatalog } from '../src/domains/rules/activeCatalog.ts';
 import { buildUser, regions, seedPeople, TEST_PASSWORD } from './factories.ts';
 import { createTestApp, type TestApp, type TestClient } from './testApp.ts';
@@ -64,7 +63,7 @@ describe('indicator models in policy administration', () => {
     await buildUser(t.db, 'county', 'countyOfficer', regions.county, { displayName: '县局政策股' });
     county = t.client();
     await county.login('county', TEST_PASSWORD);
-    today = todayInChina();
+    today = chinaDate(new Date());
     future = addDays(today, 30);
     baseline = (await county.request('GET', `/api/policies/file?file=${FILE}`)).json();
   });

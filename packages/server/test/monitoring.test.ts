@@ -75,12 +75,12 @@ describe('monitoring runs', () => {
     await clearAlerts(t);
     const { id, outcome } = await fullRun(t, { batchSize: 25 });
     expect(outcome.status).toBe('completed');
+    type Run = { households_done: number; households_total: number; colour_counts: Record<string, number> };
     const run = (
-      await t.db.query<{
-        households_done: number;
-        households_total: number;
-        colour_counts: Record<string, number>;
-      }>('SELECT households_done, households_total, colour_counts FROM monitoring_run WHERE id = $1', [id])
+      await t.db.query<Run>(
+        'SELECT households_done, households_total, colour_counts FROM monitoring_run WHERE id = $1',
+        [id],
+      )
     ).rows[0];
     expect(run?.households_done).toBe(run?.households_total);
     const counted = Object.values(run?.colour_counts ?? {}).reduce((a, b) => a + b, 0);

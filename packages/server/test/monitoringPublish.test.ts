@@ -14,7 +14,7 @@ import {
   triggersOf,
   triggersVersion,
 } from '../src/domains/monitoring/triggers.ts';
-import { todayInChina } from '../src/domains/policies/policies.service.ts';
+import { chinaDate } from '../src/domains/registry/registry.model.ts';
 import { activeCatalog, diskCatalog } from '../src/domains/rules/activeCatalog.ts';
 import { regions } from './factories.ts';
 import { county, importMonitoringSources } from './monitoringFactories.ts';
@@ -38,7 +38,7 @@ describe('triggers published as policy versions', () => {
   let t: TestApp;
   let officer: TestClient;
   let baseline: string;
-  const today = todayInChina();
+  const today = chinaDate(new Date());
   let revision: number | undefined;
   /** Saves the shared draft with the revision last seen (a second officer's save would be refused). */
   const saveDraft = async (body: string) => {

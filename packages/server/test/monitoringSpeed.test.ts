@@ -105,6 +105,38 @@ describe('monitoring run speed-ups keep the alerts', () => {
     expect(stored).toEqual(traced);
   });
 
+  it('the content digest: unchanged alerts move only their counters; a digest-less or hand-edited row is compared in full', async () => {
+    await clearAlerts(t);
+    await fullRun(t, { batchSize: 25, workers: 0 });
+    const first = await alertState(t);
+    const digests = async () =>
+      (
+        await t.db.query<{ n: number; hashed: number }>(
+          'SELECT count(*)::int AS n, count(content_hash)::int AS hashed FROM monitoring_alert',
+        )
+      ).rows[0];
+    expect(await digests()).toEqual({ n: first.length, hashed: first.length });
+    // Rows from before migration 036 (no digest), and one edited by hand: its digest is cleared by
+    // the trigger, so the run compares it in full and sets its colour back, with an event.
+    await t.db.query('UPDATE monitoring_alert SET content_hash = NULL WHERE subject_key < $1', [
+      String(first[Math.floor(first.length / 2)]?.subject_key),
+    ]);
+    const edited = (
+      await t.db.query<{ id: string }>(
+        "UPDATE monitoring_alert SET colour = 'green' WHERE id = (SELECT id FROM monitoring_alert ORDER BY subject_key DESC, cause LIMIT 1) RETURNING id",
+      )
+    ).rows[0] as { id: string };
+    expect((await digests())?.hashed).toBeLessThan(first.length);
+    const again = await fullRun(t, { batchSize: 25, workers: 0 });
+    expect(again.outcome).toMatchObject({ raised: 0, updated: first.length });
+    expect((await alertState(t)).map((a) => ({ ...a, raise_count: 1 }))).toEqual(first);
+    expect(await digests()).toEqual({ n: first.length, hashed: first.length });
+    const events = await t.db.query<{ alert_id: string }>(
+      "SELECT alert_id FROM monitoring_alert_event WHERE action = 'update'",
+    );
+    expect(events.rows).toEqual([{ alert_id: edited.id }]);
+  });
+
   it('worker threads store exactly the alerts of this thread, also when killed and restarted', async () => {
     await clearAlerts(t);
     await fullRun(t, { batchSize: 25, workers: 0 });

@@ -6,8 +6,7 @@
 import { lookupParameter } from '@doudi/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSystem } from '../src/db/scope.ts';
-import { todayInChina } from '../src/domains/policies/policies.service.ts';
-import { addDays } from '../src/domains/registry/registry.model.ts';
+import { addDays, chinaDate } from '../src/domains/registry/registry.model.ts';
 import { activeCatalog, diskCatalog, sha256Hex } from '../src/domains/rules/activeCatalog.ts';
 import { buildUser, regions, seedPeople, TEST_PASSWORD } from './factories.ts';
 import { createTestApp, type TestApp, type TestClient } from './testApp.ts';
@@ -45,7 +44,7 @@ describe('policy administration', () => {
     await county.login('county', TEST_PASSWORD);
     caseworker = t.client();
     await caseworker.login('huayuan', TEST_PASSWORD);
-    today = todayInChina();
+    today = chinaDate(new Date());
     future = addDays(today, 30);
     baselineText = (await county.request('GET', `/api/policies/file?file=${STANDARD}`)).json().body;
   });

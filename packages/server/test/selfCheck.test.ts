@@ -8,10 +8,11 @@ import path from 'node:path';
 import { evaluate, type HouseholdFacts } from '@doudi/rules';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { chinaDate } from '../src/domains/registry/registry.model.ts';
 import { diskCatalog } from '../src/domains/rules/activeCatalog.ts';
 import { catalogDir } from '../src/domains/rules/catalogFiles.ts';
 import { yuanToFen } from '../src/domains/selfcheck/selfCheck.facts.ts';
-import { chinaToday, selfCheck } from '../src/domains/selfcheck/selfCheck.service.ts';
+import { selfCheck } from '../src/domains/selfcheck/selfCheck.service.ts';
 import { regions, seedRegions } from './factories.ts';
 import { createTestApp, type TestApp } from './testApp.ts';
 
@@ -102,7 +103,7 @@ describe('self-check API', () => {
       const response = await t.client().request('POST', URL, requestFor(name));
       expect(response.statusCode, response.body).toBe(200);
       const body = response.json();
-      const today = chinaToday();
+      const today = chinaDate(new Date());
       expect(body).toMatchObject({
         date: today,
         regionCode: regions.huayuanVillage,

@@ -80,3 +80,21 @@ export async function openCount(t: TestApp, source: string): Promise<number> {
   );
   return r.rows[0]?.n ?? 0;
 }
+
+/**
+ * Waits until an import that was made to hang (its progress report never returns) has stopped
+ * writing: two batches are written at once, so the one after the hung report may still commit.
+ * Then it is as good as a killed process, whose heartbeat a test can age.
+ */
+export async function untilStill(t: TestApp, importId: string): Promise<void> {
+  let last = -1;
+  let still = 0;
+  for (let i = 0; i < 100 && still < 3; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const read = (
+      await t.db.query<{ rows_read: number }>('SELECT rows_read FROM source_import WHERE id = $1', [importId])
+    ).rows[0]?.rows_read;
+    still = read === last ? still + 1 : 0;
+    last = read ?? -1;
+  }
+}

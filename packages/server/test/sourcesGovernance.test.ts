@@ -11,7 +11,7 @@ import { cipherFor } from '../src/domains/registry/personalData.crypto.ts';
 import { hashFile } from '../src/domains/sources/files.ts';
 import { startImport } from '../src/domains/sources/import.service.ts';
 import { buildUser, regions } from './factories.ts';
-import { AS_OF, csvOf, expectBalanced, login, seedSources, upload } from './sourcesFactories.ts';
+import { AS_OF, csvOf, expectBalanced, login, seedSources, untilStill, upload } from './sourcesFactories.ts';
 import { createTestApp, type TestApp, type TestClient } from './testApp.ts';
 
 describe('departmental data governance', () => {
@@ -292,6 +292,7 @@ describe('departmental data governance', () => {
       if (batches === 2) await new Promise(() => undefined);
     });
     for (let i = 0; i < 200 && batches < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await untilStill(t, frozen.claimed.id);
     await t.db.query(
       "UPDATE source_import SET worker = 'gone:999999', heartbeat_at = now() - interval '5 minutes' WHERE id = $1",
       [frozen.claimed.id],

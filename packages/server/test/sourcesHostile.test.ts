@@ -13,7 +13,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cipherFor } from '../src/domains/registry/personalData.crypto.ts';
 import { hashFile } from '../src/domains/sources/files.ts';
 import { startImport } from '../src/domains/sources/import.service.ts';
-import { AS_OF, csvOf, expectBalanced, login, openCount, seedSources, upload } from './sourcesFactories.ts';
+import {
+  AS_OF,
+  csvOf,
+  expectBalanced,
+  login,
+  openCount,
+  seedSources,
+  untilStill,
+  upload,
+} from './sourcesFactories.ts';
 import { createTestApp, type TestApp, type TestClient } from './testApp.ts';
 
 const PF_HEADER = '记录编号,身份证号码,姓名,单位名称,月缴存额(元),账户余额(元)';
@@ -249,6 +258,7 @@ describe('departmental data, hostile input', () => {
       },
     );
     for (let i = 0; i < 100 && batches < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await untilStill(t, frozen.claimed.id);
     await t.db.query(
       "UPDATE source_import SET worker = 'gone:999999', heartbeat_at = now() - interval '5 minutes' WHERE id = $1",
       [frozen.claimed.id],

@@ -241,4 +241,51 @@ describe('departmental import, staged path', () => {
     });
     expectBalanced(result);
   });
+
+  it('batches written two at a time give the rows, counts and rejections of one batch, repeats in neighbouring batches included', async () => {
+    const row = (key: string, balance: number) => `${key},11010519491231002X,张三,单位,1.00,${balance}.00`;
+    // 60 rows in batches of 4 (rows 4b … 4b+3): the last row of each batch repeats the record
+    // number of the first row of the batch before (written at the same time) or of two before,
+    // by turns; the first batch repeats its own.
+    const rows: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const b = Math.floor(i / 4);
+      const back = b === 0 ? 0 : b % 2 === 1 ? 1 : 2;
+      rows.push(i % 4 === 3 ? row(`P-${4 * (b - back)}`, 900 + i) : row(`P-${i}`, i));
+    }
+    const file = [PF_HEADER, ...rows].join('\n');
+    const stored = async (id: string) =>
+      (
+        await t.db.query<{ key: string; balance: number }>(
+          `SELECT record_key AS key, (data->>'balanceFen')::bigint AS balance FROM source_record
+            WHERE import_id = $1 ORDER BY record_key`,
+          [id],
+        )
+      ).rows;
+    // Row, column and value (the reason names the earlier row only within one batch).
+    const rejectedRows = async (id: string) =>
+      (await errorsOf(id))
+        .split('\n')
+        .slice(1)
+        .filter(Boolean)
+        .map((line) => line.split(',').slice(0, 3).join(','));
+    const twoAtATime = await importText('providentFund', file, '2026-04-30', 4);
+    const single = await importText('providentFund', file.replaceAll('P-', 'Q-'), '2026-04-30', 1000);
+    const counts = ({ rowsRead, inserted, updated, unchanged, rejected }: typeof single) => ({
+      rowsRead,
+      inserted,
+      updated,
+      unchanged,
+      rejected,
+    });
+    expect(counts(twoAtATime)).toEqual(counts(single));
+    expect(twoAtATime).toMatchObject({ status: 'done', rowsRead: 60, inserted: 45, rejected: 15 });
+    expectBalanced(twoAtATime);
+    expect(await stored(twoAtATime.id)).toEqual(
+      (await stored(single.id)).map((r) => ({ ...r, key: r.key.replace('Q-', 'P-') })),
+    );
+    expect(await rejectedRows(twoAtATime.id)).toEqual(
+      (await rejectedRows(single.id)).map((line) => line.replaceAll('Q-', 'P-')),
+    );
+  });
 });

@@ -8,8 +8,13 @@
  *   monthlyIncome: { type: int, unit: fen/month, label: 家庭月收入 }
  * member:
  *   age: { type: int, unit: year, label: 年龄 }
+ *   workCapacity: { type: string, label: 劳动能力, values: { full: 完全, partial: 部分, none: 丧失 } }
  * ```
+ *
+ * `values` names a coded string fact's codes in Chinese, so a trace asking for the fact says which
+ * answers there are in words a caseworker uses, not the codes the expressions compare.
  */
+import type { YAMLMap } from 'yaml';
 import type { RuleLoadError } from '../errors.ts';
 import {
   asMap,
@@ -18,6 +23,7 @@ import {
   mapEntries,
   optionalString,
   requiredString,
+  scalarValue,
   YamlFile,
 } from '../yaml/yamlFile.ts';
 
@@ -41,6 +47,8 @@ export interface FactDeclaration {
   type: ValueType;
   unit: string;
   label: string;
+  /** Code → Chinese name, for coded `string` and `list<string>` facts. */
+  values?: ReadonlyMap<string, string>;
   file: string;
 }
 
@@ -72,18 +80,41 @@ export function parseFactFiles(files: Record<string, string>): FactSchema {
         if (schema[key].has(name)) {
           throw file.error('duplicate_name', `fact ${key}.${name} is declared twice`, nameNode);
         }
+        const values = valuesOf(file, decl, type as ValueType);
         schema[key].set(name, {
           name,
           entity: key,
           type: type as ValueType,
           unit: optionalString(file, decl, 'unit') ?? '',
           label: optionalString(file, decl, 'label') ?? name,
+          ...(values ? { values } : {}),
           file: fileName,
         });
       }
     }
   }
   return schema;
+}
+
+function valuesOf(file: YamlFile, decl: YAMLMap, type: ValueType): Map<string, string> | undefined {
+  const node = entry(decl, 'values');
+  if (node === undefined) return undefined;
+  if (type !== 'string' && type !== 'list<string>')
+    throw file.error('bad_values', `values name the codes of a string fact, not of ${type}`, node);
+  const values = new Map<string, string>();
+  for (const [code, codeNode, zh] of mapEntries(asMap(file, node, 'values'))) {
+    checkIdentifier(file, code, codeNode, 'value code');
+    const name = scalarValue(zh);
+    if (typeof name !== 'string' || name.trim() === '')
+      throw file.error('bad_values', `value ${code} needs its Chinese name`, codeNode);
+    values.set(code, name);
+  }
+  return values;
+}
+
+/** The fact's label for people, with its coded answers in Chinese: 劳动能力（完全、部分、丧失）. */
+export function factLabelZh(d: FactDeclaration): string {
+  return d.values ? `${d.label}（${[...d.values.values()].join('、')}）` : d.label;
 }
 
 /** A required-fact reference such as `household.monthlyIncome` or `member.age`. */

@@ -4,6 +4,7 @@
  * become numbers, or strings beyond 2^53) so the server can store it with the assessment.
  */
 
+import { factLabelZh } from '../catalog/facts.ts';
 import type { CompiledPolicy, ConditionExplanation } from '../catalog/types.ts';
 import { FactRecord, Failure } from '../cel/runtime.ts';
 import { MissingFactError } from '../errors.ts';
@@ -196,11 +197,13 @@ function labelsOf(ctx: EvaluationContext, facts: string[]): Record<string, strin
   for (const fact of facts) {
     const member = /^members\[(\d+)\]\.(\w+)$/.exec(fact);
     if (member) {
-      const label = ctx.catalog.facts.member.get(member[2] as string)?.label ?? member[2];
+      const decl = ctx.catalog.facts.member.get(member[2] as string);
+      const label = decl ? factLabelZh(decl) : member[2];
       labels[fact] = `第${Number(member[1]) + 1}位成员的${label}`;
     } else if (fact.startsWith('household.')) {
       const name = fact.slice('household.'.length);
-      labels[fact] = ctx.catalog.facts.household.get(name)?.label ?? name;
+      const decl = ctx.catalog.facts.household.get(name);
+      labels[fact] = decl ? factLabelZh(decl) : name;
     } else if (fact === 'members') labels[fact] = '家庭成员名单';
   }
   return labels;

@@ -227,13 +227,25 @@ export interface IndicatorBatchOptions extends IndicatorOptions {
 }
 
 /** Scores many households with the models, without trace; variables are computed on first read. */
+/**
+ * Households as facts objects, or as a count and a function that builds each one's engine records
+ * (a worker's decoder straight from the snapshot, as screening does: the same records
+ * `buildRecords` gives, without the objects in between; a throw fails that household only).
+ */
+export type IndicatorHouseholds =
+  | readonly HouseholdFacts[]
+  | { readonly length: number; records(h: number): HouseholdRecords };
+
 export function evaluateIndicatorsBatch(
   catalog: CompiledCatalog,
-  households: readonly HouseholdFacts[],
+  households: IndicatorHouseholds,
   date: string,
   regionCode: string,
   options: IndicatorBatchOptions = {},
 ): IndicatorBatchResult {
+  const recordsOf = Array.isArray(households)
+    ? (h: number) => buildRecords(catalog.facts, households[h] as HouseholdFacts)
+    : (households as Exclude<IndicatorHouseholds, readonly HouseholdFacts[]>).records;
   const ctx = indicatorContext(catalog, date, regionCode, options.models);
   const engine = ctx.engine;
   const modelCount = ctx.models.length;
@@ -255,7 +267,7 @@ export function evaluateIndicatorsBatch(
     for (let h = 0; h < households.length; h++) {
       let records: HouseholdRecords | undefined;
       try {
-        records = buildRecords(catalog.facts, households[h] as HouseholdFacts);
+        records = recordsOf(h);
       } catch {
         records = undefined; // bad input fails this household only
       }

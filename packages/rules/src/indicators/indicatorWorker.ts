@@ -5,10 +5,11 @@
  * leaves the caller's thread too. Imports rules code only, apart from that module.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { FactSchema } from '../catalog/facts.ts';
 import { loadCatalog } from '../catalog/loadCatalog.ts';
 import type { CatalogSources } from '../catalog/types.ts';
 import type { ExpressionLimits } from '../cel/limits.ts';
-import type { HouseholdFacts } from '../evaluate/facts.ts';
+import type { HouseholdFacts, HouseholdRecords } from '../evaluate/facts.ts';
 import { evaluateIndicatorsBatch, type IndicatorBatchOptions } from './evaluateIndicators.ts';
 
 export interface IndicatorWorkerRequest {
@@ -26,14 +27,21 @@ const { sources, limits, decoder } = workerData as {
   decoder: string;
 };
 const catalog = loadCatalog(sources, limits);
-const decode = (
-  (await import(decoder)) as { decodeHouseholds: (items: unknown[], date: string) => HouseholdFacts[] }
-).decodeHouseholds;
+/** As in batchWorker.ts: `householdRecords`, when the module has it, skips the facts objects. */
+const decoderModule = (await import(decoder)) as {
+  decodeHouseholds: (items: unknown[], date: string) => HouseholdFacts[];
+  householdRecords?: (item: unknown, date: string, schema: FactSchema) => HouseholdRecords;
+};
+const decode = decoderModule.decodeHouseholds;
+const direct = decoderModule.householdRecords;
 
 parentPort?.on('message', (request: IndicatorWorkerRequest) => {
   try {
     const started = performance.now();
-    const households = decode(request.items, request.date);
+    const items = request.items;
+    const households = direct
+      ? { length: items.length, records: (h: number) => direct(items[h], request.date, catalog.facts) }
+      : decode(items, request.date);
     const result = evaluateIndicatorsBatch(
       catalog,
       households,

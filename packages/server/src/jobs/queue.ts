@@ -11,7 +11,6 @@ import { sweepAlerts } from '../domains/alerts/dispatch.ts';
 import { verifyAuditChain } from '../domains/audit/auditVerify.ts';
 import { deleteExpiredSessions } from '../domains/auth/sessions.repo.ts';
 import { runEnrolmentJob } from '../domains/enrolment/enrolment.job.ts';
-import { chinaDate } from '../domains/intake/calendar.ts';
 import { sweepDeadlines } from '../domains/intake/deadlines.ts';
 import { monitoringJobs } from '../domains/monitoring/monitoring.jobs.ts';
 import { today } from '../domains/registry/registry.model.ts';
@@ -86,7 +85,7 @@ export const jobs: JobDefinition[] = [
     async run(db, _log, data) {
       const given =
         typeof data?.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.today) ? data.today : null;
-      return sweepDeadlines(db, { today: given ?? chinaDate(new Date()) });
+      return sweepDeadlines(db, { today: given ?? today() });
     },
   },
   {
@@ -97,7 +96,7 @@ export const jobs: JobDefinition[] = [
     async run(db, _log, data) {
       const given =
         typeof data?.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.today) ? data.today : null;
-      return runEnrolmentJob(db, { today: given ?? chinaDate(new Date()) });
+      return runEnrolmentJob(db, { today: given ?? today() });
     },
   },
   {
@@ -108,7 +107,7 @@ export const jobs: JobDefinition[] = [
     async run(db, _log, data) {
       const given =
         typeof data?.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.today) ? data.today : null;
-      return sweepAlerts(db, given ?? chinaDate(new Date()));
+      return sweepAlerts(db, given ?? today());
     },
   },
   ...monitoringJobs,

@@ -219,11 +219,6 @@ export function calendarFor(regionCode: string): WorkingCalendar {
   return calendar;
 }
 
-/** Business date in China (UTC+8) of an instant: the day a caseworker sees on the wall. */
-export function chinaDate(instant: Date): string {
-  return dayjs(instant).utcOffset(480).format('YYYY-MM-DD');
-}
-
 /** Calendar days from one ISO date to another (dayjs), for limits counted in natural days (公示 7 days). */
 export function daysBetween(from: string, to: string): number {
   return utcDay(to).diff(utcDay(from), 'day');

@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.ts';
 import { errorResponses } from '../../http/schemas.ts';
 import { actorOf } from '../../http/session.ts';
 import type { PersonalDataCipher } from '../registry/personalData.crypto.ts';
-import { chinaDate } from './calendar.ts';
+import { chinaDate } from '../registry/registry.model.ts';
 import { lookupResidenceHousehold, residenceCasesOf } from './residence.ts';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);

@@ -18,7 +18,7 @@ import { asActor } from '../../db/scope.ts';
 import type { Actor } from '../access/permissions.ts';
 import {
   categoriesOn,
-  decodeHouseholds,
+  householdRecords,
   type SnapshotRow,
   snapshotItem,
 } from '../householdFacts/snapshotFacts.ts';
@@ -36,6 +36,9 @@ export interface Context {
   asOf: string;
   /** Worker threads for the models (full runs of a large region); undefined: this thread. */
   pool?: IndicatorWorkerPool;
+  /** Full runs: the persons with any record in the trigger sources (repo.personsWithRecords); the
+   *  records of the others are not looked up. Undefined: every member is looked up. */
+  personsWithRecords?: Set<string>;
 }
 
 function topItems(fired: { label: string; points: number }[]): string {
@@ -79,7 +82,11 @@ export function scoreRows(ctx: Context, rows: readonly repo.FactsRow[]): Promise
         ? await pool.evaluateItems(group.map(snapshotItem), ctx.asOf, township, options)
         : evaluateIndicatorsBatch(
             ctx.catalog,
-            decodeHouseholds(group.map(snapshotItem), ctx.asOf),
+            {
+              length: group.length,
+              records: (h) =>
+                householdRecords(snapshotItem(group[h] as repo.FactsRow), ctx.asOf, ctx.catalog.facts),
+            },
             ctx.asOf,
             township,
             options,
@@ -206,6 +213,7 @@ export function readTriggerInputs(db: Database, scope: Actor, ctx: Context, rows
   for (let i = 0; i < rows.length; i++) {
     for (const m of (rows[i] as SnapshotRow).members.matchAll(PERSON_ID)) {
       const id = m[1] as string;
+      if (ctx.personsWithRecords && !ctx.personsWithRecords.has(id)) continue;
       const list = rowsOf.get(id);
       if (!list) rowsOf.set(id, [i]);
       else if (list.at(-1) !== i) list.push(i);

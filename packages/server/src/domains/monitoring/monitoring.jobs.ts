@@ -8,7 +8,7 @@
  *  - monitoring-monthly: the monthly full re-screen of every county (Guanshanhu's 每月复筛).
  */
 import type { JobDefinition } from '../../jobs/queue.ts';
-import { chinaDate } from '../intake/calendar.ts';
+import { today } from '../registry/registry.model.ts';
 import { runMonitoring } from './monitoring.run.ts';
 import { followImports, MONITORING_SYSTEM, monthlyRescreen } from './monitoring.service.ts';
 
@@ -37,7 +37,7 @@ export const monitoringJobs: JobDefinition[] = [
     async run(db, _log, data) {
       const given =
         typeof data?.asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.asOf) ? data.asOf : null;
-      return monthlyRescreen(db, MONITORING_SYSTEM, given ?? chinaDate(new Date()));
+      return monthlyRescreen(db, MONITORING_SYSTEM, given ?? today());
     },
   },
 ];

@@ -64,6 +64,27 @@ export async function recordsOfPersons(
 }
 
 /**
+ * The persons of the scope with a record in these sources from before the date (current or not: a
+ * superset of those recordsOfPersons can find). A full run probes only them: of a batch's ≈6,000
+ * persons most have no record, and each empty probe of the person index cost as much as a hit
+ * (bench/monitoring, session 10). One pass over the table, ≈40 MB of ids for 1,000,000 households.
+ * A record imported while the run goes on is its import's incremental run's to see.
+ */
+export async function personsWithRecords(
+  tx: Queryable,
+  sources: readonly string[],
+  asOf: string,
+): Promise<Set<string>> {
+  if (sources.length === 0) return new Set();
+  const r = await tx.query<{ p: string }>(
+    `SELECT DISTINCT person_id AS p FROM source_record
+      WHERE person_id IS NOT NULL AND source = ANY($1::text[]) AND valid_from <= $2::date`,
+    [sources, asOf],
+  );
+  return new Set(r.rows.map((x) => x.p));
+}
+
+/**
  * Unmatched records (a person not in the registry) of these sources, current on the date, by blind
  * index; keyset by index (hex) so a candidate pass is resumable. `indexes` limits it to some persons.
  */

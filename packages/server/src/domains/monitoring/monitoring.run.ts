@@ -51,9 +51,15 @@ export interface RunOptions {
   workers?: number;
 }
 
+/**
+ * Batches an incremental run reads ahead of the one it handles: twice this many connections, and
+ * one for the write, of the server's pool of 10 (the rest stay for requests).
+ */
+const READ_AHEAD = 2;
+
 /** Households from which a full run scores on worker threads by default. */
 export const WORKERS_FROM = 20_000;
-/** The worker side of the snapshot (snapshotFacts.ts exports `decodeHouseholds`), as screening uses it. */
+/** The worker side of the snapshot (snapshotFacts.ts: `decodeHouseholds`, `householdRecords`), as screening uses it. */
 const DECODER = new URL('../householdFacts/snapshotFacts.ts', import.meta.url);
 
 export interface RunOutcome {
@@ -173,6 +179,12 @@ export async function runMonitoring(
     const total = touched
       ? touched.householdIds.length
       : await asActor(db, scope, undefined, (tx) => countHouseholds(tx, run.region_code));
+    // A full run looks up records only of the persons who have some (an incremental run's
+    // households were touched by an import: most of their members do).
+    if (!touched)
+      ctx.personsWithRecords = await asActor(db, scope, undefined, (tx) =>
+        repo.personsWithRecords(tx, ctx.sources, ctx.asOf),
+      );
     await asActor(db, scope, undefined, (tx) => repo.markRunning(tx, runId, total));
     const spare = (loadavg()[0] ?? 0) < availableParallelism() - 1;
     const workers = options.workers ?? (run.kind === 'full' && total >= WORKERS_FROM && spare ? 2 : 0);
@@ -217,7 +229,13 @@ export async function runMonitoring(
     const batchSize = options.batchSize ?? 2000;
     let colourCounts = { ...progress.colourCounts };
     // `unchanged`: households whose stored scoring still holds (incremental runs); triggers only.
-    const batchOf = async (rows: repo.FactsRow[], lastId: string, unchanged?: Set<string>) => {
+    // `inputs`: the batch's trigger inputs when the caller has already asked for them.
+    const batchOf = async (
+      rows: repo.FactsRow[],
+      lastId: string,
+      unchanged?: Set<string>,
+      inputs?: ReturnType<typeof readTriggerInputs>,
+    ) => {
       lap('readWaitMs');
       const toScore = unchanged?.size ? rows.filter((r) => !unchanged.has(r.household_id)) : rows;
       scored += toScore.length;
@@ -225,13 +243,13 @@ export async function runMonitoring(
       // On the pool, scoring starts first; on this thread, the read must be sent before it.
       const scoring = pool ? scoreRows(ctx, toScore) : undefined;
       scoring?.catch(() => undefined);
-      const reads = readTriggerInputs(db, scope, ctx, rows);
+      const reads = inputs ?? readTriggerInputs(db, scope, ctx, rows);
       reads.catch(() => undefined);
       const scoredRows = scoring ?? scoreRows(ctx, toScore);
       lap('evaluateMs');
-      const inputs = await reads;
+      const read = await reads;
       lap('readWaitMs');
-      const t = householdTriggerDrafts(ctx, rows, inputs);
+      const t = householdTriggerDrafts(ctx, rows, read);
       lap('evaluateMs');
       const done = await scoredRows;
       lap('scoreWaitMs');
@@ -245,8 +263,10 @@ export async function runMonitoring(
         const rest = touched.householdIds.filter(
           (id) => !progress.cursor || id > (progress.cursor as string),
         );
-        // The next batch's snapshot rows (and which of them are still scored) are read while this
-        // one is scored.
+        // Reads run READ_AHEAD batches ahead of the batch being handled: each batch's snapshot rows
+        // (and which of them are still scored), then its members' records, on their own
+        // connections. An import's run scores few households, so it waits on reads, most of them
+        // index probes of pages not in shared buffers (bench/monitoring, session 10).
         const basis = {
           catalogVersion: run.catalog_version,
           triggersVersion: run.triggers_version,
@@ -257,16 +277,24 @@ export async function runMonitoring(
           const p = asActor(db, scope, undefined, async (tx) => {
             const rows = await repo.snapshotRows(tx, ids);
             return { rows, unchanged: await stillScored(tx, rows, basis) };
+          }).then((batch) => {
+            const inputs = readTriggerInputs(db, scope, ctx, batch.rows);
+            inputs.catch(() => undefined);
+            return { ...batch, inputs };
           });
           p.catch(() => undefined);
           return { p, lastId: ids.at(-1) as string };
         };
-        let next = rest.length > 0 ? read(0) : undefined;
-        for (let i = 0; next; i += batchSize) {
-          const current = next;
-          next = i + batchSize < rest.length ? read(i + batchSize) : undefined;
-          const { rows, unchanged } = await current.p;
-          await batchOf(rows, current.lastId, unchanged);
+        const ahead: ReturnType<typeof read>[] = [];
+        let from = 0;
+        for (; from < rest.length && ahead.length < READ_AHEAD; from += batchSize) ahead.push(read(from));
+        for (let current = ahead.shift(); current; current = ahead.shift()) {
+          if (from < rest.length) {
+            ahead.push(read(from));
+            from += batchSize;
+          }
+          const { rows, unchanged, inputs } = await current.p;
+          await batchOf(rows, current.lastId, unchanged, inputs);
         }
       } else {
         for await (const page of snapshotPages(db, scope, run.region_code, batchSize, progress.cursor)) {
@@ -298,6 +326,7 @@ export async function runMonitoring(
     lap('candidatesMs');
     if (pool) phases.workersBusyMs = pool.busyMs;
     await asActor(db, scope, undefined, (tx) => repo.markFinished(tx, runId, 'completed'));
+    if (!touched) await asSystem(db, (tx) => repo.analyzeRunTables(tx));
     return result('completed');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -22,16 +22,12 @@ import { errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { TRIGGER_FILE } from '../monitoring/triggers.ts';
+import { chinaDate, today } from '../registry/registry.model.ts';
 import { activeCatalog, sha256Hex } from '../rules/activeCatalog.ts';
 import * as repo from './policies.repo.ts';
 import { baselineText, buildHead, type Head, headText } from './policyCheck.ts';
 import { EDITABLE_FILE, fileKind, scenarioFileOf, textProblems } from './policyText.ts';
 import { draftView, type FileDetail, ledgerRow, policyView, versionView } from './policyViews.ts';
-
-/** Today in China (decisions and effective dates are local dates). */
-export function todayInChina(now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
-}
 
 export function requireEditableFile(file: string): void {
   if (!EDITABLE_FILE.test(file))
@@ -50,7 +46,7 @@ export function requireHeadText(head: Head, file: string) {
 
 export async function listLedger(db: Database, actor: Actor | undefined, date?: string, requestId?: string) {
   authorize(actor, Permission.policyRead);
-  const onDate = date ?? todayInChina();
+  const onDate = date ?? today();
   return asActor(db, actor, requestId, async (tx) => {
     const active = await activeCatalog(tx, onDate);
     const inForce = new Map((await repo.versionsInForce(tx, onDate)).map((v) => [v.file, v]));
@@ -88,7 +84,7 @@ export async function listLedger(db: Database, actor: Actor | undefined, date?: 
 export async function getFile(db: Database, actor: Actor | undefined, file: string, requestId?: string) {
   authorize(actor, Permission.policyRead);
   requireEditableFile(file);
-  const today = todayInChina();
+  const today = chinaDate(new Date());
   return asActor(db, actor, requestId, async (tx): Promise<FileDetail> => {
     const head = buildHead(await repo.latestVersions(tx));
     const current = requireHeadText(head, file);
@@ -140,7 +136,7 @@ export async function catalogInForce(
   requestId?: string,
 ) {
   authorize(actor, Permission.policyRead);
-  const onDate = date ?? todayInChina();
+  const onDate = date ?? today();
   const active = await asActor(db, actor, requestId, (tx) => activeCatalog(tx, onDate));
   return { date: onDate, version: active.version, overlays: active.overlays };
 }

@@ -9,9 +9,10 @@ import { AppError, errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
 import { regionLevel, regionPrefix } from '../regions/regionCode.ts';
+import { chinaDate, today } from '../registry/registry.model.ts';
 import { sha256Hex } from '../rules/activeCatalog.ts';
 import * as repo from './policies.repo.ts';
-import { requireEditableFile, requireHeadText, todayInChina } from './policies.service.ts';
+import { requireEditableFile, requireHeadText } from './policies.service.ts';
 import {
   buildHead,
   type CheckResult,
@@ -88,7 +89,7 @@ export async function checkDraft(
     head,
     draftChanges(head, draft),
     actor.regionCode,
-    effectiveDate ?? todayInChina(),
+    effectiveDate ?? today(),
     scopeProblems(actor, head, draft, countiesOutside),
   );
 }
@@ -136,7 +137,7 @@ export async function publishDraft(
   authorize(actor, Permission.policyPublish);
   requireEditableFile(input.file);
   if (regionLevel(actor.regionCode) > 3) throw errors.forbidden(Permission.policyPublish);
-  const today = todayInChina();
+  const today = chinaDate(new Date());
   if (input.effectiveDate < today)
     throw errors.validation(
       'effectiveDate',

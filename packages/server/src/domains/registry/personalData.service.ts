@@ -13,7 +13,7 @@ import * as search from './householdSearch.repo.ts';
 import { type HouseholdQuery, householdFilter } from './households.service.ts';
 import { normaliseIdNumber, type PersonalField } from './personalData.crypto.ts';
 import { type AccessLogFilter, listAccessLog } from './personalDataAccess.repo.ts';
-import { checkDate } from './registry.model.ts';
+import { checkDate, today } from './registry.model.ts';
 import * as repo from './registry.repo.ts';
 import type { RegistryDeps } from './registry.views.ts';
 
@@ -220,7 +220,7 @@ export async function exportHouseholds(
     return {
       csv,
       rows: rows.length,
-      fileName: `households-${regionCode}-${new Date().toISOString().slice(0, 10)}.csv`,
+      fileName: `households-${regionCode}-${today()}.csv`,
     };
   });
 }

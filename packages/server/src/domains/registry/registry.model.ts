@@ -80,8 +80,20 @@ export const SchoolingStages = ['preschool', 'primary', 'junior', 'senior', 'voc
 
 export const ADULT_AGE = 18;
 
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
+const CHINA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+
+/**
+ * The business date in China (UTC+8) of an instant: the day on the caseworker's wall, whatever the
+ * server's time zone. Every "today" the server uses (default as-of dates, deadlines, documents) is
+ * this one; from 16:00 to 24:00 UTC the UTC date is a day behind it.
+ */
+export function chinaDate(instant: Date): string {
+  return CHINA_DATE.format(instant);
+}
+
+/** Today in China. */
+export function today(now: Date = new Date()): string {
+  return chinaDate(now);
 }
 
 export function ageOn(birthDate: string, on: string): number {

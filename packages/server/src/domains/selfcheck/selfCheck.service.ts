@@ -18,6 +18,7 @@ import { asSystem } from '../../db/scope.ts';
 import { AppError, errors } from '../../http/errors.ts';
 import { regionLevel } from '../regions/regionCode.ts';
 import * as regionsRepo from '../regions/regions.repo.ts';
+import { chinaDate } from '../registry/registry.model.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import { policyLedger } from '../rules/lint.ts';
 import { householdFacts } from './selfCheck.facts.ts';
@@ -31,11 +32,6 @@ export const NOTICE =
   '以下结果根据您填写的情况自动测算，仅供参考：可能符合，以审核结果为准。您填写的内容不会被保存。';
 export const NOTICE_EN =
   'These results are an automatic estimate from what you entered, for guidance only; the review decides. Nothing you entered is saved.';
-
-/** Today's date in China, whatever the server's time zone. */
-export function chinaToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(now);
-}
 
 /** Fills `{household.x}` / `{param.x}` with values in their units, without the legal citation. */
 function fill(template: string, trace: PolicyTrace): string {
@@ -172,7 +168,11 @@ function toResult(
   };
 }
 
-export async function selfCheck(db: Database, input: SelfCheckRequest, today: string = chinaToday()) {
+export async function selfCheck(
+  db: Database,
+  input: SelfCheckRequest,
+  today: string = chinaDate(new Date()),
+) {
   const region = await asSystem(db, (tx) => regionsRepo.findRegion(tx, input.regionCode));
   if (!region) throw errors.validation('regionCode', '没有找到这个地区，请重新选择', 'no such region');
   if (regionLevel(region.code) < 4) {

@@ -12,6 +12,7 @@ import type { Queryable } from '../../db/database.ts';
 import { AppError, errors } from '../../http/errors.ts';
 import { type Actor, authorize, can, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
+import { chinaDate } from '../registry/registry.model.ts';
 import { SOURCES } from './catalogue/index.ts';
 import { withDepartment } from './import.context.ts';
 import type { SourcesDeps } from './import.service.ts';
@@ -239,7 +240,7 @@ export async function sourceQuality(deps: SourcesDeps, actor: Actor | undefined,
   const visible = SOURCES.filter(
     (s) => actor.role !== 'departmentOfficer' || s.department === actor.department,
   );
-  const today = dayjs(dayjs().format('YYYY-MM-DD'));
+  const today = dayjs(chinaDate(new Date()));
   return withDepartment(deps.db, actor, requestId, async (tx) => {
     const records = await tx.query<{ source: string; open: number; matched: number; mismatched: number }>(
       `SELECT source, count(*)::int AS open, count(person_id)::int AS matched,

@@ -12,6 +12,7 @@ import type { Queryable } from '../../db/database.ts';
 import { isWithin, regionPrefix } from '../regions/regionCode.ts';
 import { type Pending, type RunContext, withDepartment } from './import.context.ts';
 import {
+  addCounts,
   type Counts,
   closeRecords,
   insertErrors,
@@ -23,6 +24,7 @@ import {
   replaceRecords,
   saveProgress,
   touchRecords,
+  zeroCounts,
 } from './import.repo.ts';
 import { copyBytea, copyJson, copyText, writeChanged, writeStaged } from './import.stage.ts';
 import type { ValidRecord } from './validate.ts';
@@ -59,6 +61,8 @@ export interface Prepared {
   copy: string;
   /** Rows whose record number an earlier row of the batch has: not staged, left to the row rules. */
   repeats: number[];
+  /** The batch's record numbers (import.run.ts keeps two batches that share one apart). */
+  keys: Set<string>;
 }
 
 const IDENTITY_CACHE = 100_000;
@@ -108,21 +112,29 @@ export function prepareBatch(ctx: RunContext, batch: Pending[], cache: Map<strin
       `${p.rowNo}\t${copyText(record.recordId)}\t${identity.copy}\t${copyText(record.name)}\t${copyJson(data)}\t${copyBytea(digest)}\n`,
     );
   }
-  return { rows: batch.length, errors, good, copy: lines.join(''), repeats };
+  return { rows: batch.length, errors, good, copy: lines.join(''), repeats, keys };
 }
 
-/** Writes one prepared batch: staged insert-or-touch, then the rows left over one by one; counts. */
+/**
+ * Writes one prepared batch: staged insert-or-touch, then the rows left over one by one. The
+ * batch's counts are added to the run's, and saved with the cursor, only once `before` (the
+ * previous batch) has committed: two batches may be written at once on two connections, but they
+ * commit in file order, so the saved cursor never passes a batch that rolled back. Returns the
+ * run's counts as this batch committed them.
+ */
 export async function writeBatch(
   ctx: RunContext,
   prepared: Prepared,
   counts: Counts,
   bytesRead: number,
-): Promise<void> {
+  before: Promise<unknown> = Promise.resolve(),
+): Promise<Counts> {
   const { row, spec, actor } = ctx;
-  await withDepartment(ctx.db, actor, ctx.requestId, async (tx) => {
+  return withDepartment(ctx.db, actor, ctx.requestId, async (tx) => {
     const errors = [...prepared.errors];
-    counts.rowsRead += prepared.rows;
-    counts.rejected += prepared.rows - prepared.good.length;
+    const delta = zeroCounts();
+    delta.rowsRead = prepared.rows;
+    delta.rejected = prepared.rows - prepared.good.length;
     let rest = prepared.good;
     if (rest.length > 0) {
       const meta = {
@@ -135,23 +147,26 @@ export async function writeBatch(
       };
       const staged = await writeStaged(tx, meta, prepared.copy);
       const changed = await writeChanged(tx, meta, staged.leftover);
-      counts.inserted += staged.inserted;
-      counts.unchanged += staged.unchanged;
-      counts.updated += changed.updated;
-      counts.unmatched += staged.unmatched + changed.unmatched;
-      counts.nameMismatches += staged.nameMismatches + changed.nameMismatches;
+      delta.inserted += staged.inserted;
+      delta.unchanged += staged.unchanged;
+      delta.updated += changed.updated;
+      delta.unmatched += staged.unmatched + changed.unmatched;
+      delta.nameMismatches += staged.nameMismatches + changed.nameMismatches;
       const settled = new Set(changed.settled);
       const leftover = staged.leftover.filter((n) => !settled.has(n));
       if (leftover.length > 0 || prepared.repeats.length > 0) {
         const left = new Set([...leftover, ...prepared.repeats]);
         rest = prepared.good.filter((g) => left.has(g.rowNo));
-        await writeLeftovers(tx, ctx, prepared.good, rest, counts, errors);
+        await writeLeftovers(tx, ctx, prepared.good, rest, delta, errors);
       }
     }
     await insertErrors(tx, row.id, row.department, row.region_code, errors);
+    // A rejection here (the previous batch failed) rolls this one back too.
+    await before;
+    addCounts(counts, delta);
     await saveProgress(tx, row.id, counts, bytesRead);
+    return { ...counts };
   });
-  await ctx.onProgress?.(counts, bytesRead);
 }
 
 /**

@@ -62,6 +62,11 @@ export const zeroCounts = (): Counts => ({
   closed: 0,
 });
 
+/** Adds `delta` to `into`, field by field. */
+export function addCounts(into: Counts, delta: Counts): void {
+  for (const key of Object.keys(delta) as (keyof Counts)[]) into[key] += delta[key];
+}
+
 export function countsOf(row: ImportRow): Counts {
   return {
     rowsRead: row.rows_read,

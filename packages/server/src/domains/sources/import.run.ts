@@ -6,6 +6,7 @@
  * Every row read ends in exactly one of inserted, updated, unchanged or rejected, checked at the end.
  */
 import { appendAudit } from '../audit/audit.repo.ts';
+import { chinaDate } from '../registry/registry.model.ts';
 import { type AnomalyReport, computeAnomalies } from './anomalies.ts';
 import { type Identity, prepareBatch, writeBatch } from './import.batch.ts';
 import { BATCH, type Pending, type RunContext, withDepartment } from './import.context.ts';
@@ -25,6 +26,20 @@ export { BATCH, type RunContext, withDepartment } from './import.context.ts';
 
 /** Rows between two turns of the event loop in the read loop (see runPasses). */
 const YIELD_EVERY = 250;
+
+/** A batch being written: its commit, its progress report, its record numbers. */
+interface InFlight {
+  committed: Promise<unknown>;
+  reported: Promise<unknown>;
+  keys: Set<string>;
+}
+
+/** Whether two batches share a record number (the smaller set is walked). */
+function sharesKey(a: Set<string>, b: Set<string>): boolean {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const key of small) if (large.has(key)) return true;
+  return false;
+}
 
 /** Reads the file once, yielding validated rows; `skip` rows are passed over (resume). */
 async function* validatedRows(
@@ -122,7 +137,7 @@ export async function runImport(ctx: RunContext): Promise<RunOutcome> {
 }
 
 async function runPasses(ctx: RunContext): Promise<RunOutcome> {
-  const today = new Date().toISOString().slice(0, 10);
+  const today = chinaDate(new Date());
   const notes: Record<string, unknown> = {};
   const counts = countsOf(ctx.row);
   const resumeFrom = ctx.row.rows_read;
@@ -144,17 +159,38 @@ async function runPasses(ctx: RunContext): Promise<RunOutcome> {
     let skipped = 0;
     let batch: Pending[] = [];
     const cache = new Map<string, Identity>();
-    // One batch is written while the next is read, validated and encrypted.
-    let pending: Promise<void> = Promise.resolve();
+    // Two batches are written at once, each in its own transaction on its own connection, while a
+    // third is read, validated and encrypted: one connection kept PostgreSQL on one core, and its
+    // share (about 25 µs a row) was the import's wall time. They commit in file order (writeBatch).
+    // Two batches that share a record number are written one after the other: each would
+    // otherwise wait for the other's uncommitted version, which no deadlock check sees when one
+    // of the waits is this process waiting for the other's commit.
+    // `older`: the progress report of the batch before the previous one, awaited before a new
+    // batch starts (at most two in the database; a report that stalls stalls the import).
+    let older: Promise<unknown> = Promise.resolve();
+    let previous: InFlight | null = null;
     let failure: unknown;
+    const fail = (error: unknown) => {
+      failure ??= error;
+    };
     const submit = async (rows: Pending[], bytes: number) => {
       const prepared = prepareBatch(ctx, rows, cache);
-      await pending;
+      await older;
       if (failure) throw failure;
-      pending = writeBatch(ctx, prepared, counts, bytes).catch((error: unknown) => {
-        failure = error;
-      });
+      const before = previous?.committed ?? Promise.resolve();
+      if (previous && sharesKey(previous.keys, prepared.keys)) await before.catch(() => undefined);
+      if (failure) throw failure;
+      const committed = writeBatch(ctx, prepared, counts, bytes, before);
+      committed.catch(fail);
+      // Progress is reported after the commit, outside the transaction (a report that reads the
+      // database must not wait for the next batch's transaction on PGlite's one connection).
+      const reported = Promise.all([previous?.reported, committed])
+        .then(([, saved]) => ctx.onProgress?.(saved, bytes))
+        .catch(fail);
+      older = previous?.reported ?? Promise.resolve();
+      previous = { committed, reported, keys: prepared.keys };
     };
+    const settle = () => Promise.allSettled([previous?.committed, previous?.reported]);
     try {
       for await (const p of validatedRows(ctx, reader, today, notes)) {
         if (skipped < resumeFrom) {
@@ -163,7 +199,7 @@ async function runPasses(ctx: RunContext): Promise<RunOutcome> {
         }
         batch.push(p);
         // Reading, validating and preparing run as microtasks that never return to the event loop
-        // while the file is buffered: the database's replies to the batch being written waited up
+        // while the file is buffered: the database's replies to the batches being written waited up
         // to a chunk's worth of rows each, and the database sat idle. Every YIELD_EVERY rows the
         // loop lets them through (a macrotask costs about a microsecond).
         if (batch.length % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -175,12 +211,12 @@ async function runPasses(ctx: RunContext): Promise<RunOutcome> {
       }
     } catch (error) {
       // The rows read before the file broke off are written and counted, not lost.
-      if (error instanceof FileRefused && batch.length > 0) await submit(batch, bytesRead);
-      await pending;
+      if (error instanceof FileRefused && batch.length > 0) await submit(batch, bytesRead).catch(fail);
+      await settle();
       throw failure ?? error;
     }
     await submit(batch, ctx.row.bytes);
-    await pending;
+    await settle();
     if (failure) throw failure;
     if (ctx.spec.asOf === 'snapshot') {
       if (counts.rejected === 0)

@@ -8,6 +8,7 @@ import { asSystem } from '../../db/scope.ts';
 import { AppError, errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import type { PersonalDataCipher } from '../registry/personalData.crypto.ts';
+import { today } from '../registry/registry.model.ts';
 import { findSource, type SourceSpec } from './catalogue/index.ts';
 import type { StoredFile } from './files.ts';
 import { claimImport } from './import.claim.ts';
@@ -115,7 +116,7 @@ export async function startImport(
 ): Promise<ImportHandle> {
   authorize(actor, Permission.sourceImport);
   const spec = sourceFor(actor, request.source);
-  const asOf = request.asOf ?? new Date().toISOString().slice(0, 10);
+  const asOf = request.asOf ?? today();
   if (!ISO_DATE.test(asOf) || Number.isNaN(Date.parse(asOf)))
     throw errors.validation('asOf', '截至日期格式应为 2025-06-30', 'asOf must be an ISO date');
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };

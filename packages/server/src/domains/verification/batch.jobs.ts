@@ -6,7 +6,7 @@
  *    (after monitoring's re-screen on the 1st); a second start in the same month does nothing.
  */
 import type { JobDefinition } from '../../jobs/queue.ts';
-import { chinaDate } from '../intake/calendar.ts';
+import { today } from '../registry/registry.model.ts';
 import { runBatch } from './batch.run.ts';
 import { deliverReminders, monthlyBatch } from './batch.service.ts';
 
@@ -29,7 +29,7 @@ export const batchJobs: JobDefinition[] = [
     async run(db, _log, data) {
       const given =
         typeof data?.asOf === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.asOf) ? data.asOf : null;
-      return monthlyBatch(db, given ?? chinaDate(new Date()));
+      return monthlyBatch(db, given ?? today());
     },
   },
 ];

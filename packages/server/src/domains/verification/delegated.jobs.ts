@@ -15,7 +15,7 @@ import type { Database } from '../../db/database.ts';
 import { asSystem } from '../../db/scope.ts';
 import type { JobDefinition } from '../../jobs/queue.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
-import { chinaDate } from '../intake/calendar.ts';
+import { today } from '../registry/registry.model.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import { addDays } from './delegatedShared.ts';
 
@@ -99,7 +99,7 @@ export const delegatedJobs: JobDefinition[] = [
     async run(db, _log, data) {
       const given =
         typeof data?.today === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.today) ? data.today : null;
-      return purgeExpiredResults(db, given ?? chinaDate(new Date()));
+      return purgeExpiredResults(db, given ?? today());
     },
   },
 ];

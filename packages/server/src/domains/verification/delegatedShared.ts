@@ -10,12 +10,12 @@ import { asActor } from '../../db/scope.ts';
 import { errors } from '../../http/errors.ts';
 import type { Actor } from '../access/permissions.ts';
 import { normaliseIdNumber } from '../registry/personalData.crypto.ts';
-import { checkDate } from '../registry/registry.model.ts';
+import { checkDate, today } from '../registry/registry.model.ts';
 import { findSource } from '../sources/catalogue/index.ts';
-import { chinaToday, type VerificationDeps } from './report.service.ts';
+import type { VerificationDeps } from './report.service.ts';
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-export const todayOf = (deps: VerificationDeps) => (deps.today ?? chinaToday)();
+export const todayOf = (deps: VerificationDeps) => (deps.today ?? today)();
 
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

@@ -13,7 +13,7 @@ import { asActor } from '../../db/scope.ts';
 import { errors } from '../../http/errors.ts';
 import { type Actor, authorize, Permission } from '../access/permissions.ts';
 import { appendAudit } from '../audit/audit.repo.ts';
-import { checkDate } from '../registry/registry.model.ts';
+import { checkDate, today } from '../registry/registry.model.ts';
 import { findHousehold, type HouseholdRow } from '../registry/registry.repo.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import { findSource } from '../sources/catalogue/index.ts';
@@ -27,13 +27,8 @@ export interface VerificationDeps {
   today?: () => string;
 }
 
-export function chinaToday(): string {
-  // sv-SE formats as YYYY-MM-DD; the date that matters is the one in China.
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date());
-}
-
 export function checkAsOf(deps: VerificationDeps, value: string | undefined): string {
-  if (value === undefined || value === '') return (deps.today ?? chinaToday)();
+  if (value === undefined || value === '') return (deps.today ?? today)();
   return checkDate(value, 'asOf');
 }
 

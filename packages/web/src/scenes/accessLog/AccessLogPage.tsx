@@ -24,6 +24,7 @@ import { Link } from 'react-router';
 import { ApiError, api, call, errorText } from '../../api/client';
 import type { paths } from '../../api/generated/schema';
 import { useLoad } from '../../api/useLoad';
+import { afterChinaToday } from '../../components/chinaToday';
 import { formatTime, roleName } from '../../components/labels';
 import { useUrlFilters } from '../../components/useUrlFilters';
 import { ApiErrorPage } from '../errors/ErrorPage';
@@ -69,7 +70,7 @@ export default function AccessLogPage() {
             style={{ width: '100%' }}
             value={[from ? dayjs(from) : null, to ? dayjs(to) : null]}
             allowEmpty={[true, true]}
-            disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+            disabledDate={afterChinaToday}
             onChange={(range) => update({ from: range?.[0]?.format(DAY), to: range?.[1]?.format(DAY) })}
             aria-label={t('registry.accessLog.dateRange')}
             data-testid="filter-dates"

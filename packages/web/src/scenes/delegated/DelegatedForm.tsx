@@ -1,11 +1,11 @@
 /** A department officer's new delegated request: purpose, persons, the applicant's authorisation. */
 import { Alert, App, Button, Card, DatePicker, Form, Input, Select, Space, Typography, Upload } from 'antd';
 import type { Dayjs } from 'dayjs';
-import dayjs from 'dayjs';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
+import { afterChinaToday, chinaToday } from '../../components/chinaToday';
 import { type DelegatedBody, fileRequest, listPurposes, newIdempotencyKey } from './delegatedApi';
 import { showNestedError } from './formErrors';
 
@@ -88,7 +88,7 @@ export function DelegatedForm(props: { onFiled: (id: string) => void }) {
           // A changed request is a new request: a new key, so the server does not answer 409.
           key.current = newIdempotencyKey();
         }}
-        initialValues={{ subjects: [{ relationship: 'applicant' }], authSignedOn: dayjs() }}
+        initialValues={{ subjects: [{ relationship: 'applicant' }], authSignedOn: chinaToday() }}
         style={{ maxWidth: 860 }}
       >
         <Form.Item name="purpose" label={d('purpose')} rules={[{ required: true }]}>
@@ -156,7 +156,7 @@ export function DelegatedForm(props: { onFiled: (id: string) => void }) {
             <Input style={{ width: 220 }} data-testid="delegated-auth-ref" />
           </Form.Item>
           <Form.Item name="authSignedOn" label={d('authSignedOn')} rules={[{ required: true }]}>
-            <DatePicker disabledDate={(day) => day.isAfter(dayjs(), 'day')} allowClear={false} />
+            <DatePicker disabledDate={afterChinaToday} allowClear={false} />
           </Form.Item>
           <Form.Item label={d('authFile')}>
             <Upload

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
+import { afterChinaToday, chinaToday } from '../../components/chinaToday';
 import { type EstateSummary, fileEstate, listEstate, newIdempotencyKey } from './delegatedApi';
 import { showNestedError } from './formErrors';
 
@@ -83,7 +84,7 @@ export function EstateTab() {
           onValuesChange={() => {
             key.current = newIdempotencyKey();
           }}
-          initialValues={{ heir: { relationship: 'child' }, authSignedOn: dayjs() }}
+          initialValues={{ heir: { relationship: 'child' }, authSignedOn: chinaToday() }}
           style={{ maxWidth: 860 }}
         >
           <Typography.Title level={5}>{e('deceased')}</Typography.Title>
@@ -129,7 +130,7 @@ export function EstateTab() {
               <Input style={{ width: 220 }} data-testid="estate-auth-ref" />
             </Form.Item>
             <Form.Item name="authSignedOn" label={d('authSignedOn')} rules={[{ required: true }]}>
-              <DatePicker disabledDate={(day) => day.isAfter(dayjs(), 'day')} allowClear={false} />
+              <DatePicker disabledDate={afterChinaToday} allowClear={false} />
             </Form.Item>
           </Space>
           <div>

@@ -1,7 +1,8 @@
 /** Records a new value of one attribute of a person, effective from a date (the old value ends there). */
 import { Checkbox, DatePicker, Form, Input, Select } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { chinaToday } from '../../components/chinaToday';
 import { FormDialog } from '../../components/FormDialog';
 import { ATTRIBUTE_KINDS, type AttributeKind, recordAttribute } from './householdsApi';
 import { ATTRIBUTE_OPTIONS, attributeKindName, CARE_TASKS } from './registryLabels';
@@ -60,7 +61,7 @@ export function AttributeDialog({ personId, onClose, onSaved }: Props) {
     <FormDialog<Values>
       title={t('registry.attribute.record')}
       fields={SERVER_FIELDS}
-      initialValues={{ kind: 'healthCondition', validFrom: dayjs() }}
+      initialValues={{ kind: 'healthCondition', validFrom: chinaToday() }}
       onClose={onClose}
       onSaved={onSaved}
       testId="attribute-form"

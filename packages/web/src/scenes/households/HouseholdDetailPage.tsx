@@ -11,6 +11,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
 import { FullPageSpin } from '../../auth/RequireAccount';
+import { afterChinaToday, todayInChina } from '../../components/chinaToday';
 import { DetailCard } from '../../components/DetailCard';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { CategoriesTable } from './CategoriesTable';
@@ -37,7 +38,7 @@ export default function HouseholdDetailPage() {
   const household = loaded.data;
   if (!household) return <FullPageSpin />;
 
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = todayInChina();
   const viewing = asOf ?? today;
   // Changes are made to today's household, not to a past view of it.
   const canWrite = can('registry.write') && !asOf;
@@ -79,7 +80,7 @@ export default function HouseholdDetailPage() {
           <DatePicker
             value={dayjs(viewing)}
             allowClear={false}
-            disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+            disabledDate={afterChinaToday}
             onChange={(day) => setAsOf(day?.format('YYYY-MM-DD'))}
             data-testid="as-of"
           />

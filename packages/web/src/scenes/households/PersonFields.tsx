@@ -1,8 +1,9 @@
 /** Form fields of a person (name, sex, birth date, ID number, phone, relationship), shared by every form. */
 
 import { DatePicker, Form, Input, Select } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { afterChinaToday } from '../../components/chinaToday';
 import type { PersonInput, Relationship, Sex } from './householdsApi';
 import { RELATIONSHIPS, relationshipName } from './registryLabels';
 
@@ -67,17 +68,13 @@ export function PersonFields({ relationship = true }: Props) {
           { required: true, message: t('registry.member.birthRequired') },
           {
             validator: (_, value: Dayjs | undefined) =>
-              value?.isAfter(dayjs(), 'day')
+              value && afterChinaToday(value)
                 ? Promise.reject(new Error(t('registry.member.birthFuture')))
                 : Promise.resolve(),
           },
         ]}
       >
-        <DatePicker
-          style={{ width: '100%' }}
-          disabledDate={(day) => day.isAfter(dayjs(), 'day')}
-          data-testid="field-birthDate"
-        />
+        <DatePicker style={{ width: '100%' }} disabledDate={afterChinaToday} data-testid="field-birthDate" />
       </Form.Item>
       <PhoneField />
       {relationship ? <RelationshipField /> : null}

@@ -1,9 +1,10 @@
 /** The registry's small forms: add member, edit person, add category, transfer a person. */
 import { DatePicker, Form, Input, Select } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLoad } from '../../api/useLoad';
+import { afterChinaToday, chinaToday } from '../../components/chinaToday';
 import { FormDialog } from '../../components/FormDialog';
 import {
   addCategory,
@@ -96,7 +97,7 @@ export function AddCategoryDialog({ householdId, ...props }: DialogProps & { hou
       {...props}
       title={t('registry.category.add')}
       fields={['category', 'validFrom', 'monthlyAmountFen']}
-      initialValues={{ validFrom: dayjs() }}
+      initialValues={{ validFrom: chinaToday() }}
       testId="category-form"
       onSave={(values) =>
         addCategory(householdId, {
@@ -166,7 +167,7 @@ export function TransferDialog({ person, ...props }: DialogProps & { person: Per
       {...props}
       title={t('registry.transfer.title')}
       fields={['toHouseholdId', 'relationshipToHead', 'movedOn', 'reason']}
-      initialValues={{ movedOn: dayjs() }}
+      initialValues={{ movedOn: chinaToday() }}
       testId="transfer-form"
       onSave={(values) =>
         transferPerson(person.id, {
@@ -200,7 +201,7 @@ export function TransferDialog({ person, ...props }: DialogProps & { person: Per
         label={t('registry.transfer.date')}
         rules={[{ required: true, message: t('registry.attribute.validFromRequired') }]}
       >
-        <DatePicker style={{ width: '100%' }} disabledDate={(day) => day.isAfter(dayjs(), 'day')} />
+        <DatePicker style={{ width: '100%' }} disabledDate={afterChinaToday} />
       </Form.Item>
       <Form.Item
         name="reason"

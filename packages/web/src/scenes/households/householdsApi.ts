@@ -5,6 +5,7 @@
  */
 import { api, call } from '../../api/client';
 import type { components } from '../../api/generated/schema';
+import { todayInChina } from '../../components/chinaToday';
 
 export const CATEGORIES = [
   'dibao',
@@ -199,8 +200,6 @@ function ageOn(birthDate: string, on: string): number {
   return on.slice(5) < birthDate.slice(5) ? years - 1 : years;
 }
 
-const todayIso = () => new Date().toISOString().slice(0, 10);
-
 function categoryRecord(c: ServerCategory): CategoryRecord {
   return { ...c, personId: null, personName: null, monthlyAmountFen: c.monthlyAmountFen ?? 0 };
 }
@@ -251,7 +250,7 @@ function toHousehold(h: ServerHousehold): Household {
 }
 
 function toPerson(p: ServerPersonDetail): Person {
-  const on = todayIso();
+  const on = todayInChina();
   return {
     ...p,
     householdId: p.householdId ?? '',

@@ -9,6 +9,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
+import { afterChinaToday, chinaToday } from '../../components/chinaToday';
 import { newIdempotencyKey } from '../resident/residentApi';
 import {
   correctService,
@@ -26,7 +27,12 @@ type Values = Omit<ServiceBody, 'servedOn'> & { servedOn: Dayjs; reason?: string
 /** The form's starting values: the record being corrected, else today and the addressee in person. */
 function initialValues(d: StatutoryDocument, s: DocumentService | undefined) {
   if (!s)
-    return { method: 'direct', recipientRelation: 'self', servedOn: dayjs(), recipientName: d.addressee };
+    return {
+      method: 'direct',
+      recipientRelation: 'self',
+      servedOn: chinaToday(),
+      recipientName: d.addressee,
+    };
   const optional = (v: string | null) => v ?? undefined;
   return {
     method: s.method,
@@ -119,7 +125,7 @@ export function ServiceDialog({
         <Form.Item name="servedOn" label={t('decisions.service.servedOn')} rules={[{ required: true }]}>
           <DatePicker
             style={{ width: '100%' }}
-            disabledDate={(day) => day.isAfter(dayjs(), 'day') || day.isBefore(dayjs(d.issuedOn), 'day')}
+            disabledDate={(day) => afterChinaToday(day) || day.isBefore(dayjs(d.issuedOn), 'day')}
           />
         </Form.Item>
         <Form.Item

@@ -1,8 +1,9 @@
 /** The dialog that starts a full re-screen: region (default: the officer's own) and data date (default: today). */
 import { DatePicker, Form, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useAccount } from '../../auth/AccountContext';
+import { chinaToday } from '../../components/chinaToday';
 import { FormDialog } from '../../components/FormDialog';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { type MonitoringRun, startRun } from './monitoringApi';
@@ -25,7 +26,7 @@ export function StartMonitoringDialog({
     <FormDialog<Values, MonitoringRun>
       title={t('monitoring.startTitle')}
       fields={['regionCode', 'asOf']}
-      initialValues={{ regionCode: account.regionCode, asOf: dayjs() }}
+      initialValues={{ regionCode: account.regionCode, asOf: chinaToday() }}
       okText={t('monitoring.start')}
       successMessage={t('monitoring.started')}
       onClose={onClose}

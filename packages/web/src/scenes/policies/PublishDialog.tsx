@@ -4,11 +4,8 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
+import { todayInChina } from '../../components/chinaToday';
 import { publishDraft } from './policiesApi';
-
-/** Today in China, as the server counts it. */
-export const todayInChina = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
 
 export function PublishDialog(props: {
   file: string;

@@ -1,8 +1,9 @@
 /** The dialog that starts a screening run: region (default: the officer's own) and date (default: today). */
 import { DatePicker, Form, Typography } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useAccount } from '../../auth/AccountContext';
+import { chinaToday } from '../../components/chinaToday';
 import { FormDialog } from '../../components/FormDialog';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { type ScreeningRun, startRun } from './screeningApi';
@@ -25,7 +26,7 @@ export function StartRunDialog({
     <FormDialog<Values, ScreeningRun>
       title={t('screening.startTitle')}
       fields={['regionCode', 'onDate']}
-      initialValues={{ regionCode: account.regionCode, onDate: dayjs() }}
+      initialValues={{ regionCode: account.regionCode, onDate: chinaToday() }}
       okText={t('screening.start')}
       successMessage={t('screening.started')}
       onClose={onClose}

@@ -16,11 +16,12 @@ import {
   Typography,
   Upload,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
+import { chinaToday } from '../../components/chinaToday';
 import { departmentName } from '../../components/labels';
 import { AnomalyList } from './AnomalyList';
 import { DisputesPanel, RecordsPanel } from './GovernancePanels';
@@ -41,7 +42,7 @@ export default function SourcesPage() {
   const en = i18n.language === 'en';
   const sources = useLoad(listSources, []);
   const [source, setSource] = useState<string>();
-  const [asOf, setAsOf] = useState<Dayjs>(dayjs());
+  const [asOf, setAsOf] = useState<Dayjs>(chinaToday());
   const [uploadPercent, setUploadPercent] = useState<number>();
   const [current, setCurrent] = useState<SourceImport>();
   const [failure, setFailure] = useState<string>();

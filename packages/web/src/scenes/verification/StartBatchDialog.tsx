@@ -4,9 +4,10 @@
  */
 import { UploadOutlined } from '@ant-design/icons';
 import { Button, DatePicker, Form, Input, Radio, Typography, Upload } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useAccount } from '../../auth/AccountContext';
+import { chinaToday } from '../../components/chinaToday';
 import { FormDialog } from '../../components/FormDialog';
 import { RegionTreeSelect } from '../../components/RegionTreeSelect';
 import { type BatchRun, parseNumbers, startBatchRun } from './batchApi';
@@ -31,7 +32,7 @@ export function StartBatchDialog({
     <FormDialog<Values, BatchRun>
       title={t('verificationBatch.startTitle')}
       fields={['regionCode', 'asOf', 'householdNumbers']}
-      initialValues={{ scope: 'all', regionCode: account.regionCode, asOf: dayjs() }}
+      initialValues={{ scope: 'all', regionCode: account.regionCode, asOf: chinaToday() }}
       okText={t('verificationBatch.start')}
       successMessage={t('verificationBatch.started')}
       onClose={onClose}

@@ -11,6 +11,7 @@ import { Link, useParams, useSearchParams } from 'react-router';
 import { useLoad } from '../../api/useLoad';
 import { useCan } from '../../auth/AccountContext';
 import { FullPageSpin } from '../../auth/RequireAccount';
+import { afterChinaToday, todayInChina } from '../../components/chinaToday';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { relationshipName, yuan } from '../households/registryLabels';
 import { ReconciliationCard } from './ReconciliationCard';
@@ -25,7 +26,7 @@ export default function VerificationReportPage() {
   const en = i18n.language === 'en';
   const { id = '' } = useParams();
   const [params, setParams] = useSearchParams();
-  const today = dayjs().format('YYYY-MM-DD');
+  const today = todayInChina();
   const asOf = params.get('asOf') ?? today;
   const can = useCan();
   const loaded = useLoad(() => getReport(id, asOf), [id, asOf]);
@@ -66,7 +67,7 @@ export default function VerificationReportPage() {
             <DatePicker
               value={dayjs(asOf)}
               allowClear={false}
-              disabledDate={(day) => day.isAfter(dayjs(), 'day')}
+              disabledDate={afterChinaToday}
               onChange={(day) => setParams(day ? { asOf: day.format('YYYY-MM-DD') } : {}, { replace: true })}
               data-testid="report-as-of"
             />

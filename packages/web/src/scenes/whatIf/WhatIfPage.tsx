@@ -22,11 +22,12 @@ import {
   Table,
   Typography,
 } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../api/client';
 import { useLoad } from '../../api/useLoad';
+import { chinaToday, todayInChina } from '../../components/chinaToday';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { WhatIfChart } from './WhatIfChart';
 import {
@@ -206,7 +207,7 @@ export default function WhatIfPage() {
   const en = i18n.language === 'en';
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();
-  const [onDate, setOnDate] = useState(dayjs().format('YYYY-MM-DD'));
+  const [onDate, setOnDate] = useState(todayInChina());
   const parameters = useLoad(() => listParameters(onDate), [onDate]);
   const byName = useMemo(
     () => new Map((parameters.data?.items ?? []).map((p) => [p.name, p])),
@@ -260,7 +261,7 @@ export default function WhatIfPage() {
         <Form<Values>
           form={form}
           layout="vertical"
-          initialValues={{ onDate: dayjs(), changes: [{ mode: 'scale', amount: 5 }] }}
+          initialValues={{ onDate: chinaToday(), changes: [{ mode: 'scale', amount: 5 }] }}
           onFinish={submit}
           data-testid="what-if-form"
         >
