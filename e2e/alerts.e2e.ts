@@ -21,6 +21,7 @@ import {
   startServer,
   type TestServer,
 } from './harness.ts';
+import { pickOption } from './selects.ts';
 
 let server: TestServer;
 let browser: Browser;
@@ -66,7 +67,7 @@ describe('监测预警：点单 → 派单 → 接单 → 办结', () => {
     await screenshot(page, 'E-alert-raise-phone-zh', true);
     await page.getByTestId('raise-household').click();
     await page.keyboard.type('郑秀英');
-    await page.getByText('E2E-AL-0001').first().click();
+    await pickOption(page, 'E2E-AL-0001');
     await page.getByText('收入骤减、生活困难').click();
     await page
       .getByTestId('raise-description')
@@ -96,7 +97,7 @@ describe('监测预警：点单 → 派单 → 接单 → 办结', () => {
     await page.getByTestId('action-accept').click();
     await seeText(page, '已接单');
     await page.getByTestId('handling-select').click();
-    await page.getByText('入户走访', { exact: true }).click();
+    await pickOption(page, '入户走访');
     await page.getByTestId('action-note').fill('入户走访：情况属实，建议申请临时救助');
     await page.getByTestId('action-handle').click();
     await seeText(page, '办理中');
@@ -104,7 +105,7 @@ describe('监测预警：点单 → 派单 → 接单 → 办结', () => {
     await page.getByTestId('action-feedback').click();
     await seeText(page, '已反馈');
     await page.getByTestId('outcome-select').click();
-    await page.getByText('已救助帮扶', { exact: true }).last().click();
+    await pickOption(page, '已救助帮扶');
     await page.getByTestId('action-close').click();
     await page.getByTestId('alert-status').getByText('已办结').waitFor();
     const events = (await page.getByTestId('alert-events').textContent()) ?? '';

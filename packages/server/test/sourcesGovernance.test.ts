@@ -301,7 +301,7 @@ describe('departmental data governance', () => {
     expect(result.id).toBe(frozen.claimed.id);
     expect(result).toMatchObject({ status: 'done', rowsRead: 32, rejected: 2 });
     expect(result.anomalies).toMatchObject({
-      futureDates: { count: 10, examples: ['RS-0', 'RS-3', 'RS-6', 'RS-9', 'RS-12'] },
+      futureDates: { count: 10, examples: ['RS-0', 'RS-12', 'RS-15', 'RS-18', 'RS-21'] },
       negativeAmounts: { count: 0 },
       duplicateRecordIds: { count: 2 },
     });
