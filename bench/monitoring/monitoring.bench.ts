@@ -76,6 +76,20 @@
  * here; `--workers 2` starts two idle workers whose start-up costs ≈5 CPU-s): 3.04, 4.18, 4.20 s
  * (setup 0.2 / reads 1.1–1.4 / evaluate 0.7–1.0 / writes 1.0–1.6 s). Main-thread profile of one:
  * pg row parsing 0.3 s, members JSON for the trigger households 0.28 s, ageOn 0.16 s, GC 0.57 s.
+ *
+ * **Session 12** (2026-11-24, faster than session 11's VM, slower than session 9's; same code).
+ * 200,000 households (seed 194 s): full 28.3 s (first), 27.1 s (profiled); incremental 1.50, 1.83,
+ * 2.48 s (more alerts updated each time: the duplicated claims). 1,000,000 households (database
+ * seeded in 1,584 s; snapshot first build 452.7 s against 34.9 s at 200k; 577,717 claims imported in
+ * 51.4 s): first full run 108.3 s (98.7 s process + 74.1 s PostgreSQL CPU, 258,074 raised), again
+ * 97.0 s (106.2 + 54.7 s); incremental after 10,000 new claims 3.69, 3.35, 3.32 s (setup 0.7–1.6 /
+ * reads 1.0–1.3 / writes 0.8–1.0 s). One incremental run right after the bench's 69-second ANALYZE,
+ * statements logged, took 31.5 s: caches cold (12 GB database, 6 GB cached), stillScored's 6,000
+ * scoring probes 11 s, touchedByImport 7.5 s, the snapshot refresh 4.0 s. Profile of a 200k full
+ * run: each worker idle 10–11 of 26.6 s (busy: membersOn 3.3–3.8 s, CEL closures 2.5–2.9 s); the
+ * main thread busy ≈21 s (GC 3.9 s, snapshotMembers 2.0 s, pg buffers 1.3 s, contentOf 0.9 s), so
+ * the main thread, not the workers, paces the run, and process + PostgreSQL CPU (≈62 CPU-s for 27 s
+ * of wall) keeps both cores busy: only less CPU per household shortens it.
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
