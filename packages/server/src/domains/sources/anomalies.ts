@@ -61,7 +61,7 @@ export async function computeAnomalies(
   if (dateFields.length > 0) {
     const condition = dateFields.map((_, i) => `data->>$${i + 3} > $2`).join(' OR ');
     // Examples by record number, not by row id: two batches are written at once, so ids follow
-    // which writer got there first, and a resumed import would show other examples (CI, 2026-11-23).
+    // which writer got there first, and a resumed import would show other examples (CI, 2026-11-24).
     const found = await tx.query<{ n: number; examples: string[] | null }>(
       `SELECT count(*)::int AS n,
               (array_agg(record_key ORDER BY record_key COLLATE "C"))[1:${EXAMPLES}] AS examples
