@@ -10,8 +10,10 @@ import { describe, expect, it } from 'vitest';
 import {
   decodeHouseholds,
   householdRecords,
+  readMemberTag,
   type SnapshotItem,
 } from '../src/domains/householdFacts/snapshotFacts.ts';
+import { snapshotMembers } from '../src/domains/monitoring/monitoring.batch.ts';
 import { loadCatalogFromDir } from '../src/domains/rules/catalogFiles.ts';
 
 const { catalog } = loadCatalogFromDir();
@@ -29,7 +31,7 @@ const maybe = <T>(value: T) => (random() < 0.7 ? value : null);
 function item(): SnapshotItem {
   const members = Array.from({ length: Math.floor(random() * 5) }, (_, i) => {
     const events: [string, boolean, string | null][] = [
-      [date(), true, i === 0 ? 'head' : pick(['spouse', 'son', 'daughter'])],
+      [date(), true, i === 0 ? 'head' : pick(['spouse', 'son', 'daughter', 'odd\tone\nout', null])],
     ];
     if (random() < 0.2) events.push(['2025-03-01', false, null]);
     events.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
@@ -106,5 +108,54 @@ describe('facts snapshot → records on the worker', () => {
     // Both kinds of household were met: most decode, some carry a value of the wrong type.
     expect(errors).toBeGreaterThan(100);
     expect(errors).toBeLessThan(2900);
+  });
+
+  it('hands back, tagged, the members on the date that the monitoring run would decode itself', () => {
+    let members = 0;
+    let odd = 0;
+    for (let n = 0; n < 3000; n++) {
+      const snapshot = item();
+      let tag: string | undefined;
+      try {
+        tag = householdRecords([...snapshot.slice(0, 4), true] as SnapshotItem, ON, catalog.facts).tag;
+      } catch {
+        continue; // a bad value fails the household; the run then decodes its members itself
+      }
+      expect(typeof tag).toBe('string');
+      const row = {
+        household_id: 'h',
+        household_number: '1',
+        region_code: '420921000000',
+        urban: snapshot[0],
+        members: snapshot[1],
+        categories: snapshot[2],
+        economy: snapshot[3],
+      };
+      const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+      const expected = snapshotMembers([row], ON)
+        .map((m) => ({
+          ...m,
+          relationship_to_head: m.relationship_to_head.replace(/[\t\n]/g, ' ') || 'other',
+        }))
+        .sort(byId);
+      const read = readMemberTag(tag as string)
+        .map(([id, birth, sex, rel]) => ({
+          id,
+          household_id: 'h',
+          name: '',
+          birth_date: birth,
+          sex,
+          relationship_to_head: rel || 'other',
+        }))
+        .sort(byId);
+      expect(read).toEqual(expected);
+      members += read.length;
+      odd += read.filter((m) => m.relationship_to_head === 'odd one out').length;
+    }
+    // Households with members were met, and relationships holding the separators.
+    expect(members).toBeGreaterThan(1000);
+    expect(odd).toBeGreaterThan(10);
+    // Untagged items carry no tag: screening pays nothing for it.
+    expect(householdRecords([false, '[]', null, null], ON, catalog.facts).tag).toBeUndefined();
   });
 });

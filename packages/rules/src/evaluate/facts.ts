@@ -120,6 +120,12 @@ export interface HouseholdRecords {
   household: FactRecord;
   /** A `Failure` when the member list itself was not supplied. */
   members: FactRecord[] | Failure;
+  /**
+   * The caller's own text about this household, handed back untouched with a batch's result
+   * (`IndicatorBatchResult.tags`): a worker's decoder can return what it decoded that the caller
+   * needs too (the members on the date), so the caller need not decode it a second time.
+   */
+  tag?: string;
 }
 
 export function buildRecords(schema: FactSchema, facts: HouseholdFacts): HouseholdRecords {

@@ -208,6 +208,8 @@ export interface IndicatorBatchResult {
   statuses: Uint8Array;
   /** By slot, for the households whose certain colour is one of `detailColours` (that model's). */
   details: Map<number, IndicatorDetail>;
+  /** By household, the `tag` its records carried (undefined when none did). */
+  tags?: (string | undefined)[];
 }
 
 export interface IndicatorBatchOptions extends IndicatorOptions {
@@ -258,6 +260,7 @@ export function evaluateIndicatorsBatch(
   sink.skipInert = options.colourOnly === true;
   const budget = catalog.limits.iterationBudget;
   const details = new Map<number, IndicatorDetail>();
+  let tags: (string | undefined)[] | undefined;
   // Per model, colour code → wanted; undefined when no detail is asked for that model.
   const wanted = ctx.models.map((model) => {
     const colours = options.detailColours?.[model.id];
@@ -270,6 +273,10 @@ export function evaluateIndicatorsBatch(
         records = recordsOf(h);
       } catch {
         records = undefined; // bad input fails this household only
+      }
+      if (records?.tag !== undefined) {
+        tags ??= new Array<string | undefined>(households.length);
+        tags[h] = records.tag;
       }
       for (let m = 0; m < modelCount; m++) {
         const slot = h * modelCount + m;
@@ -318,5 +325,6 @@ export function evaluateIndicatorsBatch(
     alertColors,
     statuses,
     details,
+    ...(tags ? { tags } : {}),
   };
 }

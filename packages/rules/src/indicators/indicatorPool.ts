@@ -158,6 +158,10 @@ function concat(results: IndicatorBatchResult[]): IndicatorBatchResult {
     statuses: new Uint8Array(size),
     details: new Map<number, IndicatorDetail>(),
   };
+  if (results.some((r) => r.tags)) {
+    out.tags = [];
+    for (const r of results) for (let h = 0; h < r.householdCount; h++) out.tags.push(r.tags?.[h]);
+  }
   let offset = 0;
   for (const r of results) {
     out.scores.set(r.scores, offset);

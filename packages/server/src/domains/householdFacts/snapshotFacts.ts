@@ -50,8 +50,12 @@ export interface SnapshotRow {
   economy: string | null;
 }
 
-/** What a worker receives per household: [urban, members, categories, economy] (JSON text). */
-export type SnapshotItem = [boolean, string, string | null, string | null];
+/**
+ * What a worker receives per household: [urban, members, categories, economy] (JSON text), and
+ * optionally `true` to have the members on the date handed back as the records' tag
+ * (`memberTag`: a monitoring run's triggers need them, and the worker has just decoded them).
+ */
+export type SnapshotItem = [boolean, string, string | null, string | null, boolean?];
 
 const inForce = (from: string, to: string | null, onDate: string) =>
   from <= onDate && (to === null || to > onDate);
@@ -137,7 +141,7 @@ export function decodeHouseholds(items: readonly unknown[], onDate: string): Hou
  * the objects cost as much as parsing the JSON). A bad value raises for this household only.
  */
 export function householdRecords(item: unknown, onDate: string, schema: FactSchema): HouseholdRecords {
-  const [urban, membersJson, categoriesJson, economyJson] = item as SnapshotItem;
+  const [urban, membersJson, categoriesJson, economyJson, tagged] = item as SnapshotItem;
   const household = new FactRecord('household');
   setFact(household, schema.household, 'urban', urban);
   setFact(household, schema.household, 'currentCategories', categoriesOn(categoriesJson, onDate));
@@ -154,9 +158,38 @@ export function householdRecords(item: unknown, onDate: string, schema: FactSche
     );
     members[i] = record;
   }
-  return { household, members };
+  return tagged ? { household, members, tag: memberTag(rows) } : { household, members };
 }
 
-export function snapshotItem(row: SnapshotRow): SnapshotItem {
-  return [row.urban, row.members, row.categories, row.economy];
+export function snapshotItem(row: SnapshotRow, tagged = false): SnapshotItem {
+  return tagged
+    ? [row.urban, row.members, row.categories, row.economy, true]
+    : [row.urban, row.members, row.categories, row.economy];
+}
+
+/** A member on the date as the tag carries it: person id, birth date, sex, relationship (or ''). */
+export type TaggedMember = [id: string, birth: string, sex: string, relationship: string];
+
+/**
+ * The members on a date as one short text (fields by tab, members by line feed): cheaper to build,
+ * pass between threads and split than the snapshot's JSON is to parse, and it holds only what the
+ * event triggers read. Ids, dates, sex and relationship codes hold no tab or line feed.
+ */
+const SEPARATOR = /[\t\n]/;
+
+function memberTag(rows: readonly (MemberRow & { rel: string | null })[]): string {
+  let out = '';
+  for (let i = 0; i < rows.length; i++) {
+    const m = rows[i] as MemberRow & { rel: string | null };
+    // The relationship of a membership event is free text in the table: kept out of the separators.
+    const rel = m.rel === null ? '' : SEPARATOR.test(m.rel) ? m.rel.replace(/[\t\n]/g, ' ') : m.rel;
+    out += `${i === 0 ? '' : '\n'}${m.id}\t${m.birth_date}\t${m.sex}\t${rel}`;
+  }
+  return out;
+}
+
+/** `memberTag` read back. */
+export function readMemberTag(tag: string): TaggedMember[] {
+  if (tag === '') return [];
+  return tag.split('\n').map((line) => line.split('\t') as TaggedMember);
 }

@@ -19,6 +19,7 @@ import type { Actor } from '../access/permissions.ts';
 import {
   categoriesOn,
   householdRecords,
+  readMemberTag,
   type SnapshotRow,
   snapshotItem,
 } from '../householdFacts/snapshotFacts.ts';
@@ -59,8 +60,10 @@ export interface Scored {
  * Scores one batch with the models, one request per township: on the worker pool when the run has
  * one (a full re-screen; the snapshot JSON is decoded there), else on this thread. Households whose
  * colour raises an alert are scored again with their groups and fired items (the evidence).
+ * `tagged`: each household's members on the date come back too (`batch.tags`, read by
+ * `recordsOfScored`), decoded once for the model and the triggers.
  */
-export function scoreRows(ctx: Context, rows: readonly repo.FactsRow[]): Promise<Scored[]> {
+export function scoreRows(ctx: Context, rows: readonly repo.FactsRow[], tagged = false): Promise<Scored[]> {
   const byTownship = new Map<string, repo.FactsRow[]>();
   for (const row of rows) {
     const key = townshipOf(row.region_code);
@@ -79,13 +82,22 @@ export function scoreRows(ctx: Context, rows: readonly repo.FactsRow[]): Promise
     [...byTownship].map(async ([township, group]) => ({
       group,
       batch: pool
-        ? await pool.evaluateItems(group.map(snapshotItem), ctx.asOf, township, options)
+        ? await pool.evaluateItems(
+            group.map((row) => snapshotItem(row, tagged)),
+            ctx.asOf,
+            township,
+            options,
+          )
         : evaluateIndicatorsBatch(
             ctx.catalog,
             {
               length: group.length,
               records: (h) =>
-                householdRecords(snapshotItem(group[h] as repo.FactsRow), ctx.asOf, ctx.catalog.facts),
+                householdRecords(
+                  snapshotItem(group[h] as repo.FactsRow, tagged),
+                  ctx.asOf,
+                  ctx.catalog.facts,
+                ),
             },
             ctx.asOf,
             township,
@@ -229,6 +241,44 @@ export function readTriggerInputs(db: Database, scope: Actor, ctx: Context, rows
     );
     return { members, records };
   });
+}
+
+/**
+ * The trigger inputs of a batch scored with `tagged` (a full run): its members on the date from
+ * the scores' tags, their source records read after the scores, so neither the person ids nor the
+ * members are taken from the snapshot's JSON a second time on this thread (the workers decoded
+ * it: the regex and the second parse were ≈3 s of a 200,000-household run's main thread).
+ * A household whose scoring failed has no tag and is decoded here.
+ */
+export function recordsOfScored(
+  db: Database,
+  scope: Actor,
+  ctx: Context,
+  rows: readonly SnapshotRow[],
+  scored: readonly Scored[],
+) {
+  const tagOf = new Map<string, string | undefined>();
+  for (const { group, batch } of scored)
+    for (let h = 0; h < group.length; h++) tagOf.set((group[h] as SnapshotRow).household_id, batch.tags?.[h]);
+  const membersOf: repo.MemberRow[][] = rows.map((row) => {
+    const tag = tagOf.get(row.household_id);
+    if (tag === undefined) return snapshotMembers([row], ctx.asOf);
+    return readMemberTag(tag).map(([id, birth, sex, rel]) => ({
+      id,
+      household_id: row.household_id,
+      name: '',
+      birth_date: birth,
+      sex,
+      relationship_to_head: rel || 'other',
+    }));
+  });
+  const ids: string[] = [];
+  for (const list of membersOf)
+    for (const m of list) if (!ctx.personsWithRecords || ctx.personsWithRecords.has(m.id)) ids.push(m.id);
+  return asActor(db, scope, undefined, async (tx) => ({
+    members: membersOf.flat(),
+    records: ids.length > 0 ? await repo.recordsOfPersons(tx, ids, ctx.sources, ctx.asOf) : [],
+  }));
 }
 
 /** Trigger drafts for a batch of households (their members' records). */

@@ -22,7 +22,7 @@ import { IndicatorWorkerPool } from '@doudi/rules';
 import type { Database } from '../../db/database.ts';
 import { asActor, asSystem } from '../../db/scope.ts';
 import type { Actor, Role } from '../access/permissions.ts';
-import { countHouseholds, regionBounds } from '../householdFacts/householdFacts.ts';
+import { countHouseholds } from '../householdFacts/householdFacts.ts';
 import { refreshSnapshot } from '../householdFacts/snapshot.repo.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import {
@@ -31,8 +31,11 @@ import {
   householdTriggerDrafts,
   indicatorDrafts,
   readTriggerInputs,
+  recordsOfScored,
+  type Scored,
   scoreRows,
 } from './monitoring.batch.ts';
+import { snapshotPages } from './monitoring.pages.ts';
 import * as repo from './monitoring.repo.ts';
 import { type Scoring, stillScored, storeScorings } from './monitoring.scoring.ts';
 import { triggersOf, triggersVersion } from './triggers.ts';
@@ -258,6 +261,25 @@ export async function runMonitoring(
       const drafts = indicatorDrafts(ctx, done, colourCounts, scorings);
       await store([...drafts, ...t.drafts], lastId, rows.length, t.hits, colourCounts, scorings);
     };
+    // A full run's batch, scored (tagged) while the batch before it was finished.
+    const finishScored = async (batch: {
+      rows: repo.FactsRow[];
+      lastId: string;
+      scoring: Promise<Scored[]>;
+    }) => {
+      lap('evaluateMs');
+      const done = await batch.scoring;
+      lap('scoreWaitMs');
+      const read = recordsOfScored(db, scope, ctx, batch.rows, done);
+      lap('evaluateMs');
+      const inputs = await read;
+      lap('readWaitMs');
+      const t = householdTriggerDrafts(ctx, batch.rows, inputs);
+      colourCounts = { ...colourCounts };
+      const scorings: Scoring[] = [];
+      const drafts = indicatorDrafts(ctx, done, colourCounts, scorings);
+      await store([...drafts, ...t.drafts], batch.lastId, batch.rows.length, t.hits, colourCounts, scorings);
+    };
     if (!progress.cursor?.startsWith(CANDIDATES)) {
       if (touched) {
         const rest = touched.householdIds.filter(
@@ -297,9 +319,19 @@ export async function runMonitoring(
           await batchOf(rows, current.lastId, unchanged, inputs);
         }
       } else {
+        // A page is sent to be scored as soon as it is read, while the page before it is finished
+        // (its records read, triggers applied, alerts stored): the workers need not wait for this
+        // thread, nor this thread for them. Its members come back with its scores (tagged).
+        let previous: { rows: repo.FactsRow[]; lastId: string; scoring: Promise<Scored[]> } | undefined;
         for await (const page of snapshotPages(db, scope, run.region_code, batchSize, progress.cursor)) {
-          await batchOf(page.rows, page.lastId);
+          lap('readWaitMs');
+          const scoring = scoreRows(ctx, page.rows, true);
+          scoring.catch(() => undefined);
+          scored += page.rows.length;
+          if (previous) await finishScored(previous);
+          previous = { ...page, scoring };
         }
+        if (previous) await finishScored(previous);
       }
       if (pending) await pending;
       lap('writeWaitMs');
@@ -336,40 +368,6 @@ export async function runMonitoring(
     throw error;
   } finally {
     await pool?.close();
-  }
-}
-
-/**
- * Every page of the region's facts snapshot after the household `afterId` (a stored cursor), each
- * read in its own transaction as `scope`; the next page is requested before this one is handed out.
- */
-async function* snapshotPages(
-  db: Database,
-  scope: Actor,
-  regionCode: string,
-  limit: number,
-  afterId: string | null,
-): AsyncGenerator<{ rows: repo.FactsRow[]; lastId: string }> {
-  const { low, high } = regionBounds(regionCode);
-  let after: repo.SnapshotKey | null = null;
-  if (afterId) {
-    after = (await asActor(db, scope, undefined, (tx) => repo.snapshotKeyOf(tx, afterId))) ?? null;
-    // A cursor that cannot be seen would otherwise end the walk silently, as if it were finished.
-    if (!after) throw new Error(`household ${afterId} (the cursor) is not visible in this scope`);
-  }
-  const read = (key: repo.SnapshotKey | null) =>
-    asActor(db, scope, undefined, (tx) => repo.snapshotPage(tx, { low, high, after: key, limit }));
-  let next: Promise<repo.FactsRow[]> | undefined = read(after);
-  while (next) {
-    const rows: repo.FactsRow[] = await next;
-    const last = rows.at(-1);
-    if (!last) return;
-    next =
-      rows.length === limit
-        ? read({ regionCode: last.region_code, householdNumber: last.household_number })
-        : undefined;
-    next?.catch(() => undefined); // a consumer that stops early leaves no unhandled rejection
-    yield { rows, lastId: last.household_id };
   }
 }
 
