@@ -117,7 +117,11 @@ describe('facts snapshot → records on the worker', () => {
       const snapshot = item();
       let tag: string | undefined;
       try {
-        tag = householdRecords([...snapshot.slice(0, 4), true] as SnapshotItem, ON, catalog.facts).tag;
+        tag = householdRecords(
+          [snapshot[0], snapshot[1], snapshot[2], snapshot[3], true],
+          ON,
+          catalog.facts,
+        ).tag;
       } catch {
         continue; // a bad value fails the household; the run then decodes its members itself
       }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
 import type { SnapshotRow } from '../householdFacts/snapshotFacts.ts';
+import { evidenceJson as evidenceJsonOf } from './triggers.ts';
 
 export * from './monitoring.records.repo.ts';
 
@@ -166,7 +167,7 @@ export interface AlertDraft {
 /** What the stored alert is compared on, as one digest (migration 036): the evidence as JSON once. */
 function contentOf(d: AlertDraft): { summary: string; evidenceJson: string; hash: string } {
   const summary = d.summaryZh.slice(0, 500);
-  const evidenceJson = JSON.stringify(d.evidence);
+  const evidenceJson = evidenceJsonOf.get(d.evidence) ?? JSON.stringify(d.evidence);
   const hash = createHash('sha256')
     .update(JSON.stringify([d.colour, d.score, d.modelVersion, summary]))
     .update(evidenceJson)

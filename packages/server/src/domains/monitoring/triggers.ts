@@ -219,9 +219,20 @@ export function applyTriggers(
   return out;
 }
 
+/**
+ * The JSON of evidence lists `trimEvidence` returned, so the alert's digest (monitoring.repo.ts)
+ * need not serialise them a second time (≈1 kB each, 258,074 a full run at 1,000,000 households).
+ */
+export const evidenceJson = new WeakMap<unknown[], string>();
+
 /** The evidence column holds at most 20,000 characters: older records go first. */
 export function trimEvidence(evidence: unknown[]): unknown[] {
   const list = [...evidence];
-  while (list.length > 1 && JSON.stringify(list).length > 19000) list.shift();
+  let json = JSON.stringify(list);
+  while (list.length > 1 && json.length > 19000) {
+    list.shift();
+    json = JSON.stringify(list);
+  }
+  evidenceJson.set(list, json);
   return list;
 }
