@@ -90,6 +90,28 @@
  * main thread busy ≈21 s (GC 3.9 s, snapshotMembers 2.0 s, pg buffers 1.3 s, contentOf 0.9 s), so
  * the main thread, not the workers, paces the run, and process + PostgreSQL CPU (≈62 CPU-s for 27 s
  * of wall) keeps both cores busy: only less CPU per household shortens it.
+ *
+ * **Session 13** (2026-11-24, a slower VM again: the 1M seed took 2,143 s against 1,584 s; database
+ * doudi_bench_monitoring_mwuak2r8; repeat full runs, all 258,074 alerts unchanged, `--full-only
+ * --workers 2`). Statement times (log_min_duration_statement = 0) before the changes: unchanged
+ * alerts' counters 35.3 s, records of the batch's persons 28.2 s, scorings 28.1 s, snapshot pages
+ * 27.6 s.
+ *
+ * | change | wall | process CPU | PostgreSQL CPU |
+ * | --- | ---: | ---: | ---: |
+ * | HEAD of session 12 | 146.6 s | 177.1 s | 77.1 s |
+ * | members handed back with the scores, next page scored while the last is finished | 133.4 s | 163.1 s | 75.2 s |
+ * | + migration 037: alert cause/evidence checks as domains, no FK on last_run_id | 128.8 s | 165.1 s | 65.4 s |
+ * | + scorings at fillfactor 50 (first run after emptying the table) | 112.9 s | 152.0 s | 51.6 s |
+ * | the same, next run (every page with its room) | 108.3 s | 146.2 s | 49.8 s |
+ *
+ * The first full run after the seed (new code before 037, all raised) took 167.7 s on cold caches.
+ * Incremental after 10,000 new claims (6,753 households touched, none scored again): 4.5–6.7 s with
+ * the server's 128 MB of shared buffers (the OS cached 5 of the database's 12 GB: the snapshot rows
+ * of 2,000 touched households took 0.5 s to read); 3.97 s with shared_buffers 6 GB, warm. Both
+ * targets are still missed on this VM. Profile of a full run: each worker busy ≈100 s of which
+ * decoding the snapshot (membersOn with its JSON.parse, economyOn, setFact) ≈37 s and the CEL
+ * items ≈45 s; JSON.parse alone of a household's members is 9.3 µs here (109 MB/s).
  */
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
