@@ -272,13 +272,23 @@ export function recordsOfScored(
       relationship_to_head: rel || 'other',
     }));
   });
-  const ids: string[] = [];
-  for (const list of membersOf)
-    for (const m of list) if (!ctx.personsWithRecords || ctx.personsWithRecords.has(m.id)) ids.push(m.id);
-  return asActor(db, scope, undefined, async (tx) => ({
-    members: membersOf.flat(),
-    records: ids.length > 0 ? await repo.recordsOfPersons(tx, ids, ctx.sources, ctx.asOf) : [],
-  }));
+  // A person is a member of one household on a date: the row of each person asked about.
+  const rowOf = new Map<string, number>();
+  membersOf.forEach((list, i) => {
+    for (const m of list) if (!ctx.personsWithRecords || ctx.personsWithRecords.has(m.id)) rowOf.set(m.id, i);
+  });
+  return asActor(db, scope, undefined, async (tx) => {
+    const records =
+      rowOf.size > 0 ? await repo.recordsOfPersons(tx, [...rowOf.keys()], ctx.sources, ctx.asOf) : [];
+    // Only the households some record concerns go on to the triggers, as in readTriggerInputs.
+    const concerned = new Set<number>();
+    for (const r of records) {
+      const i = rowOf.get(r.person_id as string);
+      if (i !== undefined) concerned.add(i);
+    }
+    const members = [...concerned].sort((a, b) => a - b).flatMap((i) => membersOf[i] as repo.MemberRow[]);
+    return { members, records };
+  });
 }
 
 /** Trigger drafts for a batch of households (their members' records). */
