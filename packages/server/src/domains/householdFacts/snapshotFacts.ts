@@ -170,13 +170,13 @@ export function snapshotItem(row: SnapshotRow, tagged = false): SnapshotItem {
 /** A member on the date as the tag carries it: person id, birth date, sex, relationship (or ''). */
 export type TaggedMember = [id: string, birth: string, sex: string, relationship: string];
 
+const SEPARATOR = /[\t\n]/;
+
 /**
  * The members on a date as one short text (fields by tab, members by line feed): cheaper to build,
  * pass between threads and split than the snapshot's JSON is to parse, and it holds only what the
- * event triggers read. Ids, dates, sex and relationship codes hold no tab or line feed.
+ * event triggers read. Ids, dates and sex hold no tab or line feed; a relationship is cleaned below.
  */
-const SEPARATOR = /[\t\n]/;
-
 function memberTag(rows: readonly (MemberRow & { rel: string | null })[]): string {
   let out = '';
   for (let i = 0; i < rows.length; i++) {
