@@ -288,4 +288,31 @@ describe('departmental import, staged path', () => {
       (await rejectedRows(single.id)).map((line) => line.replaceAll('Q-', 'P-')),
     );
   });
+
+  it("a source's first import inserts without the conflict probe; a batch that meets an open record is written again with it", async () => {
+    const header = '记录编号,身份证号码,姓名,证券账户,证券公司或基金公司,品种,市值(元)';
+    const row = (key: string, value: number) =>
+      `${key},11010519491231002X,张三,A-${key},某证券,股票,${value}.00`;
+    // Batches of 5: rows 7 and 13 repeat record numbers a batch committed earlier (S-1, S-2), so
+    // their batches' plain inserts hit the open-record index and go back to the conflict path.
+    const rows = Array.from({ length: 15 }, (_, i) =>
+      i === 7 ? row('S-1', 1) : i === 13 ? row('S-2', 99) : row(`S-${i}`, i),
+    );
+    const first = await importText('securities', [header, ...rows].join('\n'), AS_OF, 5);
+    expect(first).toMatchObject({ status: 'done', rowsRead: 15, inserted: 13, rejected: 2, closed: 0 });
+    expectBalanced(first);
+    const report = await errorsOf(first.id);
+    expect(report).toMatch(/^9,记录编号,S-1,记录编号与本文件前面的行重复/m);
+    expect(report).toMatch(/^15,记录编号,S-2,记录编号与本文件前面的行重复/m);
+    const stored = await t.db.query<{ key: string; value: number }>(
+      `SELECT record_key AS key, (data->>'marketValueFen')::int AS value FROM source_record
+        WHERE source = 'securities' AND valid_to IS NULL ORDER BY record_key`,
+    );
+    expect(stored.rows).toHaveLength(13);
+    expect(stored.rows.find((r) => r.key === 'S-2')?.value).toBe(200);
+
+    // The next snapshot finds open records: absent ones are closed as before.
+    const next = await importText('securities', [header, ...rows.slice(0, 3)].join('\n'), '2025-09-30', 5);
+    expect(next).toMatchObject({ status: 'done', unchanged: 3, closed: 10 });
+  });
 });

@@ -11,7 +11,7 @@ import { Type } from 'typebox';
 import type { Queryable } from '../../db/database.ts';
 import type { SourceSpec } from './catalogue/index.ts';
 import type { ImportRow } from './import.repo.ts';
-import { NEGATIVE_AMOUNT } from './validate.ts';
+import { NEGATIVE_AMOUNT, type ValidRecord } from './validate.ts';
 
 /** Default: a snapshot under half the rows of the last one is flagged. */
 export const DEFAULT_SHRINK_PERCENT = 50;
@@ -48,17 +48,39 @@ export interface AnomalyReport {
   flagged: number;
 }
 
+/** Date fields of a source (names from the catalogue, never from the file). */
+const dateFieldsOf = (spec: SourceSpec) => spec.fields.filter((f) => f.type === 'date').map((f) => f.name);
+
+/**
+ * Whether a validated row has a date after `asOf`: the import notes whether any row of the file
+ * did, and without one the future-date check has nothing to find (computeAnomalies skips its scan
+ * of every record the import wrote, 0.9 s at 1,000,000 rows). The same comparison as the SQL:
+ * ISO dates as text.
+ */
+export function datedAfter(spec: SourceSpec, asOf: string): (record: ValidRecord) => boolean {
+  const fields = dateFieldsOf(spec);
+  return (record) => {
+    for (const field of fields) {
+      const value = record.data[field];
+      if (typeof value === 'string' && value > asOf) return true;
+    }
+    return false;
+  };
+}
+
+/** `futureDatesPossible` false: no row the import read had a future date (see datedAfter). */
 export async function computeAnomalies(
   tx: Queryable,
   row: Pick<ImportRow, 'id' | 'source' | 'as_of' | 'region_code'>,
   spec: SourceSpec,
   rowsRead: number,
   shrinkPercent: number | null,
+  futureDatesPossible = true,
 ): Promise<AnomalyReport> {
   // Field names come from the catalogue (code), never from the file; ISO dates compare as text.
-  const dateFields = spec.fields.filter((f) => f.type === 'date').map((f) => f.name);
+  const dateFields = dateFieldsOf(spec);
   let futureDates = { count: 0, examples: [] as string[] };
-  if (dateFields.length > 0) {
+  if (dateFields.length > 0 && futureDatesPossible) {
     const condition = dateFields.map((_, i) => `data->>$${i + 3} > $2`).join(' OR ');
     // Examples by record number, not by row id: two batches are written at once, so ids follow
     // which writer got there first, and a resumed import would show other examples (CI, 2026-11-24).

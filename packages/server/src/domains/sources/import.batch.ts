@@ -116,6 +116,15 @@ export function prepareBatch(ctx: RunContext, batch: Pending[], cache: Map<strin
 }
 
 /**
+ * Whether the import expects every record number it writes to be new: true when the source had
+ * no open record as it began (a department's first file, say). Then batches insert without the
+ * conflict probe (import.stage.ts); the first batch that meets an open record turns it off.
+ */
+export interface FreshSource {
+  expected: boolean;
+}
+
+/**
  * Writes one prepared batch: staged insert-or-touch, then the rows left over one by one. The
  * batch's counts are added to the run's, and saved with the cursor, only once `before` (the
  * previous batch) has committed: two batches may be written at once on two connections, but they
@@ -128,6 +137,7 @@ export async function writeBatch(
   counts: Counts,
   bytesRead: number,
   before: Promise<unknown> = Promise.resolve(),
+  fresh: FreshSource = { expected: false },
 ): Promise<Counts> {
   const { row, spec, actor } = ctx;
   return withDepartment(ctx.db, actor, ctx.requestId, async (tx) => {
@@ -145,7 +155,8 @@ export async function writeBatch(
         regionCode: row.region_code,
         regionPrefix: regionPrefix(row.region_code),
       };
-      const staged = await writeStaged(tx, meta, prepared.copy);
+      const staged = await writeStaged(tx, meta, prepared.copy, fresh.expected);
+      if (staged.conflicted) fresh.expected = false;
       const changed = await writeChanged(tx, meta, staged.leftover);
       delta.inserted += staged.inserted;
       delta.unchanged += staged.unchanged;

@@ -303,3 +303,12 @@ export async function closeAbsent(
   );
   return result.rowCount;
 }
+
+/** Whether the source has any open record the importer can see (one probe of the open-record index). */
+export async function hasOpenRecords(tx: Queryable, source: string): Promise<boolean> {
+  const result = await tx.query<{ open: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM source_record WHERE source = $1 AND valid_to IS NULL) AS open',
+    [source],
+  );
+  return result.rows[0]?.open === true;
+}

@@ -7,19 +7,20 @@
  */
 import { appendAudit } from '../audit/audit.repo.ts';
 import { chinaDate } from '../registry/registry.model.ts';
-import { type AnomalyReport, computeAnomalies } from './anomalies.ts';
-import { type Identity, prepareBatch, writeBatch } from './import.batch.ts';
+import { type AnomalyReport, computeAnomalies, datedAfter } from './anomalies.ts';
+import { type FreshSource, type Identity, prepareBatch, writeBatch } from './import.batch.ts';
 import { BATCH, type Pending, type RunContext, withDepartment } from './import.context.ts';
 import {
   type Counts,
   closeAbsent,
   countsOf,
+  hasOpenRecords,
   insertErrors,
   type RowError,
   saveProgress,
 } from './import.repo.ts';
 import { bindHeaders, effectiveHeaders, objectRow, tableRow } from './mapping.ts';
-import { type FileReader, FileRefused } from './readers/types.ts';
+import { type FileReader, FileRefused, type ReadItem } from './readers/types.ts';
 import { validateRow } from './validate.ts';
 
 export { BATCH, type RunContext, withDepartment } from './import.context.ts';
@@ -41,37 +42,39 @@ function sharesKey(a: Set<string>, b: Set<string>): boolean {
   return false;
 }
 
-/** Reads the file once, yielding validated rows; `skip` rows are passed over (resume). */
-async function* validatedRows(
+/**
+ * Turns the reader's items into validated rows, one call an item (undefined for the header). A
+ * plain function, not a generator over the file: rows are validated in the import's loop, which
+ * turns the event loop every YIELD_EVERY rows (runPasses).
+ */
+function rowValidator(
   ctx: RunContext,
-  reader: FileReader,
+  format: FileReader['format'],
   today: string,
   notes: Record<string, unknown>,
-) {
+): (item: ReadItem) => Pending | undefined {
   const headers = effectiveHeaders(ctx.spec, ctx.mapping);
   let toRow: ((cells: Record<string, unknown>) => ReturnType<typeof tableRow>) | undefined;
-  for await (const item of reader.items) {
+  return (item) => {
     if (item.kind === 'headers') {
-      if (reader.format === 'json') toRow = (cells) => objectRow(headers, cells as never);
+      if (format === 'json') toRow = (cells) => objectRow(headers, cells as never);
       else {
         const bound = bindHeaders(ctx.spec, headers, item.headers);
         if (bound.unknown.length > 0) notes.unknownColumns = bound.unknown;
         toRow = (cells) => tableRow(bound.columns, cells as never);
       }
-      continue;
+      return undefined;
     }
     if (!toRow) throw new FileRefused('文件没有表头', 'no header row');
-    if (item.problem) {
-      yield {
+    if (item.problem)
+      return {
         rowNo: item.rowNo,
         errors: [{ rowNo: item.rowNo, column: null, value: null, reason: item.problem }],
       };
-      continue;
-    }
     const result = validateRow(ctx.spec, toRow(item.cells), today);
-    if ('record' in result) yield { rowNo: item.rowNo, record: result.record };
-    else yield { rowNo: item.rowNo, errors: result.problems.map((p) => ({ rowNo: item.rowNo, ...p })) };
-  }
+    if ('record' in result) return { rowNo: item.rowNo, record: result.record };
+    return { rowNo: item.rowNo, errors: result.problems.map((p) => ({ rowNo: item.rowNo, ...p })) };
+  };
 }
 
 /** All-or-nothing sources: a first pass only validates; any bad row refuses the whole file. */
@@ -89,27 +92,31 @@ async function validateOnly(ctx: RunContext, today: string, notes: Record<string
     );
   };
   const keys = new Map<string, number>();
-  for await (const p of validatedRows(ctx, reader, today, notes)) {
-    read += 1;
-    if (p.errors) {
-      rejected += 1;
-      errors.push(...p.errors);
-    } else if (p.record) {
-      // Duplicates must be found before anything is written; keys of one file fit in memory here
-      // because all-or-nothing sources are small identity feeds.
-      const earlier = keys.get(p.record.recordId);
-      if (earlier !== undefined) {
+  const validated = rowValidator(ctx, reader.format, today, notes);
+  for await (const run of reader.items)
+    for (const item of run) {
+      const p = validated(item);
+      if (!p) continue;
+      read += 1;
+      if (p.errors) {
         rejected += 1;
-        errors.push({
-          rowNo: p.rowNo,
-          column: '记录编号',
-          value: p.record.recordId,
-          reason: `记录编号与第 ${earlier} 行重复`,
-        });
-      } else keys.set(p.record.recordId, p.rowNo);
+        errors.push(...p.errors);
+      } else if (p.record) {
+        // Duplicates must be found before anything is written; keys of one file fit in memory here
+        // because all-or-nothing sources are small identity feeds.
+        const earlier = keys.get(p.record.recordId);
+        if (earlier !== undefined) {
+          rejected += 1;
+          errors.push({
+            rowNo: p.rowNo,
+            column: '记录编号',
+            value: p.record.recordId,
+            reason: `记录编号与第 ${earlier} 行重复`,
+          });
+        } else keys.set(p.record.recordId, p.rowNo);
+      }
+      if (errors.length >= BATCH) await flush();
     }
-    if (errors.length >= BATCH) await flush();
-  }
   await flush();
   notes.validatedRows = read;
   return rejected;
@@ -121,13 +128,22 @@ export interface RunOutcome {
   message: string | null;
   notes: Record<string, unknown>;
   anomalies?: AnomalyReport | null;
+  /** Whether a row read may have had a date after the as-of date (anomalies.ts datedAfter). */
+  futureDated?: boolean;
 }
 
 /** The anomaly checks, from what was committed (done and refused imports; a failed one is rerun). */
 async function withAnomalies(ctx: RunContext, outcome: RunOutcome): Promise<RunOutcome> {
   if (outcome.status === 'failed') return outcome;
   const anomalies = await withDepartment(ctx.db, ctx.actor, ctx.requestId, (tx) =>
-    computeAnomalies(tx, ctx.row, ctx.spec, outcome.counts.rowsRead, ctx.shrinkPercent ?? null),
+    computeAnomalies(
+      tx,
+      ctx.row,
+      ctx.spec,
+      outcome.counts.rowsRead,
+      ctx.shrinkPercent ?? null,
+      outcome.futureDated ?? true,
+    ),
   );
   return { ...outcome, anomalies };
 }
@@ -159,6 +175,12 @@ async function runPasses(ctx: RunContext): Promise<RunOutcome> {
     let skipped = 0;
     let batch: Pending[] = [];
     const cache = new Map<string, Identity>();
+    // Imports of a source run one at a time (import.claim.ts), so a source with no open record now
+    // gets none but this import's, all seen on its date: nothing will be absent from its snapshot.
+    const hadOpen = await withDepartment(ctx.db, ctx.actor, ctx.requestId, (tx) =>
+      hasOpenRecords(tx, ctx.spec.id),
+    );
+    const fresh: FreshSource = { expected: !hadOpen };
     // Two batches are written at once, each in its own transaction on its own connection, while a
     // third is read, validated and encrypted: one connection kept PostgreSQL on one core, and its
     // share (about 25 µs a row) was the import's wall time. They commit in file order (writeBatch).
@@ -180,7 +202,7 @@ async function runPasses(ctx: RunContext): Promise<RunOutcome> {
       const before = previous?.committed ?? Promise.resolve();
       if (previous && sharesKey(previous.keys, prepared.keys)) await before.catch(() => undefined);
       if (failure) throw failure;
-      const committed = writeBatch(ctx, prepared, counts, bytes, before);
+      const committed = writeBatch(ctx, prepared, counts, bytes, before, fresh);
       committed.catch(fail);
       // Progress is reported after the commit, outside the transaction (a report that reads the
       // database must not wait for the next batch's transaction on PGlite's one connection).
@@ -191,24 +213,32 @@ async function runPasses(ctx: RunContext): Promise<RunOutcome> {
       previous = { committed, reported, keys: prepared.keys };
     };
     const settle = () => Promise.allSettled([previous?.committed, previous?.reported]);
+    // Rows passed over on a resume were not looked at: they may have had a future date.
+    let futureDated = resumeFrom > 0;
+    const isDatedAfter = datedAfter(ctx.spec, ctx.row.as_of);
     try {
-      for await (const p of validatedRows(ctx, reader, today, notes)) {
-        if (skipped < resumeFrom) {
-          skipped += 1;
-          continue;
+      const validated = rowValidator(ctx, reader.format, today, notes);
+      for await (const run of reader.items)
+        for (const item of run) {
+          if (skipped < resumeFrom && item.kind === 'row') {
+            skipped += 1;
+            continue;
+          }
+          const p = validated(item);
+          if (!p) continue;
+          if (!futureDated && p.record) futureDated = isDatedAfter(p.record);
+          batch.push(p);
+          // Reading, validating and preparing run as microtasks that never return to the event loop
+          // while the file is buffered: the database's replies to the batches being written waited up
+          // to a chunk's worth of rows each, and the database sat idle. Every YIELD_EVERY rows the
+          // loop lets them through (a macrotask costs about a microsecond).
+          if (batch.length % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+          if (batch.length >= (ctx.batchSize ?? BATCH)) {
+            bytesRead = Math.max(bytesRead, reader.bytesRead());
+            await submit(batch, bytesRead);
+            batch = [];
+          }
         }
-        batch.push(p);
-        // Reading, validating and preparing run as microtasks that never return to the event loop
-        // while the file is buffered: the database's replies to the batches being written waited up
-        // to a chunk's worth of rows each, and the database sat idle. Every YIELD_EVERY rows the
-        // loop lets them through (a macrotask costs about a microsecond).
-        if (batch.length % YIELD_EVERY === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        if (batch.length >= (ctx.batchSize ?? BATCH)) {
-          bytesRead = Math.max(bytesRead, reader.bytesRead());
-          await submit(batch, bytesRead);
-          batch = [];
-        }
-      }
     } catch (error) {
       // The rows read before the file broke off are written and counted, not lost.
       if (error instanceof FileRefused && batch.length > 0) await submit(batch, bytesRead).catch(fail);
@@ -219,15 +249,19 @@ async function runPasses(ctx: RunContext): Promise<RunOutcome> {
     await settle();
     if (failure) throw failure;
     if (ctx.spec.asOf === 'snapshot') {
+      // Without open records at the start the statement finds nothing, but walks every record the
+      // import wrote to learn that (1 s at 1,000,000 rows).
       if (counts.rejected === 0)
-        counts.closed = await withDepartment(ctx.db, ctx.actor, ctx.requestId, (tx) =>
-          closeAbsent(tx, ctx.spec.id, ctx.row.as_of, ctx.row.id),
-        );
+        counts.closed = hadOpen
+          ? await withDepartment(ctx.db, ctx.actor, ctx.requestId, (tx) =>
+              closeAbsent(tx, ctx.spec.id, ctx.row.as_of, ctx.row.id),
+            )
+          : 0;
       else notes.snapshotNotClosed = '有被拒绝的行，快照中缺少的记录暂不注销，修正后重新导入即可';
     }
     const sum = counts.inserted + counts.updated + counts.unchanged + counts.rejected;
     if (sum !== counts.rowsRead) throw new Error(`计数不平：读取 ${counts.rowsRead} 行，分类 ${sum} 行`);
-    return { status: 'done', counts, message: null, notes };
+    return { status: 'done', counts, message: null, notes, futureDated };
   } catch (error) {
     if (error instanceof FileRefused) {
       const nothingWritten = counts.rowsRead === 0;

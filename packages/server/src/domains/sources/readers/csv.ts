@@ -14,7 +14,7 @@ import { parse } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import type { FileReader, ReadItem, ReadLimits } from './types.ts';
-import { FileRefused } from './types.ts';
+import { FileRefused, inRuns } from './types.ts';
 
 function reasonOf(error: { code?: string; message: string }): string {
   switch (error.code) {
@@ -53,8 +53,8 @@ const quotes = (line: string): number => {
   return n;
 };
 
-/** Lines split at commas; quoted records handed to csv-parse (see the file comment). */
-async function* byLines(text: AsyncIterable<string>, limits: ReadLimits): AsyncGenerator<Parsed> {
+/** Lines split at commas, a chunk's records at a time; quoted records handed to csv-parse (see the file comment). */
+async function* byLines(text: AsyncIterable<string>, limits: ReadLimits): AsyncGenerator<Parsed[]> {
   const maxChars = limits.maxCellChars * 4;
   let rest = '';
   let lineNo = 0;
@@ -128,19 +128,24 @@ async function* byLines(text: AsyncIterable<string>, limits: ReadLimits): AsyncG
       at = nl + 1;
     }
     rest = block.slice(at);
-    yield* take(queue);
+    const run = [...take(queue)];
+    if (run.length > 0) yield run;
   }
   const queue: [number, string][] = rest === '' ? [] : [[++lineNo, rest.replace(/\r$/, '')]];
-  yield* take(queue);
+  const run = [...take(queue)];
   while (pending.length > 0) {
     const tail: [number, string][] = [];
-    yield* unclosed(tail);
-    yield* take(tail);
+    run.push(...unclosed(tail), ...take(tail));
   }
+  if (run.length > 0) yield run;
 }
 
 /** The whole file through csv-parse's stream (files where quoting is common). */
-async function* byParser(text: AsyncIterable<string>, limits: ReadLimits): AsyncGenerator<Parsed> {
+function byParser(text: AsyncIterable<string>, limits: ReadLimits): AsyncGenerator<Parsed[]> {
+  return inRuns(parsedRecords(text, limits));
+}
+
+async function* parsedRecords(text: AsyncIterable<string>, limits: ReadLimits): AsyncGenerator<Parsed> {
   const parser = parse({
     bom: true,
     relax_column_count: true,
@@ -182,46 +187,51 @@ async function needsParser(path: string): Promise<boolean> {
 
 export function readCsv(path: string, encoding: string, limits: ReadLimits, startByte = 0): FileReader {
   let bytes = startByte;
-  async function* items(): AsyncGenerator<ReadItem> {
+  async function* items(): AsyncGenerator<ReadItem[]> {
     const { text, close } = textOf(path, encoding, (n) => {
       bytes += n;
     });
     const records = (await needsParser(path)) ? byParser(text, limits) : byLines(text, limits);
     let headers: string[] | undefined;
     let rows = 0;
+    const itemOf = (entry: Parsed): ReadItem => {
+      if (!headers && 'record' in entry) {
+        headers = entry.record.map((h) => h.trim());
+        const seen = new Set<string>();
+        for (const h of headers) {
+          if (h !== '' && seen.has(h)) throw new FileRefused(`表头“${h}”重复`, `duplicate header ${h}`);
+          seen.add(h);
+        }
+        return { kind: 'headers', headers };
+      }
+      rows += 1;
+      if (rows > limits.maxRows)
+        throw new FileRefused(`文件超过 ${limits.maxRows} 行的上限`, `more than ${limits.maxRows} rows`);
+      if ('problem' in entry) return { kind: 'row', rowNo: entry.line, cells: {}, problem: entry.problem };
+      const { record } = entry;
+      const width = (headers as string[]).length;
+      if (record.length !== width)
+        return {
+          kind: 'row',
+          rowNo: entry.line,
+          cells: {},
+          problem: `列数不对：表头 ${width} 列，本行 ${record.length} 列（可能是引号或分隔符错误）`,
+        };
+      const cells: Record<string, string> = {};
+      for (let i = 0; i < width; i++) cells[(headers as string[])[i] as string] = record[i] as string;
+      return { kind: 'row', rowNo: entry.line, cells };
+    };
     try {
-      for await (const entry of records) {
-        if (!headers && 'record' in entry) {
-          headers = entry.record.map((h) => h.trim());
-          const seen = new Set<string>();
-          for (const h of headers) {
-            if (h !== '' && seen.has(h)) throw new FileRefused(`表头“${h}”重复`, `duplicate header ${h}`);
-            seen.add(h);
-          }
-          yield { kind: 'headers', headers };
-          continue;
+      for await (const parsed of records) {
+        const run: ReadItem[] = [];
+        try {
+          for (const entry of parsed) run.push(itemOf(entry));
+        } catch (error) {
+          // The rows before the refusal (too many rows) are still the import's to write.
+          if (run.length > 0) yield run;
+          throw error;
         }
-        rows += 1;
-        if (rows > limits.maxRows)
-          throw new FileRefused(`文件超过 ${limits.maxRows} 行的上限`, `more than ${limits.maxRows} rows`);
-        if ('problem' in entry) {
-          yield { kind: 'row', rowNo: entry.line, cells: {}, problem: entry.problem };
-          continue;
-        }
-        const { record } = entry;
-        const width = (headers as string[]).length;
-        if (record.length !== width) {
-          yield {
-            kind: 'row',
-            rowNo: entry.line,
-            cells: {},
-            problem: `列数不对：表头 ${width} 列，本行 ${record.length} 列（可能是引号或分隔符错误）`,
-          };
-          continue;
-        }
-        const cells: Record<string, string> = {};
-        for (let i = 0; i < width; i++) cells[(headers as string[])[i] as string] = record[i] as string;
-        yield { kind: 'row', rowNo: entry.line, cells };
+        yield run;
       }
       if (!headers) throw new FileRefused('文件为空或没有表头', 'empty file or no header row');
     } finally {

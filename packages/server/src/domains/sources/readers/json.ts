@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import iconv from 'iconv-lite';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import type { Cell } from '../validate.ts';
-import { type FileReader, FileRefused, type ReadItem, type ReadLimits } from './types.ts';
+import { type FileReader, FileRefused, inRuns, type ReadItem, type ReadLimits } from './types.ts';
 
 function cellsOf(value: unknown): { cells: Record<string, Cell> } | { problem: string } {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
@@ -87,5 +87,5 @@ export function readJson(path: string, encoding: string, limits: ReadLimits, fir
       file.destroy();
     }
   }
-  return { format: 'json', encoding, items: items(), bytesRead: () => bytes };
+  return { format: 'json', encoding, items: inRuns(items()), bytesRead: () => bytes };
 }

@@ -22,7 +22,11 @@ export interface ReadLimits {
 export interface FileReader {
   format: 'csv' | 'xlsx' | 'json';
   encoding: string | null;
-  items: AsyncGenerator<ReadItem>;
+  /**
+   * The header, then the rows, in runs (a CSV reader's run is what one chunk of the file held):
+   * the import's loop crosses an async boundary once a run, not once a row (a microsecond a row).
+   */
+  items: AsyncGenerator<ReadItem[]>;
   /** Bytes of the file consumed so far (progress). */
   bytesRead(): number;
 }
@@ -35,4 +39,23 @@ export class FileRefused extends Error {
   ) {
     super(message);
   }
+}
+
+/** Items in runs of up to `size` (readers that produce one item at a time). */
+export async function* inRuns<T>(items: AsyncIterable<T>, size = 500): AsyncGenerator<T[]> {
+  let run: T[] = [];
+  try {
+    for await (const item of items) {
+      run.push(item);
+      if (run.length >= size) {
+        yield run;
+        run = [];
+      }
+    }
+  } catch (error) {
+    // The rows read before the file broke off still reach the import (they are written, not lost).
+    if (run.length > 0) yield run;
+    throw error;
+  }
+  if (run.length > 0) yield run;
 }

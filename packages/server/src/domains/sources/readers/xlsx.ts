@@ -7,7 +7,7 @@
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import type { Cell } from '../validate.ts';
-import { type FileReader, FileRefused, type ReadItem, type ReadLimits } from './types.ts';
+import { type FileReader, FileRefused, inRuns, type ReadItem, type ReadLimits } from './types.ts';
 
 const MAX_ENTRIES = 10_000;
 const MAX_RATIO = 200;
@@ -124,5 +124,5 @@ export async function readXlsx(path: string, limits: ReadLimits): Promise<FileRe
     }
     throw new FileRefused('Excel 文件中没有工作表', 'no worksheet');
   }
-  return { format: 'xlsx', encoding: null, items: items(), bytesRead: () => 0 };
+  return { format: 'xlsx', encoding: null, items: inRuns(items()), bytesRead: () => 0 };
 }
