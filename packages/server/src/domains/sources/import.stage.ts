@@ -125,8 +125,11 @@ async function stagedStatement(tx: Queryable, conflicts: boolean, params: unknow
             count(*) FILTER (WHERE NOT fresh)::int AS unchanged,
             count(*) FILTER (WHERE fresh AND unmatched)::int AS unmatched,
             count(*) FILTER (WHERE fresh AND name_mismatch)::int AS mismatched,
-            ARRAY(SELECT row_no FROM source_stage
-                  EXCEPT SELECT s.row_no FROM s JOIN w ON w.record_key = s.record_key) AS leftover
+            -- Every staged row written (the common case): nothing left over, and the set difference
+            -- (a join and a hash of the whole batch) is never run.
+            CASE WHEN count(*) = (SELECT count(*) FROM source_stage) THEN '{}'::int[]
+                 ELSE ARRAY(SELECT row_no FROM source_stage
+                            EXCEPT SELECT s.row_no FROM s JOIN w ON w.record_key = s.record_key) END AS leftover
        FROM w`,
     params,
   );
