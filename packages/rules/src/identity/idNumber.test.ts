@@ -61,6 +61,30 @@ describe('checkIdNumber (GB 11643)', () => {
     );
   });
 
+  it('a birth date is accepted exactly when the calendar has it (leap years, month ends, zeros)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1880, max: 2025 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        (year, month, day) => {
+          const two = (n: number) => String(n).padStart(2, '0');
+          const first17 = `420921${year}${two(month)}${two(day)}123`;
+          const check = checkIdNumber(first17 + idCheckCharacter(first17), '2026-11-22');
+          const date = new Date(Date.UTC(year, month - 1, day));
+          const real =
+            month >= 1 &&
+            day >= 1 &&
+            date.getUTCFullYear() === year &&
+            date.getUTCMonth() === month - 1 &&
+            date.getUTCDate() === day;
+          expect(check.valid || check.problem).toBe(real ? true : 'birthDate');
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('masks all but the region prefix and last four', () => {
     expect(maskIdNumber('420921199001011234')).toBe('420921********1234');
   });

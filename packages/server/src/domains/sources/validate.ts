@@ -3,7 +3,7 @@
  * received (ID numbers masked) and a Chinese reason. Money is parsed from its decimal text into
  * integer fen without floating point; dates are checked strictly with dayjs.
  */
-import { checkIdNumber, maskIdNumber } from '@doudi/rules';
+import { checkIdNumber, digitsAt, isRealDate, maskIdNumber } from '@doudi/rules';
 import dayjs from 'dayjs';
 import customParseFormat from 'dayjs/plugin/customParseFormat.js';
 import utc from 'dayjs/plugin/utc.js';
@@ -33,7 +33,7 @@ const DATE_FORMATS = ['YYYY-MM-DD', 'YYYY/M/D', 'YYYY-M-D', 'YYYY.M.D', 'YYYYMMD
 /** Excel stores dates as days since 1899-12-30 (1900 date system); 2958465 is 9999-12-31. */
 const EXCEL_EPOCH = dayjs.utc('1899-12-30');
 const MAX_TEXT = 500;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const MONEY = /^([+-])?(\d{1,13})(?:\.(\d{1,2}))?$/;
 const DECIMAL2 = /^(\d{1,10})(?:\.(\d{1,2}))?$/;
 const TRUE_WORDS = new Set(['是', 'y', 'yes', 'true', '1', '有']);
@@ -75,14 +75,12 @@ function parseDate(cell: Cell, text: string): Parsed {
       return fail('日期格式不正确（Excel 日期序号无效）');
     return { ok: true, value: EXCEL_EPOCH.add(cell, 'day').format('YYYY-MM-DD') };
   }
-  const plain = text.replace(/\s+00:00(:00)?$/, '');
-  // The usual ISO form is checked without dayjs's format matching (8× faster on a million rows).
-  const iso = ISO_DATE.exec(plain);
-  if (iso) {
-    const [y, m, d] = [Number(iso[1]), Number(iso[2]), Number(iso[3])];
-    const date = new Date(Date.UTC(y, m - 1, d));
-    if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d)
-      return fail('日期不存在（如2月30日）');
+  const plain = text.length > 10 ? text.replace(/\s+00:00(:00)?$/, '') : text;
+  // The usual ISO form is checked without dayjs's format matching (8× faster on a million rows),
+  // and without a match array or a Date (this runs for every date cell of a department's file).
+  if (ISO_DATE.test(plain)) {
+    const y = digitsAt(plain, 0, 4);
+    if (!isRealDate(y, digitsAt(plain, 5, 2), digitsAt(plain, 8, 2))) return fail('日期不存在（如2月30日）');
     if (y < 1880 || y > 2200) return fail('日期超出合理范围');
     return { ok: true, value: plain };
   }
