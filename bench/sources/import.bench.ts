@@ -105,6 +105,35 @@
  * rows/s even with both cores always busy. At 300,000 rows the staged INSERT … ON CONFLICT statement
  * is 17 of the ≈23 s of statement time (COPY ≈5 s); node's profile: GC 3.1 s, prepareBatch 2.3 s,
  * csv-parse 2.1 s, validation 1.7 s, content hash 0.6 s (600,000 rows).
+ *
+ * **Session 14** (2026-11-24, another VM, about as fast as session 12's), 1,000,000 rows,
+ * `--no-changed`, each row one run; wall times on this VM move ±5% between identical runs:
+ *
+ * | tree | first import | newer snapshot, same rows |
+ * | --- | ---: | ---: |
+ * | session start | 25.4 s = 39,361 rows/s (14.7 + 28.5 CPU-s, 481 MB) | 20.1 s = 49,730 (14.3 + 21.4) |
+ * | + no conflict probe on a fresh source | 23.9 s = 41,875 (15.2 + 25.7) | 22.5 s |
+ * | + C collation, regex-free CHECK (038) | 22.4 s = 44,631 (15.6 + 23.5) | 19.4 s = 51,531 |
+ * | + no sweep, no future-date scan when none can be found; rows in runs | 19.6–20.5 s = 48,672–50,990 (13.9–14.3 + 21.1–22.4) | 48,005–50,285 |
+ * | + no set difference, char-code dates and ID numbers (session end) | 19.3–22.3 s = 44,781–51,696, median of 10 runs 48,392 (13.6–16.4 + 20.5–24.3 CPU-s) | 44,191–52,246 |
+ *
+ * The same end tree with the changed third (`--rows 1000000`): first import 20.7 s = 48,312 rows/s,
+ * newer snapshot 20.0 s = 50,031, a third changed 37.2 s = 26,861 (15.5 + 48.8 CPU-s, 1,843 MB of
+ * WAL, four checkpoints; session 11's VM: 65.0 s).
+ *
+ * Peak RSS is now the importing process's alone (414–475 MB; the seeding runs in a child process:
+ * it left ~300 MB behind in this one and was counted before). Where the time went (perf, whole
+ * machine, first import): PostgreSQL's backends ≈58% (index inserts 42% of theirs, the open-record
+ * index the dearest at ~4 µs a row; COPY into the stage 13%; matching persons 10%; relation
+ * extension and writes of dirty buffers 5%), Node ≈39% (scavenges 3.3 µs a row, prepareBatch 3.4,
+ * validation 2.8 (≈2 with the char-code dates and ID numbers), reading 1.5, content hash 0.8, UTF-8 of the COPY text
+ * 0.85), idle ≈5%. Both cores are busy throughout; the steady state is CPU-bound at ≈35 CPU-s per
+ * 1,000,000 rows (was 43). The first import writes 944 MB of WAL with one checkpoint; the newer
+ * snapshot 995 MB with two, but only 147 MB with max_wal_size 4 GB (no checkpoint during it: the
+ * full-page images were 85% of its WAL), 18.4 s = 54,347 rows/s. Tried and not kept: semi-space
+ * 32/64 MB (no clear CPU change, +50–100 MB RSS); writing the COPY text into a Buffer directly
+ * (slower than template strings + join); the open-record index as (record_key, source) plus a
+ * (source) index for the source-wide statements (~0.4 µs a row net: not worth rebuilding it).
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, readFileSync } from 'node:fs';
