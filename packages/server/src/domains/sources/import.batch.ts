@@ -44,9 +44,16 @@ export interface Identity {
   copy: string;
 }
 
+/**
+ * A row kept for the row-by-row rules while its batch is written. Not the validated record: its
+ * parsed data object and ID number would live as long for nothing (the batch outlives several
+ * young-generation collections, and what it holds is copied at each).
+ */
 interface Good {
   rowNo: number;
-  record: ValidRecord;
+  /** Record number. */
+  key: string;
+  name: string;
   identity: Identity;
   data: string;
   /** Content hash, hex. */
@@ -102,7 +109,7 @@ export function prepareBatch(ctx: RunContext, batch: Pending[], cache: Map<strin
     }
     const data = JSON.stringify(record.data);
     const digest = contentHash(record, data);
-    good.push({ rowNo: p.rowNo, record, identity, data, hash: digest });
+    good.push({ rowNo: p.rowNo, key: record.recordId, name: record.name, identity, data, hash: digest });
     if (keys.has(record.recordId)) {
       repeats.push(p.rowNo);
       continue;
@@ -195,13 +202,13 @@ async function writeLeftovers(
   const { row, spec } = ctx;
   const asOf = row.as_of;
   const firstRow = new Map<string, number>();
-  for (const g of all) if (!firstRow.has(g.record.recordId)) firstRow.set(g.record.recordId, g.rowNo);
+  for (const g of all) if (!firstRow.has(g.key)) firstRow.set(g.key, g.rowNo);
   const existing = new Map(
     (
       await openRecords(
         tx,
         spec.id,
-        good.map((g) => g.record.recordId),
+        good.map((g) => g.key),
       )
     ).map((r) => [r.record_key, r]),
   );
@@ -220,12 +227,12 @@ async function writeLeftovers(
     errors.push({
       rowNo: g.rowNo,
       column,
-      value: column === '记录编号' ? g.record.recordId : null,
+      value: column === '记录编号' ? g.key : null,
       reason,
     });
   };
   for (const g of good) {
-    const key = g.record.recordId;
+    const key = g.key;
     const earlierRow = firstRow.get(key);
     if (earlierRow !== undefined && earlierRow !== g.rowNo) {
       reject(g, '记录编号', `记录编号与第 ${earlierRow} 行重复`);
@@ -241,7 +248,7 @@ async function writeLeftovers(
       reject(g, '身份证号码', '该身份证号码的人员登记在本辖区以外，不能由本辖区导入');
       continue;
     }
-    const mismatch = person !== undefined && person.name !== g.record.name;
+    const mismatch = person !== undefined && person.name !== g.name;
     const record: NewRecord = {
       key,
       regionCode: person?.region_code ?? row.region_code,
@@ -249,7 +256,7 @@ async function writeLeftovers(
       cipher: g.identity.cipher,
       index: g.identity.index,
       masked: g.identity.masked,
-      name: g.record.name,
+      name: g.name,
       nameMismatch: mismatch,
       data: g.data,
       hash: Buffer.from(g.hash, 'hex'),
