@@ -171,16 +171,17 @@ async function runPasses(ctx: RunContext): Promise<RunOutcome> {
         };
       }
     }
-    const reader = await ctx.open();
-    let skipped = 0;
-    let batch: Pending[] = [];
-    const cache = new Map<string, Identity>();
     // Imports of a source run one at a time (import.claim.ts), so a source with no open record now
     // gets none but this import's, all seen on its date: nothing will be absent from its snapshot.
+    // Asked before the file is opened: nothing is read while the database answers.
     const hadOpen = await withDepartment(ctx.db, ctx.actor, ctx.requestId, (tx) =>
       hasOpenRecords(tx, ctx.spec.id),
     );
     const fresh: FreshSource = { expected: !hadOpen };
+    const reader = await ctx.open();
+    let skipped = 0;
+    let batch: Pending[] = [];
+    const cache = new Map<string, Identity>();
     // Two batches are written at once, each in its own transaction on its own connection, while a
     // third is read, validated and encrypted: one connection kept PostgreSQL on one core, and its
     // share (about 25 µs a row) was the import's wall time. They commit in file order (writeBatch).

@@ -23,14 +23,17 @@ function cellsOf(value: unknown): { cells: Record<string, Cell> } | { problem: s
 
 export function readJson(path: string, encoding: string, limits: ReadLimits, firstChar: string): FileReader {
   let bytes = 0;
-  const file = createReadStream(path);
-  file.on('data', (chunk) => {
-    bytes += chunk.length;
-  });
-  const text =
-    encoding === 'utf-8' ? file : file.pipe(iconv.decodeStream(encoding)).pipe(iconv.encodeStream('utf-8'));
   async function* items(): AsyncGenerator<ReadItem> {
     yield { kind: 'headers', headers: [] };
+    // The file is opened only when the rows are asked for: the byte counter's 'data' listener sets
+    // the stream flowing, and chunks that flowed before the parser was piped in were lost (an
+    // import that awaited the database between opening the reader and reading read no rows).
+    const file = createReadStream(path);
+    file.on('data', (chunk) => {
+      bytes += chunk.length;
+    });
+    const text =
+      encoding === 'utf-8' ? file : file.pipe(iconv.decodeStream(encoding)).pipe(iconv.encodeStream('utf-8'));
     let n = 0;
     const limit = () => {
       n += 1;
