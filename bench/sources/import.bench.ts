@@ -115,7 +115,12 @@
  * | + no conflict probe on a fresh source | 23.9 s = 41,875 (15.2 + 25.7) | 22.5 s |
  * | + C collation, regex-free CHECK (038) | 22.4 s = 44,631 (15.6 + 23.5) | 19.4 s = 51,531 |
  * | + no sweep, no future-date scan when none can be found; rows in runs | 19.6–20.5 s = 48,672–50,990 (13.9–14.3 + 21.1–22.4) | 48,005–50,285 |
- * | + no set difference, char-code dates and ID numbers (session end) | 19.3–22.3 s = 44,781–51,696, median of 10 runs 48,392 (13.6–16.4 + 20.5–24.3 CPU-s) | 44,191–52,246 |
+ * | + no set difference, char-code dates and ID numbers | 19.3–22.3 s = 44,781–51,696, median of 10 runs 48,392 (13.6–16.4 + 20.5–24.3 CPU-s) | 44,191–52,246 |
+ * | + batches keep only what the row rules need (session end) | 11 runs: 18.4–26.1 s = 38,312–54,210, median 50,575; 28,500–30,200 rows per CPU-s (12.5–13.7 + 20.2–21.8 CPU-s) | median 51,467 (36,111–54,994) |
+ *
+ * The two slowest end-tree runs came back to back (41,175 and 38,312 rows/s) with 35% more CPU-seconds
+ * on both sides for the same work (16.9–18.3 s Node, 26.3–28.6 s PostgreSQL): the VM was slowed, not
+ * the import; the run after them gave 54,210. Peak RSS 402–475 MB.
  *
  * The same end tree with the changed third (`--rows 1000000`): first import 20.7 s = 48,312 rows/s,
  * newer snapshot 20.0 s = 50,031, a third changed 37.2 s = 26,861 (15.5 + 48.8 CPU-s, 1,843 MB of
