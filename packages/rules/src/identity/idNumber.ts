@@ -68,13 +68,10 @@ export function digitsAt(value: string, at: number, length: number): number {
   return n;
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
-
-/** Gregorian calendar arithmetic (no Date object: this runs for every row of a department's file). */
+/** Whether the calendar has this day (the built-in calendar, not leap-year rules written again). */
 export function isRealDate(year: number, month: number, day: number): boolean {
-  if (month < 1 || month > 12 || day < 1) return false;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  return day <= (month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] as number));
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /**
@@ -102,8 +99,6 @@ export function checkIdNumber(
       messageEn: 'the first 17 characters must be digits and the last a digit or X',
     };
   }
-  // Digits read by char code, not sliced and parsed: a department's file checks a million numbers,
-  // and the slices were most of this function's time and garbage.
   if (!PROVINCE_PREFIXES.has(value.slice(0, 2)) || value.startsWith('0000', 2)) {
     return {
       valid: false,
@@ -112,6 +107,8 @@ export function checkIdNumber(
       messageEn: `region code ${value.slice(0, 6)} is not a valid administrative division`,
     };
   }
+  // Digits read by char code, not sliced and parsed: a department's file checks a million numbers,
+  // and the slices were most of this function's time and garbage.
   const year = digitsAt(value, 6, 4);
   const month = digitsAt(value, 10, 2);
   const day = digitsAt(value, 12, 2);

@@ -73,7 +73,7 @@ export async function writeStaged(
   // updated one.
   const params = [meta.source, meta.department, meta.asOf, meta.importId, meta.regionCode, meta.regionPrefix];
   // `fresh`: the import expects none of the batch's record numbers to be open (see FreshSource in
-  // import.run.ts), so the insert goes without ON CONFLICT, whose probe of the open-record index
+  // import.batch.ts), so the insert goes without ON CONFLICT, whose probe of the open-record index
   // before every row was a sixth of PostgreSQL's time on a first import. The unique index still
   // checks each row as it is inserted; should one be open after all, the batch goes back to its
   // savepoint and is written again with the conflict clause (the caller stops expecting fresh).
