@@ -140,7 +140,8 @@ import { followBackends } from '../lib/cpu.ts';
 import { benchDatabase, flag, option, printTable } from '../lib/index.ts';
 
 const households = Number(option('households', '100000'));
-const batchSize = Number(option('batch', '2000'));
+/** Households per batch; default the run's own (FULL_BATCH, INCREMENTAL_BATCH). */
+const batchSize = option('batch', '') === '' ? undefined : Number(option('batch', '0'));
 const existing = option('database', '');
 const keep = flag('keep') || existing !== '';
 /** Only the first full run (profiling): no second run, no incremental import. `--fresh`: alerts
@@ -197,7 +198,7 @@ async function timedRun(kind: 'full' | 'incremental', sourceImportId: string | n
   const cpu = process.cpuUsage();
   const t0 = performance.now();
   const outcome = await runMonitoring(db, run.id, {
-    batchSize,
+    ...(batchSize === undefined ? {} : { batchSize }),
     ...(workers === undefined ? {} : { workers }),
   });
   const seconds = (performance.now() - t0) / 1000;
@@ -333,7 +334,9 @@ try {
       row(`  by colour ${colour}`, `${t.precision}`, `${t.alerts} households, recall ${t.recall}`);
   }
 
-  console.log(`\ndatabase ${name}; ${households.toLocaleString('en-US')} households; batch ${batchSize}\n`);
+  console.log(
+    `\ndatabase ${name}; ${households.toLocaleString('en-US')} households; batch ${batchSize ?? 'default'}\n`,
+  );
   printTable(['step', 'figure', 'notes'], table, ['left', 'right', 'left']);
 } finally {
   await rm(dir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import {
   householdRecords,
   readMemberTag,
   type SnapshotItem,
+  tagIds,
 } from '../src/domains/householdFacts/snapshotFacts.ts';
 import { snapshotMembers } from '../src/domains/monitoring/monitoring.batch.ts';
 import { loadCatalogFromDir } from '../src/domains/rules/catalogFiles.ts';
@@ -153,6 +154,10 @@ describe('facts snapshot → records on the worker', () => {
         }))
         .sort(byId);
       expect(read).toEqual(expected);
+      // The ids alone, as a full run reads them off the tag to ask for records.
+      const ids: string[] = [];
+      tagIds(tag as string, (id) => ids.push(id));
+      expect(ids).toEqual(readMemberTag(tag as string).map((m) => m[0]));
       members += read.length;
       odd += read.filter((m) => m.relationship_to_head === 'odd one out').length;
     }

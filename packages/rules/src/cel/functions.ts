@@ -5,6 +5,7 @@
  * compiled code's values (int = safe-integer number, see `ints.ts`). Money helpers are exact
  * (see `money.ts`).
  */
+import { digitsAt } from '../identity/idNumber.ts';
 import { divideRoundHalfUp, multiplyMoney, multiplyMoneyNumber } from '../money.ts';
 import { checkSafeInt, divideRoundInt, sumInts as sumSafeInts } from './ints.ts';
 import { type CelKind, checkDouble, checkInt, evaluationError, kindOf } from './runtime.ts';
@@ -73,14 +74,14 @@ export function ageOn(birthDate: string, date: string): bigint {
 }
 
 function ageOnNumber(birthDate: string, date: string): number {
-  const birth = ISO_DATE.exec(birthDate);
-  const on = ISO_DATE.exec(date);
-  if (!birth || !on)
+  if (!ISO_DATE.test(birthDate) || !ISO_DATE.test(date))
     throw evaluationError('invalid_argument', `ageOn() needs ISO dates, got ${birthDate}, ${date}`);
-  const [, by, bm, bd] = birth.map(Number) as [number, number, number, number];
-  const [, oy, om, od] = on.map(Number) as [number, number, number, number];
-  let age = oy - by;
-  if (om < bm || (om === bm && od < bd)) age--;
+  // The digits by char code, the format having been checked: a match array and three Number()
+  // calls per date were most of its cost (the triggers ask it for every record of a full run).
+  let age = digitsAt(date, 0, 4) - digitsAt(birthDate, 0, 4);
+  const om = digitsAt(date, 5, 2);
+  const bm = digitsAt(birthDate, 5, 2);
+  if (om < bm || (om === bm && digitsAt(date, 8, 2) < digitsAt(birthDate, 8, 2))) age--;
   return age;
 }
 

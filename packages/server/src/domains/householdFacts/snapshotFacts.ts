@@ -193,3 +193,15 @@ export function readMemberTag(tag: string): TaggedMember[] {
   if (tag === '') return [];
   return tag.split('\n').map((line) => line.split('\t') as TaggedMember);
 }
+
+/** The person ids of a `memberTag`, in order, without splitting it into members and fields. */
+export function tagIds(tag: string, each: (id: string) => void): void {
+  for (let start = 0; start < tag.length; ) {
+    const tab = tag.indexOf('\t', start);
+    if (tab < 0) return;
+    each(tag.slice(start, tab));
+    const next = tag.indexOf('\n', tab);
+    if (next < 0) return;
+    start = next + 1;
+  }
+}

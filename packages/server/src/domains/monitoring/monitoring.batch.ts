@@ -22,6 +22,7 @@ import {
   readMemberTag,
   type SnapshotRow,
   snapshotItem,
+  tagIds,
 } from '../householdFacts/snapshotFacts.ts';
 import * as repo from './monitoring.repo.ts';
 import type { Scoring } from './monitoring.scoring.ts';
@@ -260,22 +261,39 @@ export function recordsOfScored(
   const tagOf = new Map<string, string | undefined>();
   for (const { group, batch } of scored)
     for (let h = 0; h < group.length; h++) tagOf.set((group[h] as SnapshotRow).household_id, batch.tags?.[h]);
-  const membersOf: repo.MemberRow[][] = rows.map((row) => {
-    const tag = tagOf.get(row.household_id);
-    if (tag === undefined) return snapshotMembers([row], ctx.asOf);
-    return readMemberTag(tag).map(([id, birth, sex, rel]) => ({
-      id,
-      household_id: row.household_id,
-      name: '',
-      birth_date: birth,
-      sex,
-      relationship_to_head: rel || 'other',
-    }));
-  });
+  // Members as rows only for the households some record concerns (below): the person ids are read
+  // off the tags first. Rows for every member of every household were a third of this thread's
+  // allocations on a full run, most of them garbage at once.
+  const tags = rows.map((row) => tagOf.get(row.household_id));
+  const decoded = new Map<number, repo.MemberRow[]>();
+  const membersOf = (i: number): repo.MemberRow[] => {
+    let list = decoded.get(i);
+    if (!list) {
+      const row = rows[i] as SnapshotRow;
+      const tag = tags[i];
+      list =
+        tag === undefined
+          ? snapshotMembers([row], ctx.asOf)
+          : readMemberTag(tag).map(([id, birth, sex, rel]) => ({
+              id,
+              household_id: row.household_id,
+              name: '',
+              birth_date: birth,
+              sex,
+              relationship_to_head: rel || 'other',
+            }));
+      decoded.set(i, list);
+    }
+    return list;
+  };
   // A person is a member of one household on a date: the row of each person asked about.
   const rowOf = new Map<string, number>();
-  membersOf.forEach((list, i) => {
-    for (const m of list) if (!ctx.personsWithRecords || ctx.personsWithRecords.has(m.id)) rowOf.set(m.id, i);
+  const ask = (id: string, i: number) => {
+    if (!ctx.personsWithRecords || ctx.personsWithRecords.has(id)) rowOf.set(id, i);
+  };
+  tags.forEach((tag, i) => {
+    if (tag === undefined) for (const m of membersOf(i)) ask(m.id, i);
+    else tagIds(tag, (id) => ask(id, i));
   });
   return asActor(db, scope, undefined, async (tx) => {
     const records =
@@ -286,16 +304,22 @@ export function recordsOfScored(
       const i = rowOf.get(r.person_id as string);
       if (i !== undefined) concerned.add(i);
     }
-    const members = [...concerned].sort((a, b) => a - b).flatMap((i) => membersOf[i] as repo.MemberRow[]);
+    const members = [...concerned].sort((a, b) => a - b).flatMap((i) => membersOf(i));
     return { members, records };
   });
+}
+
+/** What the triggers of a batch read: its members (of the households some record concerns) and records. */
+export interface TriggerInputs {
+  members: repo.MemberRow[];
+  records: repo.RecordRow[];
 }
 
 /** Trigger drafts for a batch of households (their members' records). */
 export function householdTriggerDrafts(
   ctx: Context,
   rows: readonly SnapshotRow[],
-  { members, records }: Awaited<ReturnType<typeof readTriggerInputs>>,
+  { members, records }: TriggerInputs,
 ) {
   const memberById = new Map(members.map((m) => [m.id, m]));
   const recordsByHousehold = new Map<string, repo.RecordRow[]>();

@@ -34,13 +34,26 @@ import {
   recordsOfScored,
   type Scored,
   scoreRows,
+  type TriggerInputs,
 } from './monitoring.batch.ts';
 import { snapshotPages } from './monitoring.pages.ts';
 import * as repo from './monitoring.repo.ts';
 import { type Scoring, stillScored, storeScorings } from './monitoring.scoring.ts';
 import { triggersOf, triggersVersion } from './triggers.ts';
 
+/**
+ * Households per batch. A full run's pages are larger: at 1,000,000 households, 2,000 a page took
+ * 78 s and 8,000 took 67 s (fewer statements and transactions, probes in longer sorted runs:
+ * PostgreSQL's CPU 43 → 32 s); at 16,000 the larger live pages cost more collection than that
+ * saved (bench/monitoring, session 15). A batch is what a killed run does again, and a store
+ * transaction holds its alerts (≈2,000 at 8,000 households). An incremental run scores few
+ * households and reads ahead by batches.
+ */
+export const FULL_BATCH = 8000;
+export const INCREMENTAL_BATCH = 2000;
+
 export interface RunOptions {
+  /** Households per batch; default `FULL_BATCH` or `INCREMENTAL_BATCH`. */
   batchSize?: number;
   /** Called after each stored batch; tests throw from it to kill a run midway. */
   onBatch?: (done: number, total: number | null) => void | Promise<void>;
@@ -179,22 +192,24 @@ export async function runMonitoring(
             repo.touchedByImport(tx, run.source_import_id as string),
           )
         : undefined;
+    // A full run looks up records only of the persons who have some (an incremental run's
+    // households were touched by an import: most of their members do). Asked for while the
+    // households are counted and the workers compile the catalogue (≈2 s of a full run's start).
+    const withRecords = touched
+      ? undefined
+      : asActor(db, scope, undefined, (tx) => repo.personsWithRecords(tx, ctx.sources, ctx.asOf));
+    withRecords?.catch(() => undefined);
     const total = touched
       ? touched.householdIds.length
       : await asActor(db, scope, undefined, (tx) => countHouseholds(tx, run.region_code));
-    // A full run looks up records only of the persons who have some (an incremental run's
-    // households were touched by an import: most of their members do).
-    if (!touched)
-      ctx.personsWithRecords = await asActor(db, scope, undefined, (tx) =>
-        repo.personsWithRecords(tx, ctx.sources, ctx.asOf),
-      );
-    await asActor(db, scope, undefined, (tx) => repo.markRunning(tx, runId, total));
     const spare = (loadavg()[0] ?? 0) < availableParallelism() - 1;
     const workers = options.workers ?? (run.kind === 'full' && total >= WORKERS_FROM && spare ? 2 : 0);
     if (workers > 0) {
       pool = new IndicatorWorkerPool(active.sources, { size: workers, decoder: DECODER });
       ctx.pool = pool;
     }
+    await asActor(db, scope, undefined, (tx) => repo.markRunning(tx, runId, total));
+    if (withRecords) ctx.personsWithRecords = await withRecords;
     lap('setupMs');
     // Batches are stored one after another, each with the counters as they were when it was
     // computed, so a stored cursor never carries the colours of a batch that is not stored yet.
@@ -229,7 +244,7 @@ export async function runMonitoring(
       });
       pending.catch(() => undefined); // awaited by the next store or after the loop
     };
-    const batchSize = options.batchSize ?? 2000;
+    const batchSize = options.batchSize ?? (touched ? INCREMENTAL_BATCH : FULL_BATCH);
     let colourCounts = { ...progress.colourCounts };
     // `unchanged`: households whose stored scoring still holds (incremental runs); triggers only.
     // `inputs`: the batch's trigger inputs when the caller has already asked for them.
@@ -261,18 +276,12 @@ export async function runMonitoring(
       const drafts = indicatorDrafts(ctx, done, colourCounts, scorings);
       await store([...drafts, ...t.drafts], lastId, rows.length, t.hits, colourCounts, scorings);
     };
-    // A full run's batch, scored (tagged) while the batch before it was finished.
-    const finishScored = async (batch: {
-      rows: repo.FactsRow[];
-      lastId: string;
-      scoring: Promise<Scored[]>;
-    }) => {
+    // A full run's batch: scored (tagged) and its members' records read while the batch before it
+    // was finished.
+    type Page = { rows: repo.FactsRow[]; lastId: string; read: Promise<[Scored[], TriggerInputs]> };
+    const finishScored = async (batch: Page) => {
       lap('evaluateMs');
-      const done = await batch.scoring;
-      lap('scoreWaitMs');
-      const read = recordsOfScored(db, scope, ctx, batch.rows, done);
-      lap('evaluateMs');
-      const inputs = await read;
+      const [done, inputs] = await batch.read;
       lap('readWaitMs');
       const t = householdTriggerDrafts(ctx, batch.rows, inputs);
       colourCounts = { ...colourCounts };
@@ -322,14 +331,19 @@ export async function runMonitoring(
         // A page is sent to be scored as soon as it is read, while the page before it is finished
         // (its records read, triggers applied, alerts stored): the workers need not wait for this
         // thread, nor this thread for them. Its members come back with its scores (tagged).
-        let previous: { rows: repo.FactsRow[]; lastId: string; scoring: Promise<Scored[]> } | undefined;
+        // Its records are asked for as soon as its scores are back, so the read runs while this
+        // thread finishes the page before (readWait then includes waiting for the scores).
+        let previous: Page | undefined;
         for await (const page of snapshotPages(db, scope, run.region_code, batchSize, progress.cursor)) {
           lap('readWaitMs');
-          const scoring = scoreRows(ctx, page.rows, true);
-          scoring.catch(() => undefined);
+          const read = scoreRows(ctx, page.rows, true).then(
+            async (done) =>
+              [done, await recordsOfScored(db, scope, ctx, page.rows, done)] as [Scored[], TriggerInputs],
+          );
+          read.catch(() => undefined);
           scored += page.rows.length;
           if (previous) await finishScored(previous);
-          previous = { ...page, scoring };
+          previous = { ...page, read };
         }
         if (previous) await finishScored(previous);
       }
