@@ -113,6 +113,29 @@
  * targets are still missed on this VM. Profile of a full run: each worker busy ≈100 s of which
  * decoding the snapshot (membersOn with its JSON.parse, economyOn, setFact) ≈37 s and the CEL
  * items ≈45 s; JSON.parse alone of a household's members is 9.3 µs here (109 MB/s).
+ *
+ * **Session 15** (2026-11-24, a faster VM: the 1M seed took 1,376 s, the snapshot's first build
+ * 292.9 s; database doudi_bench_monitoring_mwuslhb8; repeat full runs, 258,074 alerts unchanged,
+ * `--full-only --workers 2`). Statement times at session start (2,000 a page): snapshot pages
+ * 31.7 s, records of the pages' persons 28.0 s, unchanged alerts' counters 16.7 s, scorings 15.2 s;
+ * the main thread spent 16.1 s in garbage collection and waited 45–55 s for reads.
+ *
+ * | change | wall | process CPU | PostgreSQL CPU |
+ * | --- | ---: | ---: | ---: |
+ * | session start (first full run after the seed, all raised, cold) | 101.5 s | 93.6 s | 72.1 s |
+ * | session start, repeat | 78.4 s | 90.2 s | 40.6 s |
+ * | + trigger window starts once per run, ageOn by char code, members from tags only where records are, setup reads overlapped | 77.9 s | 92.2 s | 42.9 s |
+ * | + pages of 4,000 / 8,000 / 16,000 households | 69.1 / 66.7 / 70.2 s | 87.0 / 89.5 / 95.8 s | 35.5 / 31.7 / 32.9 s |
+ * | + records asked for as soon as a page's scores are back (8,000, the default) | 70.6, 70.7 s | 94.4, 96.5 s | 34.8, 33.6 s |
+ * | + 64 MB semi-spaces (`doudi` runs so, this bench re-executes itself so) | 62.3, 63.5, 65.7, 65.9 s | 81.9–86.2 s | 31.9–35.5 s |
+ * | the same, `--fresh` (259,709 alerts raised: inserts and events) | 91.4 s | 94.4 s | 67.4 s |
+ *
+ * The pages of 8,000 households (≈26 MB of JSON text each) outgrew V8's default young generation
+ * and were promoted whole to be collected by mark-compacts: 19.2 s of the main thread's profile.
+ * Incremental after 10,000 new claims (6,753 households touched, none scored again): 2.49, 1.61,
+ * 2.21, 2.35, 2.25 s (setup 0.3–1.0 / reads 0.7–0.9 / writes 0.4–0.9 s; more alerts updated each
+ * time, 1,384 → 2,331, from the duplicated claims); the same import's run again (`--rerun-import`)
+ * 1.11 s. Pages of 1,000 or 4,000 for the incremental run gave no gain (2.67 s each).
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';

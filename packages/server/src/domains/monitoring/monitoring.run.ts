@@ -47,13 +47,13 @@ import { triggersOf, triggersVersion } from './triggers.ts';
  * PostgreSQL's CPU 43 → 32 s); at 16,000 the larger live pages cost more collection than that
  * saved (bench/monitoring, session 15). A batch is what a killed run does again, and a store
  * transaction holds its alerts (≈2,000 at 8,000 households). An incremental run scores few
- * households and reads ahead by batches.
+ * households and reads ahead by batches, and so does any run on PGlite.
  */
 export const FULL_BATCH = 8000;
 export const INCREMENTAL_BATCH = 2000;
 
 export interface RunOptions {
-  /** Households per batch; default `FULL_BATCH` or `INCREMENTAL_BATCH`. */
+  /** Households per batch; default `FULL_BATCH` (a full run on PostgreSQL) or `INCREMENTAL_BATCH`. */
   batchSize?: number;
   /** Called after each stored batch; tests throw from it to kill a run midway. */
   onBatch?: (done: number, total: number | null) => void | Promise<void>;
@@ -244,7 +244,9 @@ export async function runMonitoring(
       });
       pending.catch(() => undefined); // awaited by the next store or after the loop
     };
-    const batchSize = options.batchSize ?? (touched ? INCREMENTAL_BATCH : FULL_BATCH);
+    // PGlite serialises transactions: requests wait behind each store, so its batches stay small.
+    const batchSize =
+      options.batchSize ?? (touched || db.engine === 'pglite' ? INCREMENTAL_BATCH : FULL_BATCH);
     let colourCounts = { ...progress.colourCounts };
     // `unchanged`: households whose stored scoring still holds (incremental runs); triggers only.
     // `inputs`: the batch's trigger inputs when the caller has already asked for them.
