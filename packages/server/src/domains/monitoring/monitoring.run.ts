@@ -194,7 +194,7 @@ export async function runMonitoring(
         : undefined;
     // A full run looks up records only of the persons who have some (an incremental run's
     // households were touched by an import: most of their members do). Asked for while the
-    // households are counted and the workers compile the catalogue (≈2 s of a full run's start).
+    // households are counted and the workers compile the catalogue.
     const withRecords = touched
       ? undefined
       : asActor(db, scope, undefined, (tx) => repo.personsWithRecords(tx, ctx.sources, ctx.asOf));
