@@ -128,7 +128,8 @@
  * | + pages of 4,000 / 8,000 / 16,000 households | 69.1 / 66.7 / 70.2 s | 87.0 / 89.5 / 95.8 s | 35.5 / 31.7 / 32.9 s |
  * | + records asked for as soon as a page's scores are back (8,000, the default) | 70.6, 70.7 s | 94.4, 96.5 s | 34.8, 33.6 s |
  * | + 64 MB semi-spaces (`doudi` runs so, this bench re-executes itself so) | 62.3, 63.5, 65.7, 65.9 s | 81.9–86.2 s | 31.9–35.5 s |
- * | the same, `--fresh` (259,709 alerts raised: inserts and events) | 91.4 s | 94.4 s | 67.4 s |
+ * | the same, `--fresh` (259,709 alerts raised: inserts and events) | 91.4, 89.4 s | 94.4, 86.3 s | 67.4, 69.9 s |
+ * | after the incremental benches (259,709 alerts unchanged; `--workers 1`: 66.3 s) | 65.1, 65.2 s | 85.1, 83.0 s | 33.6, 34.9 s |
  *
  * The pages of 8,000 households (≈26 MB of JSON text each) outgrew V8's default young generation
  * and were promoted whole to be collected by mark-compacts: 19.2 s of the main thread's profile.
@@ -136,6 +137,10 @@
  * 2.21, 2.35, 2.25 s (setup 0.3–1.0 / reads 0.7–0.9 / writes 0.4–0.9 s; more alerts updated each
  * time, 1,384 → 2,331, from the duplicated claims); the same import's run again (`--rerun-import`)
  * 1.11 s. Pages of 1,000 or 4,000 for the incremental run gave no gain (2.67 s each).
+ * With `--fresh` the writes pace the run (writeWait 64 s of 89.4 s): the upsert of new alerts 30.5 s
+ * plus 6.4 s binding its JSON parameter (≈2,000 alerts with their evidence a batch), scorings 8.2 s.
+ * Not kept: grouping a page's trigger inputs by row instead of by household id (65.2 s against
+ * 65.1 s); semi-spaces of 128 MB (68.8 s).
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
