@@ -141,6 +141,9 @@
  * plus 6.4 s binding its JSON parameter (≈2,000 alerts with their evidence a batch), scorings 8.2 s.
  * Not kept: grouping a page's trigger inputs by row instead of by household id (65.2 s against
  * 65.1 s); semi-spaces of 128 MB (68.8 s).
+ * Then: new alerts read with json_to_recordset (each evidence parsed once into jsonb) and the
+ * persons-with-records set keyed by numbers read off the tags: `--fresh` 86.1 s (writeWait 58.0 s;
+ * was 89.4–91.4 s, 64.3 s); repeat 65.2 s against HEAD's 66.5 s back to back (inside the noise).
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';

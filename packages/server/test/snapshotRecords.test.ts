@@ -5,6 +5,7 @@
  * attributes and categories, dated economy rows, and values of the wrong type (refused by both,
  * though with two bad values each may name a different one first).
  */
+import { randomUUID } from 'node:crypto';
 import { buildRecords, type FactRecord, type HouseholdRecords } from '@doudi/rules';
 import { describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,7 @@ import {
   tagIds,
 } from '../src/domains/householdFacts/snapshotFacts.ts';
 import { snapshotMembers } from '../src/domains/monitoring/monitoring.batch.ts';
+import { personKey } from '../src/domains/monitoring/monitoring.records.repo.ts';
 import { loadCatalogFromDir } from '../src/domains/rules/catalogFiles.ts';
 
 const { catalog } = loadCatalogFromDir();
@@ -156,7 +158,12 @@ describe('facts snapshot → records on the worker', () => {
       expect(read).toEqual(expected);
       // The ids alone, as a full run reads them off the tag to ask for records.
       const ids: string[] = [];
-      tagIds(tag as string, (id) => ids.push(id));
+      tagIds(tag as string, (start, end) => {
+        const id = (tag as string).slice(start, end);
+        ids.push(id);
+        // The persons-with-records key read in place is the id's own.
+        expect(personKey(tag as string, start, end)).toBe(personKey(id));
+      });
       expect(ids).toEqual(readMemberTag(tag as string).map((m) => m[0]));
       members += read.length;
       odd += read.filter((m) => m.relationship_to_head === 'odd one out').length;
@@ -166,5 +173,18 @@ describe('facts snapshot → records on the worker', () => {
     expect(odd).toBeGreaterThan(10);
     // Untagged items carry no tag: screening pays nothing for it.
     expect(householdRecords([false, '[]', null, null], ON, catalog.facts).tag).toBeUndefined();
+  });
+});
+
+describe('personKey', () => {
+  it('keeps 100,000 random person ids apart, in either case', () => {
+    const keys = new Set<number>();
+    for (let i = 0; i < 100_000; i++) {
+      const id = randomUUID();
+      const key = personKey(id);
+      expect(personKey(id.toUpperCase())).toBe(key);
+      keys.add(key);
+    }
+    expect(keys.size).toBe(100_000);
   });
 });

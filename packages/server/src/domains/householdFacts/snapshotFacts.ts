@@ -194,12 +194,15 @@ export function readMemberTag(tag: string): TaggedMember[] {
   return tag.split('\n').map((line) => line.split('\t') as TaggedMember);
 }
 
-/** The person ids of a `memberTag`, in order, without splitting it into members and fields. */
-export function tagIds(tag: string, each: (id: string) => void): void {
+/**
+ * Where the person ids of a `memberTag` are, in order (`tag.slice(start, end)` is an id), without
+ * splitting it into members and fields, nor making a string of an id the caller may not need.
+ */
+export function tagIds(tag: string, each: (start: number, end: number) => void): void {
   for (let start = 0; start < tag.length; ) {
     const tab = tag.indexOf('\t', start);
     if (tab < 0) return;
-    each(tag.slice(start, tab));
+    each(start, tab);
     const next = tag.indexOf('\n', tab);
     if (next < 0) return;
     start = next + 1;

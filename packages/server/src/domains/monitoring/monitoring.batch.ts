@@ -40,7 +40,7 @@ export interface Context {
   pool?: IndicatorWorkerPool;
   /** Full runs: the persons with any record in the trigger sources (repo.personsWithRecords); the
    *  records of the others are not looked up. Undefined: every member is looked up. */
-  personsWithRecords?: Set<string>;
+  personsWithRecords?: Set<number>;
 }
 
 function topItems(fired: { label: string; points: number }[]): string {
@@ -226,7 +226,7 @@ export function readTriggerInputs(db: Database, scope: Actor, ctx: Context, rows
   for (let i = 0; i < rows.length; i++) {
     for (const m of (rows[i] as SnapshotRow).members.matchAll(PERSON_ID)) {
       const id = m[1] as string;
-      if (ctx.personsWithRecords && !ctx.personsWithRecords.has(id)) continue;
+      if (ctx.personsWithRecords && !ctx.personsWithRecords.has(repo.personKey(id))) continue;
       const list = rowsOf.get(id);
       if (!list) rowsOf.set(id, [i]);
       else if (list.at(-1) !== i) list.push(i);
@@ -288,12 +288,15 @@ export function recordsOfScored(
   };
   // A person is a member of one household on a date: the row of each person asked about.
   const rowOf = new Map<string, number>();
-  const ask = (id: string, i: number) => {
-    if (!ctx.personsWithRecords || ctx.personsWithRecords.has(id)) rowOf.set(id, i);
-  };
+  const keys = ctx.personsWithRecords;
   tags.forEach((tag, i) => {
-    if (tag === undefined) for (const m of membersOf(i)) ask(m.id, i);
-    else tagIds(tag, (id) => ask(id, i));
+    if (tag === undefined) {
+      for (const m of membersOf(i)) if (!keys || keys.has(repo.personKey(m.id))) rowOf.set(m.id, i);
+    } else {
+      tagIds(tag, (start, end) => {
+        if (!keys || keys.has(repo.personKey(tag, start, end))) rowOf.set(tag.slice(start, end), i);
+      });
+    }
   });
   return asActor(db, scope, undefined, async (tx) => {
     const records =

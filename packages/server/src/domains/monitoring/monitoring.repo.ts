@@ -226,8 +226,10 @@ export async function upsertAlerts(
   });
   if (rest.length === 0) return { raised: 0, updated: unchanged.rows.length };
   const r = await tx.query<{ same: number; raised: number; events: number }>(
+    // json, not jsonb: the batch's text is only checked, and each alert's evidence is parsed once
+    // into its jsonb column, instead of the whole batch being built as one jsonb value first.
     `WITH input AS (
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(household_id uuid, subject_key text, region_code text,
+       SELECT * FROM json_to_recordset($1::json) AS x(household_id uuid, subject_key text, region_code text,
          cause text, colour text, score numeric, model_version text, evidence jsonb, summary_zh text,
          content_hash text)),
      same AS (
