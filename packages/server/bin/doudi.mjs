@@ -4,7 +4,7 @@
 // A young generation of 64 MB semi-spaces (V8's default is 16): a full monitoring run reads pages
 // of 8,000 households (≈26 MB of JSON text each) on this thread, which otherwise outgrew the young
 // generation at once and were collected by full mark-compacts. At 1,000,000 households: 70 s →
-// 62–66 s, process CPU 92–96 → 82–84 s (bench/monitoring, session 15).
+// 62–66 s, process CPU 92–96 → 82–86 s (bench/monitoring, session 15).
 import { register } from 'tsx/esm/api';
 
 register();

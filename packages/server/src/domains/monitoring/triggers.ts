@@ -85,23 +85,15 @@ export function triggersOf(active: { triggers?: Record<string, string> }): Trigg
 export const triggersVersion = (set: TriggerSet & { sha256: string }) =>
   `${set.version}-${set.sha256.slice(0, 12)}`;
 
-const starts = new Map<string, string>();
-/** The day before a window opens (records dated after it count); computed once per run date. */
+/** The day before a window opens (records dated after it count). */
 function windowStart(asOf: string, months: number): string {
-  const key = `${asOf}|${months}`;
-  let start = starts.get(key);
-  if (!start) {
-    start = dayjs(asOf).subtract(months, 'month').format('YYYY-MM-DD');
-    if (starts.size > 256) starts.clear();
-    starts.set(key, start);
-  }
-  return start;
+  return dayjs(asOf).subtract(months, 'month').format('YYYY-MM-DD');
 }
 
 let lastStarts: { set: TriggerSet; asOf: string; starts: string[] } | undefined;
-/** Each trigger's window start on the date, kept for the set and date of the last call: a run
- *  asks for every subject, and a key string per trigger and subject was ≈1% of the main thread's
- *  profile of a full run. */
+/** Each trigger's window start on the date, computed once for the set and date of the last call:
+ *  a run asks for every subject, and a key string per trigger and subject was ≈1% of the main
+ *  thread's profile of a full run. */
 function windowStarts(set: TriggerSet, asOf: string): string[] {
   if (lastStarts?.set !== set || lastStarts.asOf !== asOf)
     lastStarts = { set, asOf, starts: set.triggers.map((t) => windowStart(asOf, t.windowMonths)) };
