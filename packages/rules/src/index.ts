@@ -57,7 +57,8 @@ export {
   type IndicatorOptions,
   UNKNOWN_ALERT_COLOR,
 } from './indicators/evaluateIndicators.ts';
-export { IndicatorWorkerPool } from './indicators/indicatorPool.ts';
+export { IndicatorWorkerPool, type LoadedResult } from './indicators/indicatorPool.ts';
+export type { LoadedGroup } from './indicators/indicatorWorker.ts';
 export { ALERT_COLORS } from './indicators/parseModel.ts';
 export type {
   AlertColor,

@@ -168,4 +168,49 @@ describe('monitoring run speed-ups keep the alerts', () => {
     expect(resumed.status).toBe('completed');
     expect(await alertState(t)).toEqual(inThread);
   }, 180_000); // three runs each start two workers (a catalogue compile each), slow on a busy machine
+
+  it('a household whose scoring fails on a bad value keeps its trigger alerts, on either thread', async () => {
+    await clearAlerts(t);
+    await fullRun(t, { batchSize: 25, workers: 0 });
+    const target = (await alertState(t)).find(
+      (a) => !String(a.cause).startsWith('indicator:') && !a.candidate,
+    );
+    const id = String(target?.subject_key);
+    const read = await t.db.query<{ economy: string | null }>(
+      'SELECT economy::text AS economy FROM household_facts WHERE household_id = $1',
+      [id],
+    );
+    const original = read.rows[0]?.economy ?? null;
+    // Text where the model wants an amount, in the newest economic facts: the models refuse them.
+    const economy = [
+      [{ financialAssets: '很多' }, 'approved', '2025-01-01'],
+      ...JSON.parse(original ?? '[]'),
+    ];
+    await t.db.query('UPDATE household_facts SET economy = $2::json WHERE household_id = $1', [
+      id,
+      JSON.stringify(economy),
+    ]);
+    try {
+      await clearAlerts(t);
+      const run = await fullRun(t, { batchSize: 25, workers: 0 });
+      const counts = await t.db.query<{ c: Record<string, number> }>(
+        'SELECT colour_counts AS c FROM monitoring_run WHERE id = $1',
+        [run.id],
+      );
+      expect(counts.rows[0]?.c.unknown).toBe(1); // its scoring failed, the others' did not
+      const inThread = await alertState(t);
+      const own = inThread.filter((a) => a.subject_key === id).map((a) => a.cause);
+      expect(own).toContain(target?.cause);
+      expect(own.some((c) => String(c).startsWith('indicator:'))).toBe(false);
+      await clearAlerts(t);
+      // On a server the workers read the pages, and this household's members are read again here.
+      await fullRun(t, { batchSize: 25, workers: 2 });
+      expect(await alertState(t)).toEqual(inThread);
+    } finally {
+      await t.db.query('UPDATE household_facts SET economy = $2::json WHERE household_id = $1', [
+        id,
+        original,
+      ]);
+    }
+  }, 120_000);
 });

@@ -15,8 +15,8 @@ import {
   type SnapshotItem,
   tagIds,
 } from '../src/domains/householdFacts/snapshotFacts.ts';
-import { snapshotMembers } from '../src/domains/monitoring/monitoring.batch.ts';
 import { personKey } from '../src/domains/monitoring/monitoring.records.repo.ts';
+import { snapshotMembers } from '../src/domains/monitoring/monitoring.triggerInputs.ts';
 import { loadCatalogFromDir } from '../src/domains/rules/catalogFiles.ts';
 
 const { catalog } = loadCatalogFromDir();

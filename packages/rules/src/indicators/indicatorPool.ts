@@ -11,13 +11,22 @@ import { Worker } from 'node:worker_threads';
 import type { CatalogSources } from '../catalog/types.ts';
 import type { ExpressionLimits } from '../cel/limits.ts';
 import type { IndicatorBatchOptions, IndicatorBatchResult, IndicatorDetail } from './evaluateIndicators.ts';
-import type { IndicatorWorkerRequest } from './indicatorWorker.ts';
+import type {
+  IndicatorCloseRequest,
+  IndicatorItemsRequest,
+  IndicatorLoadRequest,
+  IndicatorWorkerRequest,
+} from './indicatorWorker.ts';
 
 export interface IndicatorPoolOptions {
   /** Number of workers; default: available cores, at most 8. */
   size?: number;
   limits?: ExpressionLimits;
-  /** A module exporting `decodeHouseholds(items, date): HouseholdFacts[]`, loaded by each worker. */
+  /**
+   * A module exporting `decodeHouseholds(items, date): HouseholdFacts[]`, loaded by each worker;
+   * optionally `householdRecords` (decoding straight to records), and `loadGroups(load, date)` with
+   * `closeLoader()` for `evaluateLoaded` (the worker reads its households itself).
+   */
   decoder: URL;
   execArgv?: string[];
 }
@@ -40,7 +49,15 @@ function workerEntry(workerUrl: URL): { entry: URL | string; eval: boolean } {
   return { entry: code, eval: true };
 }
 
-type Reply = { result: IndicatorBatchResult; busyMs: number };
+/** A group the worker read through the decoder module's `loadGroups`, scored. */
+export interface LoadedResult {
+  regionCode: string;
+  /** What the decoder module handed back of the group's rows, as it gave it. */
+  carry: unknown;
+  result: IndicatorBatchResult;
+}
+
+type Reply = { result?: IndicatorBatchResult; groups?: LoadedResult[]; busyMs?: number };
 type Pending = { resolve: (r: Reply) => void; reject: (e: Error) => void };
 
 /** Households per chunk: messages have a fixed cost, and two chunks per worker even out the cores. */
@@ -70,16 +87,13 @@ export class IndicatorWorkerPool {
       });
       ready.catch(() => undefined); // a pool closed unused leaves no unhandled rejection
       this.ready.push(ready);
-      worker.on(
-        'message',
-        (message: { id?: number; result?: IndicatorBatchResult; busyMs?: number; error?: string }) => {
-          if (message.id === undefined) return;
-          const pending = this.pending.get(message.id);
-          this.pending.delete(message.id);
-          if (message.error !== undefined) pending?.reject(new Error(message.error));
-          else if (message.result) pending?.resolve({ result: message.result, busyMs: message.busyMs ?? 0 });
-        },
-      );
+      worker.on('message', (message: Reply & { id?: number; error?: string }) => {
+        if (message.id === undefined) return;
+        const pending = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        if (message.error !== undefined) pending?.reject(new Error(message.error));
+        else pending?.resolve(message);
+      });
       worker.on('error', (error) => {
         for (const p of this.pending.values()) p.reject(error);
         this.pending.clear();
@@ -87,6 +101,11 @@ export class IndicatorWorkerPool {
       this.workers.push(worker);
       this.inFlight.push(0);
     }
+  }
+
+  /** Number of workers. */
+  get size(): number {
+    return this.workers.length;
   }
 
   /** Scores `items` (decoder form) on the workers; the result is in input order. */
@@ -101,7 +120,7 @@ export class IndicatorWorkerPool {
     const parts: Promise<Reply>[] = [];
     // One request at least: an empty batch still answers with the model ids.
     for (let start = 0; start < Math.max(1, items.length); start += chunkSize) {
-      const request: IndicatorWorkerRequest = {
+      const request: IndicatorItemsRequest = {
         id: this.nextId++,
         items: items.slice(start, start + chunkSize),
         date,
@@ -111,14 +130,35 @@ export class IndicatorWorkerPool {
       parts.push(this.send(request));
     }
     const replies = await Promise.all(parts);
-    for (const r of replies) this.busyMs += r.busyMs;
-    return concat(replies.map((r) => r.result));
+    for (const r of replies) this.busyMs += r.busyMs ?? 0;
+    return concat(replies.map((r) => r.result as IndicatorBatchResult));
+  }
+
+  /**
+   * Scores the households a worker reads itself: `load` goes to the least busy worker's decoder
+   * module (`loadGroups`), which reads them (e.g. a page of the database) and groups them by region
+   * code; each group comes back scored with its `carry`, in the module's order.
+   */
+  async evaluateLoaded(
+    load: unknown,
+    date: string,
+    options: IndicatorBatchOptions = {},
+  ): Promise<LoadedResult[]> {
+    await Promise.all(this.ready);
+    const request: IndicatorLoadRequest = { id: this.nextId++, load, date, options };
+    const reply = await this.send(request);
+    this.busyMs += reply.busyMs ?? 0;
+    return reply.groups ?? [];
   }
 
   private send(request: IndicatorWorkerRequest): Promise<Reply> {
     let index = 0;
     for (let i = 1; i < this.workers.length; i++)
       if ((this.inFlight[i] as number) < (this.inFlight[index] as number)) index = i;
+    return this.sendTo(index, request);
+  }
+
+  private sendTo(index: number, request: IndicatorWorkerRequest): Promise<Reply> {
     this.inFlight[index] = (this.inFlight[index] as number) + 1;
     return new Promise<Reply>((resolve, reject) => {
       const done = () => {
@@ -138,8 +178,22 @@ export class IndicatorWorkerPool {
     });
   }
 
+  /** Lets each decoder module release what it holds (`closeLoader`), then ends the workers. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    const started = await Promise.all(this.ready.map((r) => r.then(() => true).catch(() => false)));
+    await Promise.all(
+      this.workers.map(async (worker, i) => {
+        if (started[i]) {
+          const request: IndicatorCloseRequest = { id: this.nextId++, close: true };
+          // A worker that cannot answer in time is ended all the same.
+          await Promise.race([
+            this.sendTo(i, request).catch(() => undefined),
+            new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+          ]);
+        }
+        await worker.terminate();
+      }),
+    );
   }
 }
 

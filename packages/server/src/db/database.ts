@@ -28,6 +28,8 @@ export interface Queryable {
 
 export interface Database extends Queryable {
   readonly engine: 'pglite' | 'postgres';
+  /** The server's URL (postgres only): worker threads that read for a job open their own connection. */
+  readonly url?: string;
   /**
    * Runs `fn` in one transaction (READ COMMITTED); rolls back if it throws. `prelude`, one statement
    * without parameters (values inlined with `sqlLiteral`), runs first and its rows are handed to `fn`:
@@ -138,6 +140,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   });
   return {
     engine: 'postgres',
+    url,
     ...wrap(pool),
     async transaction(fn, prelude) {
       const client = await pool.connect();

@@ -13,19 +13,15 @@ import {
   type IndicatorWorkerPool,
   type TriggerSet,
 } from '@doudi/rules';
-import type { Database } from '../../db/database.ts';
-import { asActor } from '../../db/scope.ts';
-import type { Actor } from '../access/permissions.ts';
 import {
   categoriesOn,
   householdRecords,
-  readMemberTag,
   type SnapshotRow,
   snapshotItem,
-  tagIds,
 } from '../householdFacts/snapshotFacts.ts';
-import * as repo from './monitoring.repo.ts';
+import type * as repo from './monitoring.repo.ts';
 import type { Scoring } from './monitoring.scoring.ts';
+import type { TriggerInputs } from './monitoring.triggerInputs.ts';
 import { applyTriggers, type Subject, trimEvidence } from './triggers.ts';
 
 const townshipOf = (regionCode: string) => `${regionCode.slice(0, 9)}000`;
@@ -39,8 +35,8 @@ export interface Context {
   /** Worker threads for the models (full runs of a large region); undefined: this thread. */
   pool?: IndicatorWorkerPool;
   /** Full runs: the persons with any record in the trigger sources (repo.personsWithRecords); the
-   *  records of the others are not looked up. Undefined: every member is looked up. */
-  personsWithRecords?: Set<number>;
+   *  records of the others are not looked up. Undefined (incremental runs): every member is. */
+  personsWithRecords?: Promise<Set<number>>;
 }
 
 function topItems(fired: { label: string; points: number }[]): string {
@@ -53,8 +49,18 @@ function topItems(fired: { label: string; points: number }[]): string {
 
 /** A township's households of a batch and their scores (parameters differ by township). */
 export interface Scored {
-  group: repo.FactsRow[];
+  group: repo.PageRow[];
   batch: IndicatorBatchResult;
+}
+
+/** What the models are asked for: colours, and the evidence of the colours that raise an alert. */
+export function scoreOptions(ctx: Context) {
+  return {
+    models: ctx.models.map((m) => m.model.id),
+    detailColours: Object.fromEntries(ctx.models.map((m) => [m.model.id, m.raise as AlertColor[]])),
+    // Colours and evidence are stored, never statuses: items worth 0 points need not run.
+    colourOnly: true,
+  };
 }
 
 /**
@@ -72,12 +78,7 @@ export function scoreRows(ctx: Context, rows: readonly repo.FactsRow[], tagged =
     if (list) list.push(row);
     else byTownship.set(key, [row]);
   }
-  const options = {
-    models: ctx.models.map((m) => m.model.id),
-    detailColours: Object.fromEntries(ctx.models.map((m) => [m.model.id, m.raise as AlertColor[]])),
-    // Colours and evidence are stored, never statuses: items worth 0 points need not run.
-    colourOnly: true,
-  };
+  const options = scoreOptions(ctx);
   const pool = ctx.pool;
   return Promise.all(
     [...byTownship].map(async ([township, group]) => ({
@@ -123,9 +124,9 @@ export function indicatorDrafts(
   for (const { group, batch } of scored) {
     for (let h = 0; h < group.length; h++) {
       const scoring: Scoring = {
-        householdId: (group[h] as repo.FactsRow).household_id,
-        regionCode: (group[h] as repo.FactsRow).region_code,
-        factsAt: (group[h] as repo.FactsRow).facts_at,
+        householdId: (group[h] as repo.PageRow).household_id,
+        regionCode: (group[h] as repo.PageRow).region_code,
+        factsAt: (group[h] as repo.PageRow).facts_at,
         raised: [],
       };
       scorings.push(scoring);
@@ -139,7 +140,7 @@ export function indicatorDrafts(
         // evidence a caseworker reads (the traced path's, without the Chinese trace).
         const result = batch.details.get(slot);
         if (!result) continue;
-        const row = group[h] as repo.FactsRow;
+        const row = group[h] as repo.PageRow;
         scoring.raised.push(model.id);
         const score = Math.round(result.score * 100) / 100;
         const evidence = [
@@ -180,148 +181,10 @@ export function indicatorDrafts(
   return drafts;
 }
 
-/** [person id, birth date, sex, death date, events [moved_on, into, relationship], attributes] */
-type SnapshotMember = [string, string, string, string | null, [string, boolean, string | null][], unknown];
-
-/**
- * Members on the run's date, from the snapshot's JSON (the rules of snapshotFacts.ts: the last
- * membership event on or before the date is into this household, and alive on the date), so no
- * query of the person table is needed.
- */
-export function snapshotMembers(rows: readonly SnapshotRow[], asOf: string): repo.MemberRow[] {
-  const out: repo.MemberRow[] = [];
-  for (const row of rows) {
-    for (const [id, birth, sex, death, events] of JSON.parse(row.members) as SnapshotMember[]) {
-      let last: [string, boolean, string | null] | undefined;
-      for (const e of events) {
-        if (e[0] > asOf) break;
-        last = e;
-      }
-      if (!last?.[1] || (death !== null && death <= asOf)) continue;
-      out.push({
-        id,
-        household_id: row.household_id,
-        name: '',
-        birth_date: birth,
-        sex,
-        relationship_to_head: last[2] ?? 'other',
-      });
-    }
-  }
-  return out;
-}
-
-// A member's entry in the snapshot's JSON starts with its person id: ["<uuid>", "<birth date>", ...
-const PERSON_ID = /\["([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"/g;
-
-/**
- * The source records of a batch's members and the members of the households that have any (read
- * while the model scores). The records are asked for every person the snapshot names (found in
- * the JSON text, without parsing it: a person who has left is asked for too and dropped below);
- * only the households some record concerns are parsed for their members on the run's date, most
- * households having no record, and their JSON being parsed for the model already.
- */
-export function readTriggerInputs(db: Database, scope: Actor, ctx: Context, rows: readonly SnapshotRow[]) {
-  const rowsOf = new Map<string, number[]>();
-  for (let i = 0; i < rows.length; i++) {
-    for (const m of (rows[i] as SnapshotRow).members.matchAll(PERSON_ID)) {
-      const id = m[1] as string;
-      if (ctx.personsWithRecords && !ctx.personsWithRecords.has(repo.personKey(id))) continue;
-      const list = rowsOf.get(id);
-      if (!list) rowsOf.set(id, [i]);
-      else if (list.at(-1) !== i) list.push(i);
-    }
-  }
-  return asActor(db, scope, undefined, async (tx) => {
-    const records = await repo.recordsOfPersons(tx, [...rowsOf.keys()], ctx.sources, ctx.asOf);
-    const concerned = new Set<number>();
-    for (const r of records) for (const i of rowsOf.get(r.person_id as string) ?? []) concerned.add(i);
-    const members = snapshotMembers(
-      [...concerned].sort((a, b) => a - b).map((i) => rows[i] as SnapshotRow),
-      ctx.asOf,
-    );
-    return { members, records };
-  });
-}
-
-/**
- * The trigger inputs of a batch scored with `tagged` (a full run): its members on the date from
- * the scores' tags, their source records read after the scores, so neither the person ids nor the
- * members are taken from the snapshot's JSON a second time on this thread (the workers decoded
- * it: the regex and the second parse were ≈3 s of a 200,000-household run's main thread).
- * A household whose scoring failed has no tag and is decoded here.
- */
-export function recordsOfScored(
-  db: Database,
-  scope: Actor,
-  ctx: Context,
-  rows: readonly SnapshotRow[],
-  scored: readonly Scored[],
-) {
-  const tagOf = new Map<string, string | undefined>();
-  for (const { group, batch } of scored)
-    for (let h = 0; h < group.length; h++) tagOf.set((group[h] as SnapshotRow).household_id, batch.tags?.[h]);
-  // Members as rows only for the households some record concerns (below): the person ids are read
-  // off the tags first. Rows for every member of every household (≈3,000,000 objects at 1,000,000
-  // households) were garbage as soon as made for the households no record concerns.
-  const tags = rows.map((row) => tagOf.get(row.household_id));
-  const decoded = new Map<number, repo.MemberRow[]>();
-  const membersOf = (i: number): repo.MemberRow[] => {
-    let list = decoded.get(i);
-    if (!list) {
-      const row = rows[i] as SnapshotRow;
-      const tag = tags[i];
-      list =
-        tag === undefined
-          ? snapshotMembers([row], ctx.asOf)
-          : readMemberTag(tag).map(([id, birth, sex, rel]) => ({
-              id,
-              household_id: row.household_id,
-              name: '',
-              birth_date: birth,
-              sex,
-              relationship_to_head: rel || 'other',
-            }));
-      decoded.set(i, list);
-    }
-    return list;
-  };
-  // A person is a member of one household on a date: the row of each person asked about.
-  const rowOf = new Map<string, number>();
-  const keys = ctx.personsWithRecords;
-  tags.forEach((tag, i) => {
-    if (tag === undefined) {
-      for (const m of membersOf(i)) if (!keys || keys.has(repo.personKey(m.id))) rowOf.set(m.id, i);
-    } else {
-      tagIds(tag, (start, end) => {
-        if (!keys || keys.has(repo.personKey(tag, start, end))) rowOf.set(tag.slice(start, end), i);
-      });
-    }
-  });
-  return asActor(db, scope, undefined, async (tx) => {
-    const records =
-      rowOf.size > 0 ? await repo.recordsOfPersons(tx, [...rowOf.keys()], ctx.sources, ctx.asOf) : [];
-    // Only the households some record concerns go on to the triggers, as in readTriggerInputs.
-    const concerned = new Set<number>();
-    for (const r of records) {
-      const i = rowOf.get(r.person_id as string);
-      if (i !== undefined) concerned.add(i);
-    }
-    const members = [...concerned].sort((a, b) => a - b).flatMap((i) => membersOf(i));
-    return { members, records };
-  });
-}
-
-/** What the triggers of a batch read: its members (of the households some record concerns) and records. */
-export interface TriggerInputs {
-  members: repo.MemberRow[];
-  records: repo.RecordRow[];
-}
-
 /** Trigger drafts for a batch of households (their members' records). */
 export function householdTriggerDrafts(
   ctx: Context,
-  rows: readonly SnapshotRow[],
+  rows: readonly Pick<SnapshotRow, 'household_id' | 'region_code' | 'categories'>[],
   { members, records }: TriggerInputs,
 ) {
   const memberById = new Map(members.map((m) => [m.id, m]));

@@ -1,13 +1,14 @@
 /**
- * SQL of monitoring runs (migrations 011 and 014): runs, the alert upsert and snapshot pages; the
- * reads of source records are in monitoring.records.repo.ts (re-exported here).
+ * SQL of monitoring runs (migrations 011 and 014): runs and the alert upsert; the reads of source
+ * records are in monitoring.records.repo.ts, those of the facts snapshot in
+ * monitoring.snapshot.repo.ts (both re-exported here).
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../db/database.ts';
-import type { SnapshotRow } from '../householdFacts/snapshotFacts.ts';
 import { evidenceJson as evidenceJsonOf } from './triggers.ts';
 
 export * from './monitoring.records.repo.ts';
+export * from './monitoring.snapshot.repo.ts';
 
 export interface RunRow {
   id: string;
@@ -279,70 +280,4 @@ export async function upsertAlerts(
   const { same = 0, raised = 0, events = 0 } = r.rows[0] ?? {};
   // A re-raise counts as updated whether or not it changed anything (the run's alerts_updated).
   return { raised, updated: unchanged.rows.length + same + events - raised };
-}
-
-/** A snapshot row with its version (refreshed_at as text): what a scoring stores (monitoring.scoring.ts). */
-export type FactsRow = SnapshotRow & { facts_at: string };
-
-/**
- * Facts snapshot rows of these households (migration 008), JSON columns as text, by id. One
- * primary-key lookup each (see snapshotPage): `household_id = ANY(...)` was planned as a bitmap AND
- * with the whole subtree's range of the page index, under row-level security.
- */
-export async function snapshotRows(tx: Queryable, householdIds: readonly string[]): Promise<FactsRow[]> {
-  const r = await tx.query<FactsRow>(
-    `SELECT f.household_id, f.household_number, f.region_code, f.urban, f.members, f.categories, f.economy, f.facts_at
-       FROM unnest($1::uuid[]) AS ids(id)
-      CROSS JOIN LATERAL (
-        SELECT x.household_id, x.household_number, x.region_code, x.urban, x.members::text AS members,
-               x.categories::text AS categories, x.economy::text AS economy, x.refreshed_at::text AS facts_at
-          FROM household_facts x WHERE x.household_id = ids.id LIMIT 1) f
-      ORDER BY f.household_id`,
-    [householdIds],
-  );
-  return r.rows;
-}
-
-/** Where a page of the facts snapshot starts: after this (village code, household number). */
-export interface SnapshotKey {
-  regionCode: string;
-  householdNumber: string;
-}
-
-/** The key of a household (a run's stored cursor); undefined when it cannot be seen in this scope. */
-export async function snapshotKeyOf(tx: Queryable, householdId: string): Promise<SnapshotKey | undefined> {
-  const r = await tx.query<{ region_code: string; household_number: string }>(
-    'SELECT region_code, household_number FROM household_facts WHERE household_id = $1::uuid',
-    [householdId],
-  );
-  const row = r.rows[0];
-  return row && { regionCode: row.region_code, householdNumber: row.household_number };
-}
-
-/**
- * One keyset page of the facts snapshot in [low, high], in (village code, household number) order,
- * JSON columns as text (decoded on the workers). The page's keys come from the index alone, then
- * each household is fetched by its primary key (LATERAL ... LIMIT 1 keeps that a nested loop):
- * the planner, which cannot see the row-level-security bounds, otherwise hashed the whole subtree
- * for every page (4 s a page at 100,000 households, so a full run grew with the square of the size).
- */
-export async function snapshotPage(
-  tx: Queryable,
-  options: { low: string; high: string; after: SnapshotKey | null; limit: number },
-): Promise<FactsRow[]> {
-  const { low, high, after, limit } = options;
-  const r = await tx.query<FactsRow>(
-    `SELECT f.household_id, f.household_number, f.region_code, f.urban, f.members, f.categories, f.economy, f.facts_at
-       FROM (SELECT k.household_id AS id, k.region_code AS rc, k.household_number AS hn FROM household_facts k
-              WHERE k.region_code BETWEEN $1 AND $2
-                ${after ? 'AND (k.region_code, k.household_number) > ($4::text, $5::text)' : ''}
-              ORDER BY k.region_code, k.household_number LIMIT $3) page
-      CROSS JOIN LATERAL (
-        SELECT x.household_id, x.household_number, x.region_code, x.urban, x.members::text AS members,
-               x.categories::text AS categories, x.economy::text AS economy, x.refreshed_at::text AS facts_at
-          FROM household_facts x WHERE x.household_id = page.id LIMIT 1) f
-      ORDER BY page.rc, page.hn`,
-    after ? [low, high, limit, after.regionCode, after.householdNumber] : [low, high, limit],
-  );
-  return r.rows;
 }

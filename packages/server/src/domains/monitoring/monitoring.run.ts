@@ -22,7 +22,7 @@ import { IndicatorWorkerPool } from '@doudi/rules';
 import type { Database } from '../../db/database.ts';
 import { asActor, asSystem } from '../../db/scope.ts';
 import type { Actor, Role } from '../access/permissions.ts';
-import { countHouseholds } from '../householdFacts/householdFacts.ts';
+import { regionBounds } from '../householdFacts/householdFacts.ts';
 import { refreshSnapshot } from '../householdFacts/snapshot.repo.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import {
@@ -30,15 +30,12 @@ import {
   candidateDrafts,
   householdTriggerDrafts,
   indicatorDrafts,
-  readTriggerInputs,
-  recordsOfScored,
-  type Scored,
   scoreRows,
-  type TriggerInputs,
 } from './monitoring.batch.ts';
-import { snapshotPages } from './monitoring.pages.ts';
+import { type ScoredPage, scoredPages } from './monitoring.pages.ts';
 import * as repo from './monitoring.repo.ts';
 import { type Scoring, stillScored, storeScorings } from './monitoring.scoring.ts';
+import { readTriggerInputs } from './monitoring.triggerInputs.ts';
 import { triggersOf, triggersVersion } from './triggers.ts';
 
 /**
@@ -75,8 +72,8 @@ const READ_AHEAD = 2;
 
 /** Households from which a full run scores on worker threads by default. */
 export const WORKERS_FROM = 20_000;
-/** The worker side of the snapshot (snapshotFacts.ts: `decodeHouseholds`, `householdRecords`), as screening uses it. */
-const DECODER = new URL('../householdFacts/snapshotFacts.ts', import.meta.url);
+/** The worker side: the snapshot decoded as screening decodes it, and pages read on a server. */
+const DECODER = new URL('./monitoring.pageWorker.ts', import.meta.url);
 
 export interface RunOutcome {
   runId: string;
@@ -193,15 +190,18 @@ export async function runMonitoring(
           )
         : undefined;
     // A full run looks up records only of the persons who have some (an incremental run's
-    // households were touched by an import: most of their members do). Asked for while the
-    // households are counted and the workers compile the catalogue.
-    const withRecords = touched
-      ? undefined
-      : asActor(db, scope, undefined, (tx) => repo.personsWithRecords(tx, ctx.sources, ctx.asOf));
-    withRecords?.catch(() => undefined);
+    // households were touched by an import: most of their members do). Asked for at once, and
+    // awaited only by the first page's records: the pages are scored meanwhile.
+    if (!touched) {
+      ctx.personsWithRecords = asActor(db, scope, undefined, (tx) =>
+        repo.personsWithRecords(tx, ctx.sources, ctx.asOf),
+      );
+      ctx.personsWithRecords.catch(() => undefined); // awaited by the first page
+    }
+    // A full run's households are the snapshot's rows it walks (counted off the page index).
     const total = touched
       ? touched.householdIds.length
-      : await asActor(db, scope, undefined, (tx) => countHouseholds(tx, run.region_code));
+      : await asActor(db, scope, undefined, (tx) => repo.countSnapshot(tx, regionBounds(run.region_code)));
     const spare = (loadavg()[0] ?? 0) < availableParallelism() - 1;
     const workers = options.workers ?? (run.kind === 'full' && total >= WORKERS_FROM && spare ? 2 : 0);
     if (workers > 0) {
@@ -209,7 +209,6 @@ export async function runMonitoring(
       ctx.pool = pool;
     }
     await asActor(db, scope, undefined, (tx) => repo.markRunning(tx, runId, total));
-    if (withRecords) ctx.personsWithRecords = await withRecords;
     lap('setupMs');
     // Batches are stored one after another, each with the counters as they were when it was
     // computed, so a stored cursor never carries the colours of a batch that is not stored yet.
@@ -278,18 +277,17 @@ export async function runMonitoring(
       const drafts = indicatorDrafts(ctx, done, colourCounts, scorings);
       await store([...drafts, ...t.drafts], lastId, rows.length, t.hits, colourCounts, scorings);
     };
-    // A full run's batch: scored (tagged) and its members' records read while the batch before it
+    // A full run's page: scored (tagged) and its members' records read while the page before it
     // was finished.
-    type Page = { rows: repo.FactsRow[]; lastId: string; read: Promise<[Scored[], TriggerInputs]> };
-    const finishScored = async (batch: Page) => {
+    const finishScored = async (page: ScoredPage) => {
       lap('evaluateMs');
-      const [done, inputs] = await batch.read;
+      const { rows, scored: done, inputs } = await page.read;
       lap('readWaitMs');
-      const t = householdTriggerDrafts(ctx, batch.rows, inputs);
+      const t = householdTriggerDrafts(ctx, rows, inputs);
       colourCounts = { ...colourCounts };
       const scorings: Scoring[] = [];
       const drafts = indicatorDrafts(ctx, done, colourCounts, scorings);
-      await store([...drafts, ...t.drafts], batch.lastId, batch.rows.length, t.hits, colourCounts, scorings);
+      await store([...drafts, ...t.drafts], page.lastId, page.households, t.hits, colourCounts, scorings);
     };
     if (!progress.cursor?.startsWith(CANDIDATES)) {
       if (touched) {
@@ -330,22 +328,16 @@ export async function runMonitoring(
           await batchOf(rows, current.lastId, unchanged, inputs);
         }
       } else {
-        // A page is sent to be scored as soon as it is read, while the page before it is finished
-        // (its records read, triggers applied, alerts stored): the workers need not wait for this
-        // thread, nor this thread for them. Its members come back with its scores (tagged).
-        // Its records are asked for as soon as its scores are back, so the read runs while this
-        // thread finishes the page before (readWait then includes waiting for the scores).
-        let previous: Page | undefined;
-        for await (const page of snapshotPages(db, scope, run.region_code, batchSize, progress.cursor)) {
+        // A page is sent to be scored as soon as its keys are read, while the page before it is
+        // finished (triggers applied, alerts stored): the workers need not wait for this thread,
+        // nor this thread for them. Its members come back with its scores (tagged), and its
+        // records are asked for as soon as its scores are back (readWait includes the scores).
+        let previous: ScoredPage | undefined;
+        for await (const page of scoredPages(db, scope, ctx, run.region_code, batchSize, progress.cursor)) {
           lap('readWaitMs');
-          const read = scoreRows(ctx, page.rows, true).then(
-            async (done) =>
-              [done, await recordsOfScored(db, scope, ctx, page.rows, done)] as [Scored[], TriggerInputs],
-          );
-          read.catch(() => undefined);
-          scored += page.rows.length;
+          scored += page.households;
           if (previous) await finishScored(previous);
-          previous = { ...page, read };
+          previous = page;
         }
         if (previous) await finishScored(previous);
       }
