@@ -213,4 +213,64 @@ describe('monitoring run speed-ups keep the alerts', () => {
       ]);
     }
   }, 120_000);
+
+  it("a later month's run that finds the same result moves only the counters; the evidence keeps its first date", async () => {
+    await clearAlerts(t);
+    await fullRun(t, { batchSize: 25, workers: 0 });
+    const indicatorAlerts = async () =>
+      (
+        await t.db.query<{
+          id: string;
+          key: string;
+          colour: string;
+          score: string;
+          summary_zh: string;
+          evidence: Record<string, unknown>[];
+          raise_count: number;
+        }>(
+          `SELECT id, subject_key || '|' || cause AS key, colour, score::text AS score, summary_zh, evidence, raise_count
+             FROM monitoring_alert WHERE cause LIKE 'indicator:%' ORDER BY 2`,
+        )
+      ).rows;
+    // One alert as an earlier result left it (another score): this run's result differs from it.
+    await t.db.query(
+      "UPDATE monitoring_alert SET score = score + 1 WHERE id = (SELECT id FROM monitoring_alert WHERE cause LIKE 'indicator:%' ORDER BY subject_key LIMIT 1)",
+    );
+    const before = new Map((await indicatorAlerts()).map((a) => [a.key, a]));
+    const later = '2025-07-31';
+    const { row } = await createRun(t.db, county, {
+      kind: 'full',
+      regionCode: regions.county,
+      asOf: later,
+      sourceImportId: null,
+    });
+    await runMonitoring(t.db, row.id, { batchSize: 25, workers: 0 });
+    const updated = new Set(
+      (
+        await t.db.query<{ alert_id: string }>(
+          "SELECT alert_id FROM monitoring_alert_event WHERE action = 'update'",
+        )
+      ).rows.map((e) => e.alert_id),
+    );
+    const undated = (evidence: Record<string, unknown>[]) => evidence.map(({ asOf: _, ...rest }) => rest);
+    let same = 0;
+    let changed = 0;
+    for (const a of await indicatorAlerts()) {
+      const b = before.get(a.key);
+      if (!b) continue; // raised by this run
+      const result = (x: typeof a) => [x.colour, x.score, x.summary_zh, undated(x.evidence)];
+      if (JSON.stringify(result(a)) === JSON.stringify(result(b))) {
+        same += 1;
+        expect(updated.has(a.id), a.key).toBe(false);
+        expect(a.evidence[0]?.asOf).toBe(AS_OF);
+        expect(a.raise_count).toBe(2);
+      } else {
+        changed += 1;
+        expect(updated.has(a.id), a.key).toBe(true);
+        expect(a.evidence[0]?.asOf).toBe(later);
+      }
+    }
+    expect(same).toBeGreaterThan(5);
+    expect(changed).toBeGreaterThan(0);
+  });
 });

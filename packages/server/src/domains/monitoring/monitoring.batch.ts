@@ -174,6 +174,7 @@ export function indicatorDrafts(
           modelVersion: model.version,
           evidence: trimEvidence(evidence),
           summaryZh: `${model.name.zh}人均得分${score}，${result.bandLabel}；主要因素：${topItems(result.fired)}`,
+          asOf: ctx.asOf,
         });
       }
     }
