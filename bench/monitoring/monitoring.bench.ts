@@ -16,103 +16,7 @@
  *
  * Figures of sessions 4–8 (100,000 households): bench/monitoring/HISTORY.md.
  *
- * **1,000,000 households, session 9** (2026-11-23, database doudi_bench_monitoring_mwtkjcxj, 2 cores):
- *
- * | run (load at start)                                | wall    | process CPU | PostgreSQL CPU | raised / updated |
- * | -------------------------------------------------- | ------- | ----------- | -------------- | ---------------- |
- * | first full run, workers off (load 4.7, e2e beside) | 161.6 s | 75.8 s      | 68.9 s         | 258,074 / 0      |
- * | full again, same                                   | 137.0 s | 75.6 s      | 54.5 s         | 0 / 258,074      |
- * | `--full-only --workers 2` (3.7)                    | 78.4 s  | 77.3 s      | 54.3 s         | 0 / 258,601      |
- * | the same, statements logged (1.3)                  | 80.8 s  | 78.8 s      | 56.9 s         | 0 / 258,601      |
- * | the same, shared_buffers 4 GB, prewarmed (1.7)     | 76.4 s  | 78.0 s      | 50.6 s         | 0 / 258,601      |
- * | incremental, right after the full runs             | 24.2 s  | 0.9 s       | 36.6 s         | 247 / 1,384      |
- * | incremental, tables analysed (`--incremental-only`)| 2.53 s  | 1.1 s       | 1.7 s          | 280 / 1,631      |
- *
- * Precision / recall 0.6502 / 0.6521 (200,017 households alerted). The slow incremental ran on
- * tables analysed while empty (before the first full run raised 258,074 alerts); full runs now end
- * with ANALYZE (monitoring.repo analyzeRunTables). The 60 s target is missed: the CPU alone is
- * ≈130 s for two cores, so even perfect overlap gives ≈65 s. PostgreSQL's wall time per statement
- * (log_min_duration_statement = 0, 500 batches of 2,000): records of the batch's persons 32 s
- * (≈5,900 person-index probes a batch, most finding nothing; 38 ms in EXPLAIN), alert upsert 21 s +
- * 6 s binding its JSON, snapshot pages 20 s, scorings 16 s. Next: send unchanged alerts as a hash
- * only, and read a trigger source's records by household range rather than by person probe.
- *
- * **Session 10** (2026-11-23, database doudi_bench_monitoring_mwtsjgnw, 1,000,000 households, 587,717
- * claims (more from each incremental bench), 198,089 certificates, 5,709 deaths; `--full-only
- * --workers 2 --no-migrate`). "old" is 807caf6's monitoring and indicator files swapped into the tree,
- * run back to back with HEAD against the same database:
- *
- * | run                                    | code | wall   | process CPU | PostgreSQL CPU | raised / updated |
- * | -------------------------------------- | ---- | ------ | ----------- | -------------- | ---------------- |
- * | first full run (all raised)            | old  | 101.0 s | 92.0 s     | 75.2 s         | 258,074 / 0      |
- * | first full run, `--fresh`              | new  | 98.1 s | 91.7 s      | 68.3 s         | 259,370 / 0      |
- * | full again (all unchanged)             | old  | 87.2 s | 92.1 s      | 58.5 s         | 0 / 259,370      |
- * | full again (all unchanged)             | new  | 80.8 s | 88.9 s      | 45.6 s         | 0 / 259,370      |
- * | incremental, same import re-run (warm) | old  | 2.35 s, 7.49 s | 2.1 s, 1.9 s | 1.2 s, 1.3 s | 0 / 2,680 |
- * | incremental, same import re-run (warm) | new  | 2.22 s, 2.93 s | 2.0 s, 2.3 s | 1.1 s, 1.2 s | 0 / 2,680 |
- * | incremental right after a new import   | new  | 2.84–4.21 s (setup 0.3–0.7, reads 1.0–1.9 s) | 1.4–2.0 s | 1.4–1.7 s | |
- *
- * New: unchanged alerts sent as key + SHA-256 digest (migration 036; the evidence JSON only for new or
- * changed ones); records probed only for the 618,370 persons who have any (one DISTINCT pass, 1.7 s;
- * a batch's ≈5,900 member probes fall to ≈1,240); worker decoding straight to engine records; the
- * incremental run reads three batches ahead. PostgreSQL CPU of a repeat −22%; the wall-clock −7%.
- * Both targets are still missed. The full run is CPU-bound: ≈135 CPU-seconds on two cores. The
- * process side (profile, main thread + two workers): JSON.parse of the snapshot's members ≈20 s
- * (membersOn in the workers, snapshotMembers on the main thread for the trigger households), garbage
- * collection ≈24 s, CEL closures ≈12 s, pg row parsing and buffer slicing ≈6 s, the digest ≈1.5 s.
- * A larger young generation (`--max-semi-space-size=32`, workers 96 MB) changed nothing measurable.
- * Each incremental bench adds 10,000 claims copied from the same lines, so the same households
- * accumulate records and later runs update more alerts (1,384 → 2,507): compare runs of one import
- * (`--rerun-import`) only. The first import after the full runs took 25 s for 10,000 rows (the next
- * ones 1.7–2.1 s): not investigated (issue 5).
- *
- * **Session 11** (2026-11-24, a slower VM: 2 Intel Xeon cores, about twice session 9's CPU time for
- * the same work; database doudi_bench_monitoring_mwtzqby0, 200,000 households, seeded in 256 s):
- * trigger conditions compiled (bench/monitoring/triggers.bench.ts: 2.2× per test) against the
- * interpreter, repeat full runs back to back, `--full-only --workers 2`: compiled 27.5 s, 31.2 s
- * (process CPU 33.4, 38.3 s); interpreted 30.9 s, 29.0 s (37.0, 35.0 s): inside the noise, the
- * triggers being a small share of a full run (readWait 16–18 s while the workers score, 30–35
- * CPU-s). Incremental after 10,000 new claims, no `--workers` (an incremental run scores nothing
- * here; `--workers 2` starts two idle workers whose start-up costs ≈5 CPU-s): 3.04, 4.18, 4.20 s
- * (setup 0.2 / reads 1.1–1.4 / evaluate 0.7–1.0 / writes 1.0–1.6 s). Main-thread profile of one:
- * pg row parsing 0.3 s, members JSON for the trigger households 0.28 s, ageOn 0.16 s, GC 0.57 s.
- *
- * **Session 12** (2026-11-24, faster than session 11's VM, slower than session 9's; same code).
- * 200,000 households (seed 194 s): full 28.3 s (first), 27.1 s (profiled); incremental 1.50, 1.83,
- * 2.48 s (more alerts updated each time: the duplicated claims). 1,000,000 households (database
- * seeded in 1,584 s; snapshot first build 452.7 s against 34.9 s at 200k; 577,717 claims imported in
- * 51.4 s): first full run 108.3 s (98.7 s process + 74.1 s PostgreSQL CPU, 258,074 raised), again
- * 97.0 s (106.2 + 54.7 s); incremental after 10,000 new claims 3.69, 3.35, 3.32 s (setup 0.7–1.6 /
- * reads 1.0–1.3 / writes 0.8–1.0 s). One incremental run right after the bench's 69-second ANALYZE,
- * statements logged, took 31.5 s: caches cold (12 GB database, 6 GB cached), stillScored's 6,000
- * scoring probes 11 s, touchedByImport 7.5 s, the snapshot refresh 4.0 s. Profile of a 200k full
- * run: each worker idle 10–11 of 26.6 s (busy: membersOn 3.3–3.8 s, CEL closures 2.5–2.9 s); the
- * main thread busy ≈21 s (GC 3.9 s, snapshotMembers 2.0 s, pg buffers 1.3 s, contentOf 0.9 s), so
- * the main thread, not the workers, paces the run, and process + PostgreSQL CPU (≈62 CPU-s for 27 s
- * of wall) keeps both cores busy: only less CPU per household shortens it.
- *
- * **Session 13** (2026-11-24, a slower VM again: the 1M seed took 2,143 s against 1,584 s; database
- * doudi_bench_monitoring_mwuak2r8; repeat full runs, all 258,074 alerts unchanged, `--full-only
- * --workers 2`). Statement times (log_min_duration_statement = 0) before the changes: unchanged
- * alerts' counters 35.3 s, records of the batch's persons 28.2 s, scorings 28.1 s, snapshot pages
- * 27.6 s.
- *
- * | change | wall | process CPU | PostgreSQL CPU |
- * | --- | ---: | ---: | ---: |
- * | HEAD of session 12 | 146.6 s | 177.1 s | 77.1 s |
- * | members handed back with the scores, next page scored while the last is finished | 133.4 s | 163.1 s | 75.2 s |
- * | + migration 037: alert cause/evidence checks as domains, no FK on last_run_id | 128.8 s | 165.1 s | 65.4 s |
- * | + scorings at fillfactor 50 (first run after emptying the table) | 112.9 s | 152.0 s | 51.6 s |
- * | the same, next run (every page with its room) | 108.3 s | 146.2 s | 49.8 s |
- * | + evidence JSON reused by the digest; after a server restart, 259,197 alerts | 97.9 s | 122.4 s | 46.6 s |
- *
- * The first full run after the seed (new code before 037, all raised) took 167.7 s on cold caches.
- * Incremental after 10,000 new claims (6,753 households touched, none scored again): 4.5–6.7 s with
- * the server's 128 MB of shared buffers (the OS cached 5 of the database's 12 GB: the snapshot rows
- * of 2,000 touched households took 0.5 s to read); 3.97 s with shared_buffers 6 GB, warm. Both
- * targets are still missed on this VM. Profile of a full run: each worker busy ≈100 s of which
- * decoding the snapshot (membersOn with its JSON.parse, economyOn, setFact) ≈37 s and the CEL
- * items ≈45 s; JSON.parse alone of a household's members is 9.3 µs here (109 MB/s).
+ * Sessions 9–13 (1,000,000 households from session 9 on): bench/monitoring/HISTORY.md.
  *
  * **Session 15** (2026-11-24, a faster VM: the 1M seed took 1,376 s, the snapshot's first build
  * 292.9 s; database doudi_bench_monitoring_mwuslhb8; repeat full runs, 258,074 alerts unchanged,
@@ -144,6 +48,31 @@
  * Then: new alerts read with json_to_recordset (each evidence parsed once into jsonb) and the
  * persons-with-records set keyed by numbers read off the tags: `--fresh` 86.1 s (writeWait 58.0 s;
  * was 89.4–91.4 s, 64.3 s); repeat 65.2 s against HEAD's 66.5 s back to back (inside the noise).
+ *
+ * **Session 16** (2026-11-24; the 1M seed took 1,283 s, the snapshot 248.5 s; database
+ * doudi_bench_monitoring_mwv28p7o; `--full-only --workers 2 --no-migrate`, one run after another):
+ *
+ * | run | wall | process CPU | PostgreSQL CPU |
+ * | --- | ---: | ---: | ---: |
+ * | first full run after the seed (session 15's code, cold, 258,074 raised) | 97.7 s | 84.4 s | 70.2 s |
+ * | repeat, session 15's code | 71.0 s | 93.1 s | 35.6 s |
+ * | repeat, workers read their own pages | 65.3, 62.1 s | 87.8, 83.6 s | 35.1, 33.3 s |
+ * | + tables vacuumed by hand (the machine's autovacuum is off) | 61.3, 62.0 s | 79.3, 84.9 s | 30.4, 32.3 s |
+ * | + total off the page index, persons-with-records awaited by the first page | 68.8, 60.7 s | 89.8, 81.4 s | 37.1, 31.3 s |
+ * | a later month (`--run-as-of 2025-07-31`), every alert's evidence rewritten | 74.1 s | 86.9 s | 53.5 s |
+ * | + digest without the run's date: first month after (each alert once) | 77.4 s | 87.5 s | 55.1 s |
+ * | the month after that, and 6 more runs at that date | 60.0; 58.0–60.7 s | 79.0–83.8 s | 30.0–32.3 s |
+ *
+ * Semi-spaces of 32 / 64 / 128 MB at the last row: 60.7 / 58.2–60.3 / 56.2–60.6 s (noise; 64 kept).
+ * Workers' profile (first repeat): each idle 27–32 of 77 s; membersOn 9.9–11.1 s (the JSON.parse of
+ * the members: 7.7 µs of a household's 14.8 µs decode), CEL closures 6.5–7.2 s. Main thread: GC
+ * 10.5 s (8.0 s of it 281 scavenges of page-lived data), parseRow 2.5 s, triggers ≈6 s.
+ * PostgreSQL, statements logged: records of the pages' persons 14.9 s, worker pages 14.8 s,
+ * scorings 11.5 s, unchanged alerts' counters 7.4 s, page keys 3.8 s (before the vacuum).
+ * Incremental after 10,000 new claims: 1.51, 1.58, 1.76, 2.20 s when the touched households were
+ * last scored at the run's own date (none scored again); 2.81, 3.07, 3.41 s when they were last
+ * scored by a full run at another date, as after a monthly run (all 6,753 scored again: evaluate
+ * 1.1 s, writes 1.1 s).
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
