@@ -13,9 +13,10 @@
  * catalogue, trigger file or date) changed since they were scored, or whose raised alert has been
  * closed since; the triggers see every touched household (monitoring.scoring.ts says why).
  *
- * Speed (bench/monitoring): snapshot pages fetched by primary key (monitoring.repo.ts snapshotPage),
- * raised households' evidence scored inside the batch, and, on a large full run while a core is
- * idle, the models on worker threads; the stored alerts are the same either way (tested).
+ * Speed (bench/monitoring): snapshot pages fetched by primary key (monitoring.snapshot.repo.ts
+ * snapshotPage), raised households' evidence scored inside the batch, and, on a large full run while
+ * a core is idle, the models on worker threads, which on a server read the pages themselves
+ * (monitoring.pages.ts); the stored alerts are the same either way (tested).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { IndicatorWorkerPool } from '@doudi/rules';
