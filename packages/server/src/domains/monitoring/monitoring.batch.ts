@@ -19,12 +19,11 @@ import {
   type SnapshotRow,
   snapshotItem,
 } from '../householdFacts/snapshotFacts.ts';
+import { townshipOf } from '../regions/regionCode.ts';
 import type * as repo from './monitoring.repo.ts';
 import type { Scoring } from './monitoring.scoring.ts';
 import type { TriggerInputs } from './monitoring.triggerInputs.ts';
 import { applyTriggers, type Subject, trimEvidence } from './triggers.ts';
-
-const townshipOf = (regionCode: string) => `${regionCode.slice(0, 9)}000`;
 
 export interface Context {
   catalog: CompiledCatalog;

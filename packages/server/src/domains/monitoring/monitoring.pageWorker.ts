@@ -17,6 +17,7 @@ import { type Database, openPostgres } from '../../db/database.ts';
 import { asActor } from '../../db/scope.ts';
 import type { Actor } from '../access/permissions.ts';
 import { snapshotItem } from '../householdFacts/snapshotFacts.ts';
+import { townshipOf } from '../regions/regionCode.ts';
 import { type PageRow, type SnapshotKey, snapshotPage } from './monitoring.snapshot.repo.ts';
 
 export { decodeHouseholds, householdRecords } from '../householdFacts/snapshotFacts.ts';
@@ -30,8 +31,6 @@ export interface PageLoad {
   after: SnapshotKey | null;
   until: SnapshotKey;
 }
-
-const townshipOf = (regionCode: string) => `${regionCode.slice(0, 9)}000`;
 
 let opened: Promise<Database> | undefined;
 

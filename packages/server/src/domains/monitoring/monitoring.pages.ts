@@ -44,9 +44,9 @@ export async function* scoredPages(
   if (!pool || !url) {
     for await (const page of keysetPages(db, scope, regionCode, limit, afterId, repo.snapshotPage)) {
       const read = scoreRows(ctx, page.rows, true).then(async (scored) => ({
-        rows: page.rows as repo.PageRow[],
+        rows: page.rows,
         scored,
-        inputs: await recordsOfScored(db, scope, ctx, page.rows, scored),
+        inputs: await recordsOfScored(db, scope, ctx, scored),
       }));
       read.catch(() => undefined); // awaited when the run takes the page
       yield { households: page.rows.length, lastId: page.lastId, read };
@@ -74,7 +74,7 @@ export async function* scoredPages(
     const read = Promise.all(ranges).then(async (parts) => {
       const scored = parts.flat();
       const rows = scored.flatMap((s) => s.group);
-      return { rows, scored, inputs: await recordsOfScored(db, scope, ctx, rows, scored) };
+      return { rows, scored, inputs: await recordsOfScored(db, scope, ctx, scored) };
     });
     read.catch(() => undefined);
     yield { households: page.rows.length, lastId: page.lastId, read };

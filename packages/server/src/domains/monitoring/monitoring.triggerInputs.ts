@@ -84,21 +84,18 @@ export function readTriggerInputs(db: Database, scope: Actor, ctx: Context, rows
  * A household whose scoring failed has no tag and is decoded here (its JSON read again when a
  * worker read the page: such a household has a bad value, and is rare).
  */
-export async function recordsOfScored(
-  db: Database,
-  scope: Actor,
-  ctx: Context,
-  rows: readonly repo.PageRow[],
-  scored: readonly Scored[],
-) {
-  const tagOf = new Map<string, string | undefined>();
+export async function recordsOfScored(db: Database, scope: Actor, ctx: Context, scored: readonly Scored[]) {
+  // The households in the scores' order, each with its tag (a page's groups hold it whole).
+  const rows: repo.PageRow[] = [];
+  const tags: (string | undefined)[] = [];
   for (const { group, batch } of scored)
-    for (let h = 0; h < group.length; h++)
-      tagOf.set((group[h] as repo.PageRow).household_id, batch.tags?.[h]);
+    for (let h = 0; h < group.length; h++) {
+      rows.push(group[h] as repo.PageRow);
+      tags.push(batch.tags?.[h]);
+    }
   // Members as rows only for the households some record concerns (below): the person ids are read
   // off the tags first. Rows for every member of every household (≈3,000,000 objects at 1,000,000
   // households) were garbage as soon as made for the households no record concerns.
-  const tags = rows.map((row) => tagOf.get(row.household_id));
   const decoded = new Map<number, repo.MemberRow[]>();
   // Households whose scoring failed (a bad value: no tag) and whose JSON a worker kept: read below.
   const untagged = new Map<string, SnapshotRow>();
@@ -128,12 +125,14 @@ export async function recordsOfScored(
   const keys = await ctx.personsWithRecords;
   return asActor(db, scope, undefined, async (tx) => {
     const unread = rows.filter((row, i) => tags[i] === undefined && row.members === undefined);
-    if (unread.length > 0)
-      for (const row of await repo.snapshotRows(
-        tx,
-        unread.map((r) => r.household_id),
-      ))
-        untagged.set(row.household_id, row);
+    const reread =
+      unread.length > 0
+        ? await repo.snapshotRows(
+            tx,
+            unread.map((r) => r.household_id),
+          )
+        : [];
+    for (const row of reread) untagged.set(row.household_id, row);
     // A person is a member of one household on a date: the row of each person asked about.
     const rowOf = new Map<string, number>();
     tags.forEach((tag, i) => {

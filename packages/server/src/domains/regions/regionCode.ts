@@ -42,6 +42,12 @@ export function regionPrefix(code: string): string {
   return code.slice(0, SIGNIFICANT_DIGITS[regionLevel(code)]);
 }
 
+/**
+ * The township a village (or any finer code) belongs to: parameters are overridden down to
+ * township level, so evaluations are grouped by it.
+ */
+export const townshipOf = (code: string): string => `${code.slice(0, 9)}000`;
+
 /** The value of the `doudi.scope` database setting for a user whose home region is `code`. */
 export function scopeSetting(code: string): string {
   return code === NATIONAL_REGION ? 'all' : regionPrefix(code);

@@ -30,6 +30,7 @@ import {
   type SnapshotItem,
   snapshotItem,
 } from '../householdFacts/snapshotFacts.ts';
+import { townshipOf } from '../regions/regionCode.ts';
 import { activeCatalog } from '../rules/activeCatalog.ts';
 import * as repo from './screening.repo.ts';
 
@@ -89,8 +90,6 @@ export interface RunOutcome {
   };
 }
 
-/** Parameters are overridden down to township level: one evaluation context per township. */
-const townshipOf = (regionCode: string) => `${regionCode.slice(0, 9)}000`;
 const POLICY_ID = /^[A-Za-z][A-Za-z0-9_]*$/;
 
 /** A household of a batch as the main thread holds it: facts stay JSON text for the workers. */
