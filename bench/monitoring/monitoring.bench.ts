@@ -257,8 +257,10 @@ try {
     }
   }
 
-  // 10,000 new medical-claim rows: the synthetic claims again under new record numbers, discharged
-  // in the last month (so they fall in every trigger's window).
+  // 10,000 new medical-claim rows: synthetic claims again under new record numbers. Each bench run
+  // on a reused database takes the next 10,000 of the file, as a month's claims meet households
+  // with their own history: the same 10,000 each time piled a copy of every claim on the same
+  // 6,753 households per run (2,976 → 4,067 alerts updated and 1.58 → 2.37 s over seven runs).
   const claims = join(dir, 'medical-claims.csv');
   if (!fullOnly && rerunImport) {
     await asSystem(db, (tx) =>
@@ -282,9 +284,15 @@ try {
     }
     // New record numbers on every run of the bench, so a reused database gets new records.
     const tag = Date.now().toString(36);
+    const earlier = await asSystem(db, (tx) =>
+      tx.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM source_import WHERE file_name = 'medical-claims-new.csv'",
+      ),
+    );
+    const from = ((earlier.rows[0]?.n ?? 0) * 10_000) % Math.max(lines.length, 1);
     const out: string[] = [header];
     for (let i = 0; i < 10_000 && lines.length > 0; i++) {
-      const line = lines[i % lines.length] as string;
+      const line = lines[(from + i) % lines.length] as string;
       const comma = line.indexOf(',');
       out.push(`${line.slice(0, comma)}-${tag}${i}${line.slice(comma)}`);
     }
@@ -295,7 +303,7 @@ try {
     row(
       'import 10,000 new claims (not measured)',
       `${((performance.now() - t0) / 1000).toFixed(1)} s`,
-      `${imported.result.inserted} inserted`,
+      `${imported.result.inserted} inserted (claims ${from + 1}–${from + 10_000} of the file)`,
     );
     const inc = await timedRun('incremental', imported.id);
     row(

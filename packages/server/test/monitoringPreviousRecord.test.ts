@@ -36,7 +36,12 @@ afterAll(async () => t?.drop());
 describe('the earlier version of a record', () => {
   it('is the replaced version of the same key, and none for a record that replaced nothing', async () => {
     const rows = await asSystem(t.db, (tx) =>
-      unmatchedRecords(tx, { sources: ['disability'], asOf: '2025-07-01', after: null, limit: 10 }),
+      unmatchedRecords(tx, {
+        windows: [{ source: 'disability', field: 'validFrom', after: '2024-07-01' }],
+        asOf: '2025-07-01',
+        after: null,
+        limit: 10,
+      }),
     );
     expect(rows.map((r) => [r.record_key, r.data, r.previous])).toEqual([
       ['k1', { grade: '2' }, { grade: '3' }],

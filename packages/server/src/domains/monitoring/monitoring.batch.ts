@@ -23,13 +23,14 @@ import { townshipOf } from '../regions/regionCode.ts';
 import type * as repo from './monitoring.repo.ts';
 import type { Scoring } from './monitoring.scoring.ts';
 import type { TriggerInputs } from './monitoring.triggerInputs.ts';
-import { applyTriggers, type Subject, trimEvidence } from './triggers.ts';
+import { applyTriggers, type RecordWindow, type Subject, trimEvidence } from './triggers.ts';
 
 export interface Context {
   catalog: CompiledCatalog;
   models: { model: CompiledIndicatorModel; raise: readonly string[] }[];
   triggers: TriggerSet;
-  sources: string[];
+  /** The records the triggers can count on the run's date (triggers.ts recordWindows). */
+  windows: RecordWindow[];
   asOf: string;
   /** Worker threads for the models (full runs of a large region); undefined: this thread. */
   pool?: IndicatorWorkerPool;

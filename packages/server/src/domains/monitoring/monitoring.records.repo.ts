@@ -4,6 +4,7 @@
  * (runs, the alert upsert, snapshot pages), which re-exports them.
  */
 import type { Queryable } from '../../db/database.ts';
+import type { RecordWindow } from './triggers.ts';
 
 export interface MemberRow {
   id: string;
@@ -37,7 +38,32 @@ const RECORD_SELECT = `${RECORD_COLUMNS}
   FROM source_record r`;
 
 /**
- * Records of these persons in these sources that are current on the date. One person-index lookup
+ * SQL that keeps the records of source_record `alias` some trigger can count on the date (its
+ * `RecordWindow`s), each window's values appended to `params`. Dates compared as text in the C
+ * collation, as applyTriggers compares them (ISO dates order as their characters do; a database
+ * collation may skip the hyphens); applyTriggers checks the rest (a date that is not ISO is no date).
+ */
+function inWindows(alias: string, windows: readonly RecordWindow[], asOf: string, params: unknown[]): string {
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  const day = param(asOf);
+  const parts = windows.map((w) => {
+    const source = param(w.source);
+    const after = param(w.after);
+    if (w.field === 'validFrom')
+      return `(${alias}.source = ${source} AND ${alias}.valid_from > ${after}::date AND ${alias}.valid_from <= ${day}::date)`;
+    const date = `(${alias}.data->>${param(w.field)}) COLLATE "C"`;
+    return `(${alias}.source = ${source} AND ${date} > ${after} AND ${date} <= ${day})`;
+  });
+  return parts.length > 0 ? `(${parts.join(' OR ')})` : 'false';
+}
+
+const sourcesOf = (windows: readonly RecordWindow[]) => [...new Set(windows.map((w) => w.source))];
+
+/**
+ * Records of these persons in these sources that are current on the date and dated in a window. One person-index lookup
  * per person, in id order (LATERAL ... OFFSET 0 keeps it a nested loop): `person_id = ANY(...)` over
  * a batch's ≈6,000 persons, most of whom have no record, was planned as a scan of the whole table
  * (or a bitmap of every probe) and cost twice the PostgreSQL CPU (bench/monitoring, session 7).
@@ -45,20 +71,21 @@ const RECORD_SELECT = `${RECORD_COLUMNS}
 export async function recordsOfPersons(
   tx: Queryable,
   personIds: readonly string[],
-  sources: readonly string[],
+  windows: readonly RecordWindow[],
   asOf: string,
 ): Promise<RecordRow[]> {
-  if (personIds.length === 0 || sources.length === 0) return [];
+  if (personIds.length === 0 || windows.length === 0) return [];
+  const params: unknown[] = [personIds, sourcesOf(windows), asOf];
   const r = await tx.query<RecordRow>(
     `${RECORD_COLUMNS}
        FROM (SELECT DISTINCT u.id FROM unnest($1::uuid[]) AS u(id) ORDER BY u.id) AS ids
       CROSS JOIN LATERAL (
         SELECT * FROM source_record x
          WHERE x.person_id = ids.id AND x.source = ANY($2::text[]) AND x.valid_from <= $3::date
-           AND (x.valid_to IS NULL OR x.valid_to > $3::date)
+           AND (x.valid_to IS NULL OR x.valid_to > $3::date) AND ${inWindows('x', windows, asOf, params)}
         OFFSET 0) r
       ORDER BY r.id`,
-    [personIds, sources, asOf],
+    params,
   );
   return r.rows;
 }
@@ -72,14 +99,16 @@ export async function recordsOfPersons(
  */
 export async function personsWithRecords(
   tx: Queryable,
-  sources: readonly string[],
+  windows: readonly RecordWindow[],
   asOf: string,
 ): Promise<Set<number>> {
-  if (sources.length === 0) return new Set();
+  if (windows.length === 0) return new Set();
+  const params: unknown[] = [sourcesOf(windows), asOf];
   const r = await tx.query<{ p: string }>(
-    `SELECT DISTINCT person_id AS p FROM source_record
-      WHERE person_id IS NOT NULL AND source = ANY($1::text[]) AND valid_from <= $2::date`,
-    [sources, asOf],
+    `SELECT DISTINCT person_id AS p FROM source_record r
+      WHERE person_id IS NOT NULL AND source = ANY($1::text[]) AND valid_from <= $2::date
+        AND ${inWindows('r', windows, asOf, params)}`,
+    params,
   );
   return new Set(r.rows.map((x) => personKey(x.p)));
 }
@@ -104,32 +133,42 @@ export function personKey(text: string, start = 0, end = text.length): number {
 const hexDigit = (c: number) => (c <= 57 ? c - 48 : c <= 70 ? c - 55 : c - 87) & 15;
 
 /**
- * Unmatched records (a person not in the registry) of these sources, current on the date, by blind
- * index; keyset by index (hex) so a candidate pass is resumable. `indexes` limits it to some persons.
+ * Unmatched records (a person not in the registry) of the windows' sources, current on the date and
+ * dated in a window, by blind index; keyset by index (hex) so a candidate pass is resumable.
+ * `indexes` limits it to some persons.
  */
 export async function unmatchedRecords(
   tx: Queryable,
   options: {
-    sources: readonly string[];
+    windows: readonly RecordWindow[];
     asOf: string;
     after: string | null;
     limit: number;
     indexes?: string[];
   },
 ): Promise<RecordRow[]> {
+  if (options.windows.length === 0) return [];
+  const params: unknown[] = [
+    sourcesOf(options.windows),
+    options.asOf,
+    options.after,
+    options.limit,
+    options.indexes ?? null,
+  ];
   const r = await tx.query<RecordRow>(
     `WITH keys AS (
-       SELECT DISTINCT id_number_index FROM source_record
-        WHERE person_id IS NULL AND source = ANY($1::text[]) AND valid_from <= $2::date
-          AND (valid_to IS NULL OR valid_to > $2::date)
-          AND ($3::text IS NULL OR id_number_index > decode($3::text, 'hex'))
-          AND ($5::text[] IS NULL OR id_number_index = ANY(SELECT decode(x, 'hex') FROM unnest($5::text[]) x))
-        ORDER BY id_number_index LIMIT $4)
+       SELECT DISTINCT s.id_number_index FROM source_record s
+        WHERE s.person_id IS NULL AND s.source = ANY($1::text[]) AND s.valid_from <= $2::date
+          AND (s.valid_to IS NULL OR s.valid_to > $2::date)
+          AND ($3::text IS NULL OR s.id_number_index > decode($3::text, 'hex'))
+          AND ($5::text[] IS NULL OR s.id_number_index = ANY(SELECT decode(x, 'hex') FROM unnest($5::text[]) x))
+          AND ${inWindows('s', options.windows, options.asOf, params)}
+        ORDER BY s.id_number_index LIMIT $4)
      ${RECORD_SELECT} JOIN keys k ON k.id_number_index = r.id_number_index
       WHERE r.person_id IS NULL AND r.source = ANY($1::text[]) AND r.valid_from <= $2::date
-        AND (r.valid_to IS NULL OR r.valid_to > $2::date)
+        AND (r.valid_to IS NULL OR r.valid_to > $2::date) AND ${inWindows('r', options.windows, options.asOf, params)}
       ORDER BY r.id_number_index, r.id`,
-    [options.sources, options.asOf, options.after, options.limit, options.indexes ?? null],
+    params,
   );
   return r.rows;
 }

@@ -37,7 +37,7 @@ import { type ScoredPage, scoredPages } from './monitoring.pages.ts';
 import * as repo from './monitoring.repo.ts';
 import { type Scoring, stillScored, storeScorings } from './monitoring.scoring.ts';
 import { readTriggerInputs } from './monitoring.triggerInputs.ts';
-import { triggersOf, triggersVersion } from './triggers.ts';
+import { recordWindows, triggersOf, triggersVersion } from './triggers.ts';
 
 /**
  * Households per batch. A full run's pages are larger: at 1,000,000 households, 2,000 a page took
@@ -180,7 +180,7 @@ export async function runMonitoring(
       catalog: active.catalog,
       models,
       triggers,
-      sources: [...new Set(triggers.triggers.map((t) => t.source))],
+      windows: recordWindows(triggers, run.as_of),
       asOf: run.as_of,
     };
     await refreshSnapshot(db, scope, run.region_code);
@@ -195,7 +195,7 @@ export async function runMonitoring(
     // awaited only by the first page's records: the pages are scored meanwhile.
     if (!touched) {
       ctx.personsWithRecords = asActor(db, scope, undefined, (tx) =>
-        repo.personsWithRecords(tx, ctx.sources, ctx.asOf),
+        repo.personsWithRecords(tx, ctx.windows, ctx.asOf),
       );
       ctx.personsWithRecords.catch(() => undefined); // awaited by the first page
     }
@@ -352,7 +352,7 @@ export async function runMonitoring(
       const after = progress.cursor.slice(CANDIDATES.length) || null;
       const records = await asActor(db, scope, undefined, (tx) =>
         repo.unmatchedRecords(tx, {
-          sources: ctx.sources,
+          windows: ctx.windows,
           asOf: ctx.asOf,
           after,
           limit: batchSize,

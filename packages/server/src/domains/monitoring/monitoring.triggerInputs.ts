@@ -65,7 +65,7 @@ export function readTriggerInputs(db: Database, scope: Actor, ctx: Context, rows
     }
   }
   return asActor(db, scope, undefined, async (tx) => {
-    const records = await repo.recordsOfPersons(tx, [...rowsOf.keys()], ctx.sources, ctx.asOf);
+    const records = await repo.recordsOfPersons(tx, [...rowsOf.keys()], ctx.windows, ctx.asOf);
     const concerned = new Set<number>();
     for (const r of records) for (const i of rowsOf.get(r.person_id as string) ?? []) concerned.add(i);
     const members = snapshotMembers(
@@ -145,7 +145,7 @@ export async function recordsOfScored(db: Database, scope: Actor, ctx: Context, 
       }
     });
     const records =
-      rowOf.size > 0 ? await repo.recordsOfPersons(tx, [...rowOf.keys()], ctx.sources, ctx.asOf) : [];
+      rowOf.size > 0 ? await repo.recordsOfPersons(tx, [...rowOf.keys()], ctx.windows, ctx.asOf) : [];
     // Only the households some record concerns go on to the triggers, as in readTriggerInputs.
     const concerned = new Set<number>();
     for (const r of records) {

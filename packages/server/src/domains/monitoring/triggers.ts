@@ -100,6 +100,33 @@ function windowStarts(set: TriggerSet, asOf: string): string[] {
   return lastStarts.starts;
 }
 
+/**
+ * Where a source's records can fire a trigger on the date: dated (by the trigger's date field) after
+ * the earliest start of the windows of that source's triggers on that field, and not after the
+ * date. A run reads only such records (monitoring.records.repo.ts): applyTriggers drops the others,
+ * and a county's claims pile up year after year while a window looks back 12 months at most.
+ */
+export interface RecordWindow {
+  source: string;
+  /** The trigger's date field in the record's data, or `validFrom` (the record's own column). */
+  field: string;
+  /** Records dated after this day count (the day before the widest window opens). */
+  after: string;
+}
+
+export function recordWindows(set: TriggerSet, asOf: string): RecordWindow[] {
+  const starts = windowStarts(set, asOf);
+  const windows = new Map<string, RecordWindow>();
+  set.triggers.forEach((trigger, t) => {
+    const key = `${trigger.source}\0${trigger.dateField}`;
+    const after = starts[t] as string;
+    const known = windows.get(key);
+    if (!known || after < known.after)
+      windows.set(key, { source: trigger.source, field: trigger.dateField, after });
+  });
+  return [...windows.values()];
+}
+
 function recordDate(trigger: TriggerDefinition, record: RecordRow): string | undefined {
   if (trigger.dateField === 'validFrom') return record.valid_from;
   const value = record.data[trigger.dateField];
