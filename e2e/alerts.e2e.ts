@@ -115,6 +115,8 @@ describe('监测预警：点单 → 派单 → 接单 → 办结', () => {
     await page.getByTestId('open-portrait').click();
     await page.getByTestId('portrait-radar').waitFor();
     await seeText(page, '社会支持');
+    // When it was reported, as a date in China.
+    expect(await page.getByTestId('portrait-raised').textContent()).toMatch(/^\d{4}-\d{2}-\d{2} 上报$/);
     await screenshot(page, 'E-alert-portrait-desktop-zh', true);
     await context.close();
   });

@@ -192,6 +192,12 @@ export const alertsEn: typeof alertsZh = {
     economy: 'Economic facts: {{source}}, as of {{date}}',
     noHousehold: 'This alert is not linked to a registered household yet; only the report is shown.',
     perMonth: '{{amount}} yuan a month',
+    firstFound: 'first found {{date}}',
+    groupSeparator: ', ',
+    raised: 'Alert raised {{first}}',
+    raisedAgain: 'Alert raised {{first}}; found by monitoring {{count}} times, last on {{last}}',
+    reported: 'Reported {{first}}',
+    reportedAgain: 'First reported {{first}}, last on {{last}} ({{count}} reports)',
     dimension: {
       income: 'Income',
       health: 'Health',

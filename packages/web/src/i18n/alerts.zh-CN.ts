@@ -184,6 +184,12 @@ export const alertsZh = {
     economy: '经济情况来源：{{source}}，截至 {{date}}',
     noHousehold: '该预警还没有关联到登记的家庭，只能看到上报的情况。',
     perMonth: '每月 {{amount}} 元',
+    firstFound: '首次得出 {{date}}',
+    groupSeparator: '、',
+    raised: '{{first}} 首次预警',
+    raisedAgain: '{{first}} 首次预警，监测共命中 {{count}} 次，最近一次 {{last}}',
+    reported: '{{first}} 上报',
+    reportedAgain: '{{first}} 首次上报，最近一次 {{last}}（共报 {{count}} 次）',
     dimension: {
       income: '收入',
       health: '健康',

@@ -153,6 +153,28 @@ function dimensionsOf(
   });
 }
 
+/**
+ * An indicator alert's items name their group by id (the stored evidence, which its digest covers):
+ * the portrait adds the group's label from the catalogue in force, for the reader only.
+ */
+function withGroupLabels(
+  evidence: unknown[],
+  models: readonly { id: string; groups: readonly { id: string; label: string }[] }[],
+  cause: string,
+): unknown[] {
+  const model = cause.startsWith('indicator:')
+    ? models.find((m) => `indicator:${m.id}` === cause)
+    : undefined;
+  if (!model) return evidence;
+  const labels = new Map(model.groups.map((g) => [g.id, g.label]));
+  return evidence.map((item) => {
+    const e = item as { kind?: unknown; group?: unknown };
+    const label =
+      e?.kind === 'indicatorItem' && typeof e.group === 'string' ? labels.get(e.group) : undefined;
+    return label ? { ...e, groupLabel: label } : item;
+  });
+}
+
 export async function alertPortrait(
   deps: AlertDeps,
   actor: Actor | undefined,
@@ -208,6 +230,7 @@ export async function alertPortrait(
     const usedModels = active.catalog.indicators.filter((m) => modelIds.includes(m.id));
     return {
       ...base,
+      evidence: withGroupLabels(base.evidence, active.catalog.indicators, row.cause),
       catalogVersion: active.version ?? null,
       dimensions: dimensionsOf(usedModels, indicators),
       models: indicators.map((r) => ({

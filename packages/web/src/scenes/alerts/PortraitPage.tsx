@@ -25,6 +25,8 @@ import { PortraitRadar } from './AlertCharts';
 import { COLOUR_TAG, getPortrait } from './alertsApi';
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
+/** A timestamp's day in China (where the bureau works), as YYYY-MM-DD. */
+const day = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
 
 /** Evidence items are the raiser's own shape (request, indicator items, trigger records): show what they say. */
 /**
@@ -39,12 +41,21 @@ function EvidenceLine({ item }: { item: unknown }) {
   const date = [e.on, e.date, e.asOf, e.validFrom].find((v) => typeof v === 'string');
   const value = (k: string, v: unknown) => {
     if (k === 'category' && typeof v === 'string') return t(`alerts.category.${v}`, { defaultValue: v });
+    if (k === 'group' && typeof e.groupLabel === 'string') return e.groupLabel;
+    // A model's groups: 家庭财产收入情况 3、医疗 13 (not their JSON).
+    if (k === 'groups' && Array.isArray(v))
+      return v
+        .map(
+          (g: { label?: unknown; score?: unknown }) => `${String(g?.label ?? '')} ${String(g?.score ?? '')}`,
+        )
+        .join(t('alerts.portrait.groupSeparator'));
     return typeof v === 'object' ? JSON.stringify(v) : String(v);
   };
   const rest = Object.entries(e)
     .filter(
       ([k, v]) =>
-        !['label', 'text', 'summary', 'item', 'on', 'date', 'asOf', 'kind'].includes(k) && v !== null,
+        !['label', 'text', 'summary', 'item', 'on', 'date', 'asOf', 'kind', 'groupLabel'].includes(k) &&
+        v !== null,
     )
     .map(([k, v]) => `${t(`alerts.evidenceKey.${k}`, { defaultValue: k })}：${value(k, v)}`)
     .join('；');
@@ -54,7 +65,13 @@ function EvidenceLine({ item }: { item: unknown }) {
         <Tag>{t(`alerts.evidenceKind.${e.kind}`, { defaultValue: e.kind })}</Tag>
       ) : null}
       {label ? <Typography.Text strong>{String(label)}</Typography.Text> : null}{' '}
-      {date ? <Typography.Text type="secondary">{String(date)}</Typography.Text> : null}
+      {date ? (
+        <Typography.Text type="secondary">
+          {/* A model's score keeps the date it was first found (a later run that finds the same
+              score, band and items only confirms it: the alert's last raise says when). */}
+          {e.kind === 'indicator' ? t('alerts.portrait.firstFound', { date }) : String(date)}
+        </Typography.Text>
+      ) : null}
       {rest ? <div style={{ color: '#666', fontSize: 12, wordBreak: 'break-all' }}>{rest}</div> : null}
     </span>
   );
@@ -86,6 +103,16 @@ export default function PortraitPage() {
       </Space>
       <Typography.Text type="secondary">
         {a.regionName} · {a.cause === 'request' ? a.summaryZh : `${a.causeZh} · ${a.summaryZh}`}
+      </Typography.Text>
+      <Typography.Text type="secondary" data-testid="portrait-raised">
+        {t(
+          `alerts.portrait.${a.cause === 'request' ? 'reported' : 'raised'}${a.raiseCount > 1 ? 'Again' : ''}`,
+          {
+            first: day(a.firstRaisedAt),
+            last: day(a.lastRaisedAt),
+            count: a.raiseCount,
+          },
+        )}
       </Typography.Text>
       {!a.householdId ? <Notice type="info" showIcon message={t('alerts.portrait.noHousehold')} /> : null}
       <Row gutter={[16, 16]}>
