@@ -52,10 +52,12 @@ function inWindows(alias: string, windows: readonly RecordWindow[], asOf: string
   const parts = windows.map((w) => {
     const source = param(w.source);
     const after = param(w.after);
-    if (w.field === 'validFrom')
-      return `(${alias}.source = ${source} AND ${alias}.valid_from > ${after}::date AND ${alias}.valid_from <= ${day}::date)`;
-    const date = `(${alias}.data->>${param(w.field)}) COLLATE "C"`;
-    return `(${alias}.source = ${source} AND ${date} > ${after} AND ${date} <= ${day})`;
+    // The record's own column, or the field of its data the trigger names.
+    const [date, low, high] =
+      w.field === 'validFrom'
+        ? [`${alias}.valid_from`, `${after}::date`, `${day}::date`]
+        : [`(${alias}.data->>${param(w.field)}) COLLATE "C"`, after, day];
+    return `(${alias}.source = ${source} AND ${date} > ${low} AND ${date} <= ${high})`;
   });
   return parts.length > 0 ? `(${parts.join(' OR ')})` : 'false';
 }
@@ -63,8 +65,8 @@ function inWindows(alias: string, windows: readonly RecordWindow[], asOf: string
 const sourcesOf = (windows: readonly RecordWindow[]) => [...new Set(windows.map((w) => w.source))];
 
 /**
- * Records of these persons in these sources that are current on the date and dated in a window. One person-index lookup
- * per person, in id order (LATERAL ... OFFSET 0 keeps it a nested loop): `person_id = ANY(...)` over
+ * Records of these persons that are current on the date and dated in a window. One person-index
+ * lookup per person, in id order (LATERAL ... OFFSET 0 keeps it a nested loop): `person_id = ANY(...)` over
  * a batch's ≈6,000 persons, most of whom have no record, was planned as a scan of the whole table
  * (or a bitmap of every probe) and cost twice the PostgreSQL CPU (bench/monitoring, session 7).
  */
