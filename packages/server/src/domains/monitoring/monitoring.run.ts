@@ -35,7 +35,7 @@ import {
 } from './monitoring.batch.ts';
 import { type ScoredPage, scoredPages } from './monitoring.pages.ts';
 import * as repo from './monitoring.repo.ts';
-import { type Scoring, stillScored, storeScorings } from './monitoring.scoring.ts';
+import { beginComparing, type Scoring, stillScored, storeScorings } from './monitoring.scoring.ts';
 import { readTriggerInputs } from './monitoring.triggerInputs.ts';
 import { recordWindows, triggersOf, triggersVersion } from './triggers.ts';
 
@@ -209,7 +209,10 @@ export async function runMonitoring(
       pool = new IndicatorWorkerPool(active.sources, { size: workers, decoder: DECODER });
       ctx.pool = pool;
     }
-    await asActor(db, scope, undefined, (tx) => repo.markRunning(tx, runId, total));
+    await asActor(db, scope, undefined, async (tx) => {
+      await repo.markRunning(tx, runId, total);
+      if (!touched) await beginComparing(tx, runId);
+    });
     lap('setupMs');
     // Batches are stored one after another, each with the counters as they were when it was
     // computed, so a stored cursor never carries the colours of a batch that is not stored yet.
@@ -227,7 +230,7 @@ export async function runMonitoring(
       lap('writeWaitMs');
       pending = asActor(db, scope, undefined, async (tx) => {
         const c = await repo.upsertAlerts(tx, runId, scope.displayName, dedupe(drafts));
-        await storeScorings(tx, runId, scorings);
+        await storeScorings(tx, runId, scorings, { keepUnchanged: !touched });
         const next = {
           cursor,
           done: progress.done + households,
