@@ -64,10 +64,12 @@ export async function storeScorings(
   await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [SCORING_LOCK]);
   // Each column as one delimited text (ids, codes, timestamps and model ids hold no ',' or '|'):
   // the driver quoted and escaped 8,000 array elements a batch (≈1.5% of a full run's CPU).
-  // The stored row is looked up by its key (LATERAL ... LIMIT 1): as NOT EXISTS, under row-level
-  // security, the planner may scan the table for each batch.
+  // The stored row is looked up by its key (LATERAL ... LIMIT 1), against the input's columns
+  // already cast (MATERIALIZED): under row-level security a key compared with `text::uuid` (a cast
+  // that is not leakproof) may not be an index condition, and each batch scanned the table (≈10 s a
+  // batch at 1,000,000 households).
   await tx.query(
-    `WITH input AS (
+    `WITH input AS MATERIALIZED (
        SELECT id::uuid AS household_id, rc AS region_code, at::timestamptz AS facts_at,
               CASE WHEN r = '' THEN NULL ELSE string_to_array(r, ',') END AS raised
          FROM unnest(string_to_array($1, ','), string_to_array($2, ','), string_to_array($3, ','),
