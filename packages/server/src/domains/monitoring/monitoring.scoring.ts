@@ -49,6 +49,18 @@ export async function beginComparing(tx: Queryable, runId: string) {
 }
 
 /**
+ * The rows whose stored scoring says the same, left out. Only in a full run's statement: as a
+ * condition switched off by a parameter, the planner still costed a scan of the table for it, and
+ * the estimate set off JIT compilation (≈180 ms a statement of an incremental run).
+ */
+const KEPT = `LEFT JOIN LATERAL (
+         SELECT true AS same FROM monitoring_scoring o
+          WHERE o.household_id = i.household_id AND o.region_code = i.region_code
+            AND o.facts_at = i.facts_at AND o.raised IS NOT DISTINCT FROM i.raised
+          LIMIT 1) kept ON true
+      WHERE kept.same IS NULL`;
+
+/**
  * Stores a batch's scorings (same transaction as its alerts, so a resumed run agrees with them).
  * `keepUnchanged` (a full run): a household whose stored scoring already says what this one does
  * (region, snapshot version, models that raised) is left as it is; the completed run vouches for
@@ -76,12 +88,7 @@ export async function storeScorings(
                      string_to_array($4, '|')) AS x(id, rc, at, r))
      INSERT INTO monitoring_scoring AS s (household_id, region_code, run_id, facts_at, raised, scored_at)
      SELECT i.household_id, i.region_code, $5::uuid, i.facts_at, i.raised, clock_timestamp() FROM input i
-       LEFT JOIN LATERAL (
-         SELECT true AS same FROM monitoring_scoring o
-          WHERE $6 AND o.household_id = i.household_id AND o.region_code = i.region_code
-            AND o.facts_at = i.facts_at AND o.raised IS NOT DISTINCT FROM i.raised
-          LIMIT 1) kept ON true
-      WHERE kept.same IS NULL
+     ${keepUnchanged ? KEPT : ''}
      ON CONFLICT (household_id) DO UPDATE SET region_code = EXCLUDED.region_code,
        run_id = EXCLUDED.run_id, facts_at = EXCLUDED.facts_at, raised = EXCLUDED.raised,
        scored_at = EXCLUDED.scored_at`,
@@ -91,7 +98,6 @@ export async function storeScorings(
       scorings.map((s) => s.factsAt).join(','),
       scorings.map((s) => s.raised.join(',')).join('|'),
       runId,
-      keepUnchanged,
     ],
   );
 }
