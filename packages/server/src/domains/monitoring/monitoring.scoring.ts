@@ -116,13 +116,6 @@ export async function stillScored(
   // One primary-key lookup per household (LATERAL ... LIMIT 1): with `household_id = ANY(...)`,
   // under row-level security, the planner scanned the whole table testing the array on each row.
   // facts_at compared as text: the same server's rendering of the same instant, to the
-  // microsecond (a JavaScript Date would keep milliseconds only). The run is checked per scoring
-  // by its key (LATERAL … OFFSET 0): as a join, the planner started from the runs with this basis
-  // and repeated every household's probe for each of them, so each run of a county made the next
-  // incremental run's reads longer (8 runs: 16,000 probes for 2,000 households, 173 → 81 ms).
-  // One primary-key lookup per household (LATERAL ... LIMIT 1): with `household_id = ANY(...)`,
-  // under row-level security, the planner scanned the whole table testing the array on each row.
-  // facts_at compared as text: the same server's rendering of the same instant, to the
   // microsecond (a JavaScript Date would keep milliseconds only); times as microseconds.
   const r = await tx.query<{
     household_id: string;
@@ -140,7 +133,9 @@ export async function stillScored(
   );
   if (r.rows.length === 0) return out;
   // The rows' own runs, and the completed full runs that began comparing after the oldest row was
-  // written (each vouches for the rows of its region written before it began: migration 039).
+  // written (each vouches for the rows of its region written before it began: migration 039). Runs
+  // are few (a month's full run, an import's run), read once a batch and matched here: joined to
+  // each scoring, the planner repeated every household's probe for each run with this basis.
   let oldest = BigInt((r.rows[0] as (typeof r.rows)[number]).scored_at);
   for (const x of r.rows) if (BigInt(x.scored_at) < oldest) oldest = BigInt(x.scored_at);
   const runs = await tx.query<{
