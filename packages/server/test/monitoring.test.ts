@@ -237,23 +237,6 @@ describe('monitoring runs', () => {
       expect(candidates.total).toBeGreaterThanOrEqual(2);
     });
 
-    it("the portrait of a model's alert names each item's group, as the catalogue labels it", async () => {
-      const list = (await officer.request('GET', '/api/monitoring/runs/alerts?pageSize=200')).json();
-      const alert = list.items.find((a: { cause: string }) => a.cause === 'indicator:xiaochang');
-      const p = (await officer.request('GET', `/api/alerts/${alert.id}/portrait`)).json();
-      const items = p.evidence.filter((e: { kind: string }) => e.kind === 'indicatorItem');
-      expect(items.length).toBeGreaterThan(0);
-      const labels: Record<string, string> = { basic: '人口基础信息', incomeProperty: '家庭财产收入情况' };
-      for (const { group, groupLabel } of items)
-        expect(groupLabel).toEqual(labels[group] ?? expect.any(String));
-      // The view adds the label; the stored evidence (which its digest covers) stays as it was.
-      const stored = await t.db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM monitoring_alert WHERE id = $1 AND evidence::text LIKE '%groupLabel%'",
-        [alert.id],
-      );
-      expect(stored.rows[0]?.n).toBe(0);
-    });
-
     it("a township caseworker sees only the township's alerts and cannot start a run", async () => {
       await buildUser(t.db, 'huayuanWorker', 'caseworker', regions.huayuan);
       const worker = await login(t, 'huayuanWorker');
