@@ -162,9 +162,7 @@ function withGroupLabels(
   models: readonly { id: string; groups: readonly { id: string; label: string }[] }[],
   cause: string,
 ): unknown[] {
-  const model = cause.startsWith('indicator:')
-    ? models.find((m) => `indicator:${m.id}` === cause)
-    : undefined;
+  const model = models.find((m) => `indicator:${m.id}` === cause);
   if (!model) return evidence;
   const labels = new Map(model.groups.map((g) => [g.id, g.label]));
   return evidence.map((item) => {

@@ -20,13 +20,14 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { useLoad } from '../../api/useLoad';
+import { todayInChina } from '../../components/chinaToday';
 import { ApiErrorPage } from '../errors/ErrorPage';
 import { PortraitRadar } from './AlertCharts';
 import { COLOUR_TAG, getPortrait } from './alertsApi';
 
 const yuan = (fen: number) => (fen / 100).toFixed(2);
 /** A timestamp's day in China (where the bureau works), as YYYY-MM-DD. */
-const day = (iso: string) => new Date(iso).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+const day = (iso: string) => todayInChina(new Date(iso));
 
 /** Evidence items are the raiser's own shape (request, indicator items, trigger records): show what they say. */
 /**
